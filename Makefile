@@ -1,0 +1,49 @@
+# The two commands: `make demo` (set up and serve the product) and `make test` (set up and run
+# every test). Both create .venv in the repository from the locked requirements.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test setup lint lock messages clean bench
+
+$(VENV)/.installed: requirements/base.txt requirements/test.txt requirements/build.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/build.txt -r requirements/test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_serve --port $(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Re-lock after changing pyproject.toml (needs network access to PyPI).
+lock: setup
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
+		-o requirements/base.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+		--generate-hashes -c requirements/base.txt -o requirements/test.txt
+	cd requirements && ../$(VENV)/bin/uv pip compile build.in --python-version 3.11 \
+		--generate-hashes -c test.txt -o build.txt
+
+# Update the English catalogue after changing UI strings, then translate the new entries.
+messages: setup
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

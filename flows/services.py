@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from common.exceptions import BusinessError
+
+from .models import BUSINESS_PREFIX, AcceptanceCounter, Application, BusinessType
+
+
+def acceptance_number_next(*, business_type: str, branch_code: str) -> str:
+    """16 digits: business prefix (2), branch (4), serial (10), e.g. 1300020000010177.
+    Serials never repeat: the counter row is locked while it is taken."""
+    prefix = BUSINESS_PREFIX[BusinessType(business_type)]
+    with transaction.atomic():
+        AcceptanceCounter.objects.get_or_create(prefix=prefix, branch_code=branch_code)
+        counter = AcceptanceCounter.objects.select_for_update().get(
+            prefix=prefix, branch_code=branch_code
+        )
+        counter.last_serial += 1
+        if counter.last_serial >= 10**10:
+            raise BusinessError("受理单号已用尽，请联系管理员。", code="acceptance_numbers_exhausted")
+        counter.save(update_fields=["last_serial"])
+    return f"{prefix}{branch_code}{counter.last_serial:010d}"
+
+
+def application_start(*, client, business_type: str = BusinessType.ADD_TRADING_CODE) -> Application:
+    """Open a new business for a client, unless one is already pending."""
+    try:
+        with transaction.atomic():
+            return Application.objects.create(
+                client=client,
+                business_type=business_type,
+                acceptance_number=acceptance_number_next(
+                    business_type=business_type, branch_code=client.branch.code
+                ),
+            )
+    except IntegrityError as error:
+        raise BusinessError(
+            "您有一笔正在办理的业务，请在“我的业务”中继续办理或放弃后再申请。",
+            code="pending_business_exists",
+        ) from error

@@ -1,0 +1,89 @@
+"""The company's existing clients, as they come from its back office. Personal fields are
+encrypted at rest; the ID number is found through its keyed hash."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from privacy import crypto
+from privacy.fields import EncryptedDateField, EncryptedTextField
+
+from .idnumber import normalise
+
+
+class SuitabilityClass(models.TextChoices):
+    C1 = "C1", _("C1（保守型）")
+    C2 = "C2", _("C2（谨慎型）")
+    C3 = "C3", _("C3（稳健型）")
+    C4 = "C4", _("C4（积极型）")
+    C5 = "C5", _("C5（激进型）")
+
+
+class InvestorType(models.TextChoices):
+    ORDINARY = "ordinary", _("普通投资者")
+    PROFESSIONAL = "professional", _("专业投资者")
+
+
+class AccountType(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人")
+
+
+class Client(models.Model):
+    client_no = models.CharField(_("客户号"), max_length=20, unique=True)
+    account_type = models.CharField(
+        _("账户类型"), max_length=20, choices=AccountType.choices, default=AccountType.INDIVIDUAL
+    )
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number = EncryptedTextField(_("证件号码"))
+    name = EncryptedTextField(_("姓名"))
+    id_valid_from = EncryptedDateField(_("证件有效期起"), null=True, blank=True)
+    id_valid_until = EncryptedDateField(
+        _("证件有效期止"), null=True, blank=True, help_text=_("空表示长期有效。")
+    )
+    id_address = EncryptedTextField(_("证件地址"), blank=True)
+    phone = EncryptedTextField(_("固定电话"), blank=True)
+    mobile = EncryptedTextField(_("手机号码"))
+    education = models.CharField(_("学历"), max_length=30, blank=True)
+    occupation = models.CharField(_("职业"), max_length=50, blank=True)
+    investor_type = models.CharField(
+        _("投资者类别"), max_length=20, choices=InvestorType.choices,
+        default=InvestorType.ORDINARY,
+    )
+    suitability_class = models.CharField(
+        _("风险承受能力"), max_length=2, choices=SuitabilityClass.choices, blank=True
+    )
+    suitability_expires = models.DateField(_("适当性评估有效期至"), null=True, blank=True)
+    branch = models.ForeignKey(
+        "content.Branch", verbose_name=_("开户营业部"), on_delete=models.PROTECT,
+        related_name="clients",
+    )
+    exchanges = models.ManyToManyField(
+        "content.Exchange", through="ClientExchange", verbose_name=_("已开交易所"),
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self) -> str:
+        return self.client_no
+
+    def save(self, *args, **kwargs):
+        self.id_number = normalise(self.id_number)
+        self.id_number_hash = crypto.lookup_hash(self.id_number)
+        super().save(*args, **kwargs)
+
+
+class ClientExchange(models.Model):
+    """An exchange the client can already trade on, with the trading code it gave."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="exchange_accounts")
+    exchange = models.ForeignKey("content.Exchange", on_delete=models.PROTECT, related_name="+")
+    trading_code = models.CharField(_("交易编码"), max_length=30)
+    opened_on = models.DateField(_("开通日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("已开交易编码")
+        verbose_name_plural = _("已开交易编码")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "exchange"], name="one_code_per_exchange")
+        ]

@@ -1,0 +1,5 @@
+"""Every app's websocket routes, gathered in one list for asgi.py."""
+
+from staff.routing import websocket_urlpatterns as staff_routes
+
+websocket_urlpatterns = [*staff_routes]

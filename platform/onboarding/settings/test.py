@@ -1,0 +1,23 @@
+"""Tests: the demo defaults, made fast. DATABASE_URL / REDIS_URL, when set, point the suite at the
+real PostgreSQL and Redis (CI does); otherwise SQLite and in-memory layers."""
+
+import os
+
+from .demo import *  # noqa: F403
+from .env import BASE_DIR
+
+DEBUG = False
+if not os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Unit tests never need a broker: integration tests start their own worker and set the app up.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = None
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+SMS_BACKEND = "outbox"

@@ -1,0 +1,43 @@
+"""Model fields whose values are encrypted at rest (see crypto.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+
+from . import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token. Not searchable: pair it with a lookup hash when the value
+    must be found (an ID number), and never put it in an index or a log."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return crypto.decrypt_text(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return crypto.encrypt_text(value)
+
+
+class EncryptedDateField(models.TextField):
+    """A date kept encrypted (ID validity): stored as an ISO date inside the token."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return None
+        return datetime.date.fromisoformat(crypto.decrypt_text(value))
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, datetime.date):
+            return value or None
+        return datetime.date.fromisoformat(str(value))
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        return crypto.encrypt_text(value.isoformat()) if value else None

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from privacy.fields import EncryptedTextField
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class SmsMessage(models.Model):
+    """One text message to a mobile. Number and text are encrypted: the text may hold a code."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    mobile = EncryptedTextField(_("手机号码"))
+    text = EncryptedTextField(_("内容"))
+    purpose = models.CharField(_("用途"), max_length=50, help_text=_("如 login_code、submitted。"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED
+    )
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    error = models.CharField(_("错误"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("短信")
+        verbose_name_plural = _("短信")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+
+
+class StaffProfile(models.Model):
+    """What a staff account needs beyond Django's user: the branch an agent serves."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    branch = models.ForeignKey(
+        "content.Branch", verbose_name=_("所属营业部"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff",
+        help_text=_("见证坐席只接待本营业部的投资者。"),
+    )
+
+    class Meta:
+        verbose_name = _("员工资料")
+        verbose_name_plural = _("员工资料")
+        permissions = [
+            ("use_witness_console", _("使用见证坐席台")),
+            ("use_review_console", _("使用复核台")),
+            ("use_api", _("调用对接接口")),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class IntegratorKey(AbstractAPIKey):
+    """An API key of an integrator: only its hash is stored (djangorestframework-api-key); every
+    call made with it acts as its owner, so roles and audit apply as for a person."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys",
+        verbose_name=_("所属账号"),
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("接口密钥")
+        verbose_name_plural = _("接口密钥")

@@ -1,0 +1,31 @@
+"""The company's look and name: one site setting, edited in the Wagtail admin and read per
+request, so a change shows without a restart."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
+
+
+@register_setting(icon="view")
+class Theme(BaseSiteSetting):
+    company_name = models.CharField(_("公司名称"), max_length=100, default="示例期货")
+    hotline = models.CharField(_("客服热线"), max_length=30, default="400-000-0000")
+    primary_colour = models.CharField(
+        _("主色"), max_length=7, default="#b3261e", validators=[colour]
+    )
+    accent_colour = models.CharField(
+        _("辅助色"), max_length=7, default="#1f4e8c", validators=[colour]
+    )
+    landing_title = models.CharField(_("首页标题"), max_length=100, default="网上业务办理")
+    landing_intro = models.TextField(
+        _("首页介绍"), blank=True,
+        default="已在本公司开户的客户，可在线增开交易编码：上传证件、适当性确认、视频见证、"
+        "电子签署，全程约 20 分钟。",
+    )
+    footer = models.CharField(_("页脚"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("主题")
