@@ -19,7 +19,9 @@ def sms_send(*, mobile: str, text: str, purpose: str) -> SmsMessage:
 
 
 def sms_deliver_now(*, message_id: int) -> SmsMessage:
-    """Deliver a queued message once (a retried task finds it sent and does nothing)."""
+    """Deliver a queued message once (a retried task finds it sent and does nothing). A gateway
+    failure is recorded on the message, then raised so that the task retries."""
+    failure: Exception | None = None
     with transaction.atomic():
         message = lock(SmsMessage, pk=message_id)
         if message.status == SmsStatus.SENT:
@@ -27,13 +29,13 @@ def sms_deliver_now(*, message_id: int) -> SmsMessage:
         message.attempts += 1
         try:
             get_gateway().deliver(message)
-        except Exception as error:
-            message.status = SmsStatus.FAILED
-            message.error = type(error).__name__
-            message.save(update_fields=["attempts", "status", "error"])
-            raise
-        message.status = SmsStatus.SENT
-        message.sent_at = timezone.now()
-        message.error = ""
+        except Exception as error:  # any gateway failure: record it, retry later
+            failure = error
+            message.status, message.error = SmsStatus.FAILED, type(error).__name__[:200]
+        else:
+            message.status, message.error = SmsStatus.SENT, ""
+            message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "status", "sent_at", "error"])
+    if failure is not None:
+        raise failure
     return message

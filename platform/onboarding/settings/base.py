@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import warnings
 
-from .env import BASE_DIR, env, parsed
+from .env import BASE_DIR, database, env, parsed, strict_bool
 
 # django-fsm 3.0 warns on import that its successor is viewflow.fsm; DESIGN.md fixes django-fsm 3.
 warnings.filterwarnings("ignore", message="The 'django-fsm' package", category=UserWarning)
 
-DEBUG = parsed("DEBUG", env.bool, False)
+DEBUG = parsed("DEBUG", strict_bool, False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = parsed("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = parsed("CSRF_TRUSTED_ORIGINS", env.list, [])
@@ -106,11 +106,7 @@ TEMPLATES = [
 ]
 
 # --- data -------------------------------------------------------------------------------------
-DATABASES = {
-    "default": parsed(
-        "DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}"
-    )
-}
+DATABASES = {"default": database(f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,7 +124,7 @@ else:
 # --- Celery: Redis as broker when REDIS_URL is set; tasks run inline otherwise -------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
-CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", env.bool, not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

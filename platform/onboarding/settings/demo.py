@@ -3,12 +3,12 @@ layer and inline Celery tasks unless DATABASE_URL / REDIS_URL say otherwise; SMS
 an outbox page (DEBUG only) so that a person can complete the login."""
 
 from .base import *  # noqa: F403
-from .env import BASE_DIR, env, parsed
+from .env import BASE_DIR, env, parsed, strict_bool
 
 # The embedded SQLite database, media and collected static files live in var/.
 (BASE_DIR / "var").mkdir(exist_ok=True)
 
-DEBUG = parsed("DEBUG", env.bool, True)
+DEBUG = parsed("DEBUG", strict_bool, True)
 # Only for the local demo: production refuses to start without its own SECRET_KEY.
 SECRET_KEY = SECRET_KEY or "demo-only-insecure-key-do-not-use-in-production"  # noqa: F405, S105
 DATA_ENCRYPTION_KEYS = DATA_ENCRYPTION_KEYS or [  # noqa: F405

@@ -22,6 +22,18 @@ def require(name: str, hint: str) -> str:
     return value
 
 
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def strict_bool(name: str, default: bool = False) -> bool:
+    """Like env.bool, but a value that is neither true nor false is an error, not False."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in TRUE | FALSE:
+        raise ValueError(f"{raw!r} is not one of true/false, 1/0, yes/no, on/off")
+    return raw in TRUE
+
+
 def parsed(name: str, parse, default):
     """Parse a variable with django-environ, naming the variable when its value is wrong."""
     try:
@@ -30,3 +42,18 @@ def parsed(name: str, parse, default):
         raise ImproperlyConfigured(
             f"环境变量 {name} 的值无效 / {name} has an invalid value: {error}"
         ) from error
+
+
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
+def database(default: str) -> dict:
+    """DATABASE_URL as Django's DATABASES entry: PostgreSQL in production, SQLite embedded."""
+    url = env.str("DATABASE_URL", default=default)
+    scheme = url.split(":", 1)[0]
+    if scheme not in DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"环境变量 DATABASE_URL 的值无效 / DATABASE_URL must start with one of "
+            f"{', '.join(s + '://' for s in DATABASE_SCHEMES)}, not {scheme!r}."
+        )
+    return parsed("DATABASE_URL", lambda name, default: env.db_url_config(url), None)

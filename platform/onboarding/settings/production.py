@@ -3,9 +3,9 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env, parsed, require
+from .env import env, parsed, require, strict_bool
 
-if parsed("DEBUG", env.bool, False):
+if parsed("DEBUG", strict_bool, False):
     raise ImproperlyConfigured("DEBUG 不能在生产环境开启 / DEBUG must be off in production.")
 DEBUG = False
 
@@ -34,7 +34,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 # HTTPS terminates at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = parsed("SECURE_SSL_REDIRECT", env.bool, True)
+SECURE_SSL_REDIRECT = parsed("SECURE_SSL_REDIRECT", strict_bool, True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = parsed("SECURE_HSTS_SECONDS", env.int, 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

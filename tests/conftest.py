@@ -1,0 +1,47 @@
+"""Shared fixtures. Integration tests ask for `postgres_url` / `redis_url`: they run against the
+real servers named by DATABASE_URL / REDIS_URL (CI sets both) and are skipped, saying why, when
+those are not set or do not answer."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from fixtures.services import demo_seed
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _service_url(variable: str, schemes: tuple[str, ...], what: str) -> str:
+    url = os.environ.get(variable, "")
+    if not url.startswith(schemes):
+        pytest.skip(f"{what} integration test: set {variable} to a {schemes[0]} URL to run it")
+    if not _reachable(url):
+        pytest.skip(f"{what} integration test: {variable} does not answer ({urlparse(url).netloc})")
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return _service_url("REDIS_URL", ("redis://", "rediss://"), "Redis")
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    return _service_url("DATABASE_URL", ("postgres://", "postgresql://"), "PostgreSQL")
+
+
+@pytest.fixture
+def demo(db) -> None:
+    """The demo company, clients and staff (as `make demo` loads them)."""
+    demo_seed()

@@ -1,0 +1,332 @@
+"""Browser tests: the demo served by daphne in another process, driven by Debian's chromium
+through Playwright's sync API.
+
+One server and one browser serve every test in this folder; each test gets a fresh browser
+context (no cookies or storage shared between tests). The server and the browser are
+package-scoped, not session-scoped: while Playwright's sync API is alive it marks its event loop
+as running in the main thread, which would break the async (pytest-asyncio, channels) tests of
+other folders. Package scope ends both as soon as the last test in tests/e2e has run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+DEMO_PASSWORD = "demo123456"  # fixtures/data.py: every demo staff account
+ASGI_APP = "onboarding.asgi:application"
+SERVER_START_TIMEOUT = 60
+DEFAULT_TIMEOUT_MS = 10_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+]
+
+
+def _chromium() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def _skip_reason() -> str | None:
+    if _chromium() is None:
+        return "browser test: chromium is not installed (/usr/bin/chromium, or on PATH)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser test: the playwright package is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder `browser`, and skip them all, saying why, without chromium.
+
+    The hook sees the whole session's items: only those under tests/e2e are touched.
+    """
+    reason = _skip_reason()
+    for item in items:
+        if HERE not in item.path.parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# --- the server ---------------------------------------------------------------------------
+
+
+def _server_env(tmp: Path, port: int) -> dict[str, str]:
+    """The embedded demo defaults: SQLite in tmp, in-memory channel layer, inline Celery."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CELERY_", "REDIS_", "DATABASE_", "DJANGO_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="onboarding.settings.demo",
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp / "media"),
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_STORAGE="local",
+        # Empty, not absent: a developer's .env cannot point the test server at Redis.
+        REDIS_URL="",
+        DEBUG="true",
+        PORT=str(port),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"daphne exited with {server.returncode} before answering {url}:\n{_tail(log)}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+                last = f"HTTP {response.status}"
+        except urllib.error.HTTPError as error:
+            last = f"HTTP {error.code}: {error.read()[:300]!r}"
+        except OSError as error:
+            last = repr(error)
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"{url} did not answer 200 within {SERVER_START_TIMEOUT} s (last: {last}).\n"
+        f"Server log ({log}):\n{_tail(log)}"
+    )
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def live_server_url(tmp_path_factory) -> Iterator[str]:
+    """The demo (migrated and seeded) served by daphne on a free 127.0.0.1 port.
+
+    A real server in another process, as in production: websockets, the ASGI stack and the
+    seeded demo data are all there, and nothing of pytest-django's test database is involved.
+    """
+    tmp = tmp_path_factory.mktemp("e2e-server")
+    port = _free_port()
+    env = _server_env(tmp, port)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "seed_demo")
+    log = tmp / "server.log"
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(f"{base_url}/healthz", server, log)
+        yield base_url
+    finally:
+        _stop(server)
+
+
+# --- the browser --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def playwright():
+    """Playwright's sync API: plain sync tests only (it refuses to start in a running loop)."""
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    try:
+        yield manager
+    finally:
+        manager.stop()
+
+
+@pytest.fixture(scope="package")
+def browser(playwright):
+    """One headless Debian chromium, with a fake camera and microphone that need no prompt."""
+    browser = playwright.chromium.launch(
+        executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def _new_context(browser, base_url: str, **options):
+    context = browser.new_context(
+        base_url=base_url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        permissions=["camera", "microphone"],
+        **options,
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS * 2)
+    return context
+
+
+@pytest.fixture
+def context(browser, live_server_url):
+    """A fresh desktop context per test: no cookies, session or IndexedDB carried over."""
+    context = _new_context(browser, live_server_url, viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A desktop page; `page.goto("/")` resolves against the live server."""
+    return context.new_page()
+
+
+@pytest.fixture
+def phone_context(browser, live_server_url):
+    """A fresh phone-sized context (an iPhone 12-class screen with touch)."""
+    context = _new_context(
+        browser,
+        live_server_url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_page(phone_context):
+    """A page on a phone viewport: the investor flow is mobile first."""
+    return phone_context.new_page()
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@dataclass
+class PageWatch:
+    """What a page asked for and complained about, to assert no outside requests or errors."""
+
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def outside(self, base_url: str) -> list[str]:
+        """Requests that went anywhere but the live server (data: URLs are not requests)."""
+        prefix = base_url.rstrip("/") + "/"
+        return [url for url in self.requests if not url.startswith(prefix)]
+
+    @property
+    def errors(self) -> list[str]:
+        return self.console_errors + self.page_errors
+
+
+@pytest.fixture
+def watch() -> Callable[..., PageWatch]:
+    """`watch(page)` before `page.goto`: records every request, console error and JS error."""
+
+    def attach(page) -> PageWatch:
+        seen = PageWatch()
+        page.on("request", lambda request: seen.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: (
+                seen.console_errors.append(f"{message.text} @ {message.location.get('url')}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+        return seen
+
+    return attach
+
+
+@pytest.fixture
+def login_staff(live_server_url) -> Callable[..., None]:
+    """`login_staff(page, "agent_bj")`: signs in through the real staff login form.
+
+    Fails with the form's error text when the login is refused, instead of a later timeout.
+    """
+
+    def login(page, username: str, password: str = DEMO_PASSWORD, next_url: str = "") -> None:
+        page.goto("/staff/login/" + (f"?next={next_url}" if next_url else ""))
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("form.stacked button[type=submit]")
+        if page.url.split("?")[0].endswith("/staff/login/"):
+            errors = page.locator(".errorlist").all_inner_texts()
+            raise AssertionError(f"staff login as {username!r} refused: {errors}")
+
+    return login

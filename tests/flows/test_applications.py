@@ -1,0 +1,40 @@
+import pytest
+
+from common.exceptions import BusinessError
+from flows.models import Application, ApplicationState
+from flows.services import acceptance_number_next, application_start
+from tests.factories import BranchFactory, ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_acceptance_numbers_are_16_digits_prefix_branch_serial():
+    first = acceptance_number_next(business_type="add_trading_code", branch_code="0002")
+    second = acceptance_number_next(business_type="add_trading_code", branch_code="0002")
+    assert first == "1300020000000001"
+    assert second == "1300020000000002"
+    assert acceptance_number_next(business_type="add_trading_code",
+                                  branch_code="0001") == "1300010000000001"
+
+
+def test_a_client_with_a_pending_business_cannot_start_another():
+    client = ClientFactory(branch=BranchFactory(code="0003"))
+    application = application_start(client=client)
+    assert application.state == ApplicationState.IN_PROGRESS
+    with pytest.raises(BusinessError) as refused:
+        application_start(client=client)
+    assert refused.value.code == "pending_business_exists"
+    assert Application.objects.count() == 1
+
+
+def test_a_finished_business_does_not_block_a_new_one():
+    client = ClientFactory()
+    Application.objects.filter(pk=application_start(client=client).pk).update(
+        state=ApplicationState.APPROVED)
+    assert application_start(client=client).state == ApplicationState.IN_PROGRESS
+
+
+def test_the_state_cannot_be_assigned_directly():
+    application = application_start(client=ClientFactory())
+    with pytest.raises(AttributeError):
+        application.state = ApplicationState.APPROVED

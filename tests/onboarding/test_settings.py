@@ -1,0 +1,85 @@
+"""Settings from the environment: the embedded default with nothing set, and a clear message
+naming the variable when one is wrong."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "channels": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "storage": settings.STORAGES["default"]["BACKEND"],
+    "debug": settings.DEBUG,
+    "language": settings.LANGUAGE_CODE,
+    "tz": settings.TIME_ZONE,
+    "port": settings.PORT,
+}))
+"""
+
+
+def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "onboarding.settings.demo"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env={**base, **env},
+    )
+
+
+def test_with_nothing_set_the_demo_runs_embedded():
+    result = run_with_env(PRINT_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "engine": "django.db.backends.sqlite3",
+        "channels": "channels.layers.InMemoryChannelLayer",
+        "eager": True,
+        "broker": "memory://",
+        "storage": "django.core.files.storage.FileSystemStorage",
+        "debug": True,
+        "language": "zh-hans",
+        "tz": "Asia/Shanghai",
+        "port": 8000,
+    }
+
+
+def test_redis_url_switches_channels_and_celery_to_redis():
+    result = run_with_env(PRINT_SETTINGS, REDIS_URL="redis://127.0.0.1:6379/3",
+                          DATABASE_URL="postgres://u@db:5432/x")
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["channels"] == "channels_redis.core.RedisChannelLayer"
+    assert values["eager"] is False
+    assert values["broker"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PORT", "eighty"),
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "nonsense://somewhere"),
+        ("MEDIA_STORAGE", "ftp"),
+    ],
+)
+def test_a_wrong_variable_stops_start_up_with_its_name(variable, value):
+    result = run_with_env(PRINT_SETTINGS, **{variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_malformed_encryption_key_is_refused_with_its_name():
+    code = "import django; django.setup(); from privacy.crypto import check_keys; check_keys()"
+    result = run_with_env(code, DATA_ENCRYPTION_KEY="not-a-fernet-key")
+    assert result.returncode != 0
+    assert "DATA_ENCRYPTION_KEY" in result.stderr.strip().splitlines()[-1]
