@@ -47,6 +47,9 @@ class AcceptanceCounter(models.Model):
             models.UniqueConstraint(fields=["prefix", "branch_code"], name="one_counter")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.branch_code}: {self.last_serial}"
+
 
 class Application(ConcurrentTransitionMixin, models.Model):
     client = models.ForeignKey(

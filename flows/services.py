@@ -18,7 +18,9 @@ def acceptance_number_next(*, business_type: str, branch_code: str) -> str:
         )
         counter.last_serial += 1
         if counter.last_serial >= 10**10:
-            raise BusinessError("受理单号已用尽，请联系管理员。", code="acceptance_numbers_exhausted")
+            raise BusinessError(
+                "受理单号已用尽，请联系管理员。", code="acceptance_numbers_exhausted"
+            )
         counter.save(update_fields=["last_serial"])
     return f"{prefix}{branch_code}{counter.last_serial:010d}"
 

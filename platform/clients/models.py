@@ -3,6 +3,7 @@ encrypted at rest; the ID number is found through its keyed hash."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from privacy import crypto
 from privacy.fields import EncryptedDateField, EncryptedTextField
 
@@ -87,3 +88,6 @@ class ClientExchange(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "exchange"], name="one_code_per_exchange")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange_id}: {self.trading_code}"

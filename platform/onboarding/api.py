@@ -29,6 +29,11 @@ def exception_handler(exc, context):
     return response
 
 
+def public_endpoints_only(endpoints):
+    """drf-spectacular hook: document the versioned integrator API, nothing else."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
 urlpatterns = [
     path("v1/", include("content.apis")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -20,7 +20,9 @@ from django.core.exceptions import ImproperlyConfigured
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        raise ImproperlyConfigured("DATA_ENCRYPTION_KEY is not set: personal data cannot be stored.")
+        raise ImproperlyConfigured(
+            "DATA_ENCRYPTION_KEY is not set: personal data cannot be stored."
+        )
     try:
         return MultiFernet([Fernet(key.encode()) for key in keys])
     except ValueError as error:

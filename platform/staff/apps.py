@@ -7,4 +7,4 @@ class StaffConfig(AppConfig):
     verbose_name = _("员工与角色")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import schema, signals  # noqa: F401

@@ -55,3 +55,10 @@ def test_the_api_docs_load_nothing_from_outside(client):
     page = client.get("/api/docs/").content.decode()
     assert "cdn." not in page
     assert "/static/drf_spectacular_sidecar/" in page
+
+
+def test_the_schema_documents_only_the_integrator_api_and_its_key(client):
+    schema = client.get("/api/schema/?format=json").json()
+    assert schema["paths"]
+    assert all(path.startswith("/api/v1/") for path in schema["paths"])
+    assert schema["components"]["securitySchemes"]["IntegratorKey"]["in"] == "header"

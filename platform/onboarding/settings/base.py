@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Only the integrator API: Wagtail's admin API is internal to the CMS.
+    "PREPROCESSING_HOOKS": ["onboarding.api.public_endpoints_only"],
     # Swagger UI and ReDoc served from our own static files: no page loads anything from outside.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

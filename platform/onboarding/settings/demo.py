@@ -3,7 +3,7 @@ layer and inline Celery tasks unless DATABASE_URL / REDIS_URL say otherwise; SMS
 an outbox page (DEBUG only) so that a person can complete the login."""
 
 from .base import *  # noqa: F403
-from .env import BASE_DIR, env, parsed, strict_bool
+from .env import BASE_DIR, parsed, strict_bool
 
 # The embedded SQLite database, media and collected static files live in var/.
 (BASE_DIR / "var").mkdir(exist_ok=True)
