@@ -71,6 +71,7 @@ async def test_a_reviewer_cannot_listen_to_the_agents_channel(sync_seed):
 
 async def events_reach_only_their_branch() -> None:
     from asgiref.sync import sync_to_async
+
     from content.models import Branch
 
     bj = await sync_to_async(session_cookie)("agent_bj")
