@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -278,13 +279,18 @@ class PageWatch:
     """What a page asked for and complained about, to assert no outside requests or errors."""
 
     requests: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
     def outside(self, base_url: str) -> list[str]:
-        """Requests that went anywhere but the live server (data: URLs are not requests)."""
-        prefix = base_url.rstrip("/") + "/"
-        return [url for url in self.requests if not url.startswith(prefix)]
+        """Requests and websockets that went anywhere but the live server (data: URLs are not
+        requests)."""
+        http = base_url.rstrip("/") + "/"
+        ws = "ws" + http.removeprefix("http")
+        return [url for url in self.requests if not url.startswith(http)] + [
+            url for url in self.websockets if not url.startswith(ws)
+        ]
 
     @property
     def errors(self) -> list[str]:
@@ -293,11 +299,12 @@ class PageWatch:
 
 @pytest.fixture
 def watch() -> Callable[..., PageWatch]:
-    """`watch(page)` before `page.goto`: records every request, console error and JS error."""
+    """`watch(page)` before `page.goto`: records requests, websockets, console and JS errors."""
 
     def attach(page) -> PageWatch:
         seen = PageWatch()
         page.on("request", lambda request: seen.requests.append(request.url))
+        page.on("websocket", lambda socket: seen.websockets.append(socket.url))
         page.on(
             "console",
             lambda message: (
@@ -320,7 +327,7 @@ def login_staff(live_server_url) -> Callable[..., None]:
     """
 
     def login(page, username: str, password: str = DEMO_PASSWORD, next_url: str = "") -> None:
-        page.goto("/staff/login/" + (f"?next={next_url}" if next_url else ""))
+        page.goto("/staff/login/" + (f"?{urlencode({'next': next_url})}" if next_url else ""))
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         with page.expect_navigation():
