@@ -71,17 +71,21 @@ COPY . /app
 RUN pip install --no-deps --no-build-isolation -e . \
  && python -m compileall -q /app
 
-# Static files are collected with the production settings, so that whitenoise's manifest exists
-# for the hashed names production serves. The values below are throwaway placeholders that only
-# let the production settings load: collectstatic connects to neither the database nor Redis,
-# and nothing here is kept in the image (RUN-scoped variables, not ENV).
-RUN SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
-    DATA_ENCRYPTION_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
-    DATABASE_URL=postgres://collectstatic@127.0.0.1:1/collectstatic \
-    REDIS_URL=redis://127.0.0.1:1/0 \
-    ALLOWED_HOSTS=localhost \
-    SMS_BACKEND=log \
-    python manage.py collectstatic --noinput
+# Translations are compiled and static files collected with the production settings, so that
+# whitenoise's manifest exists for the hashed names production serves. The exported values are
+# throwaway placeholders that only let the production settings load: neither command connects
+# to the database or Redis, and nothing here stays in the image (RUN-scoped, not ENV). gettext
+# is needed for msgfmt only, and leaves with the same layer.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext \
+ && export SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+ && export DATA_ENCRYPTION_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+ && export DATABASE_URL=postgres://build@127.0.0.1:1/build REDIS_URL=redis://127.0.0.1:1/0 \
+ && export ALLOWED_HOSTS=localhost SMS_BACKEND=log \
+ && python manage.py compilemessages \
+ && python manage.py collectstatic --noinput \
+ && apt-get purge -y --auto-remove gettext \
+ && rm -rf /var/lib/apt/lists/*
 
 USER app
 

@@ -137,13 +137,13 @@ def _expand(expression: str, env: Mapping[str, str]) -> str:
     return "" if unset else interpolate(word, env)
 
 
-def _interpolate_tree(node, env: Mapping[str, str]):
+def interpolate_tree(node, env: Mapping[str, str]):
     if isinstance(node, str):
         return interpolate(node, env)
     if isinstance(node, list):
-        return [_interpolate_tree(item, env) for item in node]
+        return [interpolate_tree(item, env) for item in node]
     if isinstance(node, dict):
-        return {key: _interpolate_tree(value, env) for key, value in node.items()}
+        return {key: interpolate_tree(value, env) for key, value in node.items()}
     return node
 
 
@@ -175,7 +175,7 @@ def compose() -> dict:
     if docker_compose_available():
         return _compose_config_from_docker(env)
     raw = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
-    return _interpolate_tree(raw, env)
+    return interpolate_tree(raw, env)
 
 
 def _compose_config_from_docker(env: Mapping[str, str]) -> dict:
@@ -459,7 +459,8 @@ def project_commands() -> Iterator[tuple[str, list[str]]]:
             for command in shell_commands(arguments):
                 words = [word for word in command if "=" not in word or word.startswith("-")]
                 if "manage.py" in words:
-                    yield "Dockerfile-RUN-manage.py", words[words.index("manage.py") - 1 :]
+                    index = words.index("manage.py")
+                    yield f"Dockerfile-RUN-{words[index + 1]}", words[index - 1 :]
 
 
 def check_manage_py(argv: list[str]) -> None:
@@ -632,7 +633,7 @@ def test_compose_refuses_to_start_without_the_secrets_it_needs():
     for name in ("POSTGRES_PASSWORD", "TURN_SECRET"):
         assert env.get(name) == "", f"env.example must leave {name} for the operator to fill in"
         with pytest.raises(MissingVariableError, match=name):
-            _interpolate_tree(raw, {**operator_env(), name: ""})
+            interpolate_tree(raw, {**operator_env(), name: ""})
 
 
 @pytest.mark.parametrize("name", ["web", "worker"])
