@@ -1,8 +1,42 @@
-from django.utils.translation import gettext_lazy as _
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+"""The company's configuration screens (snippets). They are gathered with the flow definitions
+under the "开户配置" menu by flows/wagtail_hooks.py."""
 
-from .models import Branch, Exchange
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Branch, CalendarDay, Document, Exchange, Questionnaire
+
+
+class DocumentViewSet(SnippetViewSet):
+    model = Document
+    icon = "doc-full"
+    menu_label = _("文档与协议")
+    list_display = ["title", "kind", "code", UpdatedAtColumn()]
+    list_filter = ["kind", "business_type", "live"]
+    search_fields = ["title"]
+    panels = [
+        MultiFieldPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("title")],
+                        heading=_("基本信息")),
+        FieldPanel("import_file"),
+        FieldPanel("body"),
+        FieldPanel("sms_text"),
+        MultiFieldPanel([FieldPanel("business_type"), FieldPanel("exchanges"),
+                         FieldPanel("sort_order")], heading=_("适用范围")),
+    ]
+
+
+class QuestionnaireViewSet(SnippetViewSet):
+    model = Questionnaire
+    icon = "list-ul"
+    menu_label = _("问卷")
+    list_display = ["title", "kind", "code", UpdatedAtColumn()]
+    list_filter = ["kind", "live"]
+    panels = [
+        FieldPanel("kind"), FieldPanel("code"), FieldPanel("title"), FieldPanel("intro"),
+        FieldPanel("questions"), FieldPanel("bands"),
+    ]
 
 
 class ExchangeViewSet(SnippetViewSet):
@@ -19,11 +53,14 @@ class BranchViewSet(SnippetViewSet):
     list_display = ["code", "name", "hotline", "witness_seats"]
 
 
-class OnboardingConfigGroup(SnippetViewSetGroup):
-    menu_label = _("开户配置")
-    menu_icon = "cog"
-    menu_order = 200
-    items = (ExchangeViewSet, BranchViewSet)
+class CalendarDayViewSet(SnippetViewSet):
+    model = CalendarDay
+    icon = "date"
+    menu_label = _("交易日历")
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
 
 
-register_snippet(OnboardingConfigGroup)
+CONFIGURATION_VIEWSETS = (
+    DocumentViewSet, QuestionnaireViewSet, ExchangeViewSet, BranchViewSet, CalendarDayViewSet,
+)

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from common.exceptions import BusinessError
 
-from .models import BUSINESS_PREFIX, AcceptanceCounter, Application, BusinessType
+from .models import BUSINESS_PREFIX, AcceptanceCounter, Application, BusinessType, FlowDefinition
 
 
 def acceptance_number_next(*, business_type: str, branch_code: str) -> str:
@@ -26,12 +26,19 @@ def acceptance_number_next(*, business_type: str, branch_code: str) -> str:
 
 
 def application_start(*, client, business_type: str = BusinessType.ADD_TRADING_CODE) -> Application:
-    """Open a new business for a client, unless one is already pending."""
+    """Open a new business for a client, unless one is already pending. The application pins
+    the live revision of the business's flow definition: later edits never change its steps."""
+    definition = FlowDefinition.objects.filter(business_type=business_type, live=True).first()
+    if definition is None or definition.live_revision_id is None:
+        raise BusinessError(
+            "该业务暂未开放网上办理，请致电客服热线咨询。", code="business_not_available"
+        )
     try:
         with transaction.atomic():
             return Application.objects.create(
                 client=client,
                 business_type=business_type,
+                flow_revision_id=definition.live_revision_id,
                 acceptance_number=acceptance_number_next(
                     business_type=business_type, branch_code=client.branch.code
                 ),

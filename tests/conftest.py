@@ -10,8 +10,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from fixtures.services import demo_seed
-
 
 def _reachable(url: str) -> bool:
     parsed = urlparse(url)
@@ -44,4 +42,6 @@ def postgres_url() -> str:
 @pytest.fixture
 def demo(db) -> None:
     """The demo company, clients and staff (as `make demo` loads them)."""
+    from fixtures.services import demo_seed
+
     demo_seed()

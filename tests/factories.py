@@ -65,3 +65,48 @@ def staff_user(username: str, role: Role | None = None, branch: Branch | None = 
         user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
     StaffProfile.objects.create(user=user, display_name=username, branch=branch)
     return user
+
+
+def published_flow(steps=None, business_type="add_trading_code"):
+    """A live flow definition (by default a single exchanges step: the smallest valid flow)."""
+    from flows.models import FlowDefinition
+
+    definition = FlowDefinition.objects.filter(business_type=business_type).first()
+    if definition is None:
+        definition = FlowDefinition(business_type=business_type, name="测试流程")
+    definition.steps = steps if steps is not None else [("exchanges", {})]
+    definition.full_clean()
+    definition.save()
+    definition.save_revision().publish()
+    definition.refresh_from_db()
+    return definition
+
+
+def published_document(kind="agreement", code=None, title="测试协议",
+                       html="<p>第一条 测试条款。</p>"):
+    from content.importing import blocks_from_html
+    from content.models import Document
+
+    document = Document(kind=kind, code=code or f"doc-{next(_serial)}", title=title,
+                        body=blocks_from_html(html) if kind != "sms_template" else [],
+                        sms_text="验证码 {code}" if kind == "sms_template" else "")
+    document.save()
+    document.save_revision().publish()
+    return Document.objects.get(pk=document.pk)
+
+
+def published_questionnaire(kind="revisit", code=None, questions=None, bands=None):
+    from content.models import Questionnaire
+
+    questions = questions or [("question", {
+        "text": "是否本人操作账户？", "kind": "yes_no", "required": True, "options": [],
+        "yes_alerts": False, "no_alerts": True,
+    })]
+    questionnaire = Questionnaire(
+        kind=kind, code=code or f"q-{next(_serial)}", title="测试问卷", questions=questions,
+        bands=[("bands", bands)] if bands else [],
+    )
+    questionnaire.full_clean()
+    questionnaire.save()
+    questionnaire.save_revision().publish()
+    return questionnaire

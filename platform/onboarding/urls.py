@@ -17,7 +17,6 @@ urlpatterns = [
     path("dev/sms/", include("sms.urls")),
     path("", include("flows.urls")),
     path("", include("video.urls")),
-    path("", include("themes.urls")),
 ]
 
 if settings.DEBUG:
@@ -25,4 +24,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("pages/", include(wagtail_urls))]
+# Wagtail serves the CMS pages (the landing page, education and help) from the site root.
+urlpatterns += [path("", include(wagtail_urls))]

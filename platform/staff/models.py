@@ -24,6 +24,7 @@ class StaffProfile(models.Model):
             ("use_witness_console", _("使用见证坐席台")),
             ("use_review_console", _("使用复核台")),
             ("use_api", _("调用对接接口")),
+            ("approve_content", _("审核对客文档与问卷（合规审核）")),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ class Role(StrEnum):
     WITNESS_AGENT = "witness_agent"
     REVIEWER = "reviewer"
     INTEGRATOR = "integrator"
+    COMPLIANCE = "compliance"
 
 
 GROUP_NAMES = {
@@ -20,6 +21,7 @@ GROUP_NAMES = {
     Role.WITNESS_AGENT: "见证坐席",
     Role.REVIEWER: "复核员",
     Role.INTEGRATOR: "接口对接",
+    Role.COMPLIANCE: "合规审核员",
 }
 
 LABELS = {
@@ -27,16 +29,40 @@ LABELS = {
     Role.WITNESS_AGENT: _("见证坐席"),
     Role.REVIEWER: _("复核员"),
     Role.INTEGRATOR: _("接口对接"),
+    Role.COMPLIANCE: _("合规审核员"),
 }
 
 # "app_label.codename" of each role's permissions; the custom ones are declared on
 # staff.models.StaffProfile.Meta.permissions.
+def _model_permissions(label: str, *actions: str) -> list[str]:
+    app_label, model = label.split(".")
+    return [f"{app_label}.{action}_{model}" for action in actions]
+
+
+EDIT = ("add", "change", "delete", "view")
+# Revisioned snippets also have "publish" (DraftStateMixin) and "lock"/"unlock" (LockableMixin).
+PUBLISH = (*EDIT, "publish", "lock", "unlock")
+
 PERMISSIONS = {
     Role.ADMINISTRATOR: [
         "wagtailadmin.access_admin",
-        "content.add_exchange", "content.change_exchange", "content.view_exchange",
-        "content.add_branch", "content.change_branch", "content.view_branch",
+        *_model_permissions("content.exchange", *EDIT),
+        *_model_permissions("content.branch", *EDIT),
+        *_model_permissions("content.calendarday", *EDIT),
+        *_model_permissions("content.document", *PUBLISH),
+        *_model_permissions("content.questionnaire", *PUBLISH),
+        *_model_permissions("flows.flowdefinition", *PUBLISH),
         "themes.change_theme", "themes.view_theme",
+        "wagtaildocs.add_document", "wagtaildocs.change_document",
+        "wagtailimages.add_image", "wagtailimages.change_image",
+    ],
+    # Approves investor-facing documents and questionnaires in the "合规审核" workflow.
+    Role.COMPLIANCE: [
+        "wagtailadmin.access_admin",
+        "staff.approve_content",
+        # approving the last task of the workflow publishes the revision
+        *_model_permissions("content.document", "view", "change", "publish"),
+        *_model_permissions("content.questionnaire", "view", "change", "publish"),
     ],
     Role.WITNESS_AGENT: ["staff.use_witness_console"],
     Role.REVIEWER: ["staff.use_review_console"],
@@ -47,4 +73,5 @@ CONSOLE_PERMISSION = {
     Role.WITNESS_AGENT: "staff.use_witness_console",
     Role.REVIEWER: "staff.use_review_console",
     Role.INTEGRATOR: "staff.use_api",
+    Role.COMPLIANCE: "staff.approve_content",
 }

@@ -3,9 +3,14 @@ import pytest
 from common.exceptions import BusinessError
 from flows.models import Application, ApplicationState
 from flows.services import acceptance_number_next, application_start
-from tests.factories import BranchFactory, ClientFactory
+from tests.factories import BranchFactory, ClientFactory, published_flow
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def flow():
+    return published_flow()
 
 
 def test_acceptance_numbers_are_16_digits_prefix_branch_serial():
@@ -38,3 +43,23 @@ def test_the_state_cannot_be_assigned_directly():
     application = application_start(client=ClientFactory())
     with pytest.raises(AttributeError):
         application.state = ApplicationState.APPROVED
+
+
+def test_an_application_pins_the_flow_revision_it_started_with(flow):
+    # given an application started on the one-step flow
+    application = application_start(client=ClientFactory())
+    # when the administrator publishes a longer flow
+    published_flow([("photos", {"security_letter": None}), ("exchanges", {})])
+    # then the started application keeps its steps, a new one gets the new ones
+    application = Application.objects.get(pk=application.pk)  # (protected FSM: no refresh)
+    assert application.flow.step_names() == ["exchanges"]
+    assert application_start(client=ClientFactory()).flow.step_names() == ["photos", "exchanges"]
+
+
+def test_a_business_without_a_live_flow_cannot_start(flow):
+    from flows.models import FlowDefinition
+
+    FlowDefinition.objects.update(live=False)
+    with pytest.raises(BusinessError) as refused:
+        application_start(client=ClientFactory())
+    assert refused.value.code == "business_not_available"

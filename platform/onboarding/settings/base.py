@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "staff",
     "sms",
     "clients",
+    "photos",
     # content, themes and the engine
     "themes",
     "content",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -246,7 +248,7 @@ LOGGING = {
                     "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
 
 # seed_demo creates accounts with published passwords: only the demo and the tests allow it.

@@ -1,15 +1,8 @@
 import qrcode
 import qrcode.image.svg
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code: drawn on the server, so the page loads nothing from outside."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     return image.to_string(encoding="unicode")
-
-
-@require_GET
-def landing(request):
-    return render(request, "themes/landing.html", {"qr_svg": qr_svg(request.build_absolute_uri())})

@@ -7,10 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-
-class BusinessType(models.TextChoices):
-    ADD_TRADING_CODE = "add_trading_code", _("增开交易编码")
-
+from content.models import BusinessType
 
 # The first two digits of an acceptance number name the business type.
 BUSINESS_PREFIX = {BusinessType.ADD_TRADING_CODE: "13"}
@@ -65,6 +62,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         _("状态"), max_length=30, choices=ApplicationState.choices,
         default=ApplicationState.IN_PROGRESS, protected=True,
     )
+    flow_revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("流程版本"), on_delete=models.PROTECT,
+        related_name="+", help_text=_("开始办理时生效的流程定义版本：之后的修改不影响本业务。"),
+    )
     remarks = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -88,3 +89,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in PENDING_STATES
+
+    @property
+    def flow(self):
+        """The flow definition as it was when this application started."""
+        return self.flow_revision.as_object()

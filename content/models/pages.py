@@ -1,0 +1,67 @@
+"""The public pages: the landing page, and investor education and help articles under it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import DocumentBodyBlock
+
+
+class HomePage(Page):
+    """The landing page of the investor flow: the company's words, the business it offers and
+    links to its education and help sections (the child index pages)."""
+
+    body = StreamField(DocumentBodyBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    subpage_types = ["content.ArticleIndexPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    template = "content/home_page.html"
+
+    class Meta:
+        verbose_name = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        from themes.qr import qr_svg
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = ArticleIndexPage.objects.child_of(self).live().public()
+        context["qr_svg"] = qr_svg(request.build_absolute_uri(self.url))
+        return context
+
+
+class ArticleIndexPage(Page):
+    intro = models.TextField(_("简介"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.ArticlePage"]
+    template = "content/article_index_page.html"
+
+    class Meta:
+        verbose_name = _("栏目（投资者教育、开户帮助）")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = ArticlePage.objects.child_of(self).live().public()
+        return context
+
+
+class ArticlePage(Page):
+    summary = models.CharField(_("摘要"), max_length=200, blank=True)
+    body = StreamField(DocumentBodyBlock(), verbose_name=_("正文"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    parent_page_types = ["content.ArticleIndexPage"]
+    subpage_types: list[str] = []
+    template = "content/article_page.html"
+
+    class Meta:
+        verbose_name = _("文章")

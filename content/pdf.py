@@ -1,0 +1,43 @@
+"""A document as the PDF it will become (weasyprint). The URL fetcher only serves the project's
+own static files: a document can never make the renderer fetch from the network or read other
+local files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from wagtail.models import Site
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from themes.models import Theme
+
+from .models import Document
+
+# Relative URLs in a rendered document resolve under this base, which maps to static files.
+STATIC_BASE = "https://static.invalid/"
+
+
+class FetchRefused(FatalURLFetchingError):
+    pass
+
+
+class StaticOnlyFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        if url.startswith(STATIC_BASE):
+            path = finders.find(url.removeprefix(STATIC_BASE).split("?")[0])
+            if path:
+                return super().fetch(Path(path).as_uri(), headers)
+        elif url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise FetchRefused(f"refused to fetch {url[:80]!r} while rendering a PDF")
+
+
+def document_pdf(document: Document, *, context: dict | None = None) -> bytes:
+    theme = Theme.for_site(Site.objects.filter(is_default_site=True).first())
+    html = render_to_string(
+        "content/document_pdf.html", {"document": document, "theme": theme, **(context or {})}
+    )
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).write_pdf()

@@ -1,0 +1,71 @@
+"""Small quadrilateral helpers. A quad is a 4 × 2 float array of (x, y) image points."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CARD_ASPECT = 85.6 / 54.0  # ISO/IEC 7810 ID-1
+
+
+def signed_area(quad: np.ndarray) -> float:
+    x, y = quad[:, 0], quad[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+
+
+def clockwise(quad: np.ndarray) -> np.ndarray:
+    """The same quad with its corners in screen-clockwise order (positive area, y down)."""
+    quad = np.asarray(quad, np.float64).reshape(4, 2)
+    centre = quad.mean(axis=0)
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    return quad[np.argsort(angles)]
+
+
+def side_lengths(quad: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1)
+
+
+def is_convex(quad: np.ndarray) -> bool:
+    edges = np.roll(quad, -1, axis=0) - quad
+    cross = edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1,
+                                                                                  axis=0)[:, 0]
+    return bool(np.all(cross > 0) or np.all(cross < 0))
+
+
+def corner_angles(quad: np.ndarray) -> np.ndarray:
+    prev = np.roll(quad, 1, axis=0) - quad
+    nxt = np.roll(quad, -1, axis=0) - quad
+    cos = np.sum(prev * nxt, axis=1) / (np.linalg.norm(prev, axis=1) * np.linalg.norm(nxt, axis=1)
+                                        + 1e-9)
+    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+
+def aspect(quad: np.ndarray) -> float:
+    """Long over short side, each averaged with its opposite side."""
+    s = side_lengths(quad)
+    a, b = (s[0] + s[2]) / 2, (s[1] + s[3]) / 2
+    return max(a, b) / max(min(a, b), 1e-9)
+
+
+def long_side_first(quad: np.ndarray) -> np.ndarray:
+    """Rotate the clockwise corner list so the first side (top edge) is a long side."""
+    s = side_lengths(quad)
+    return quad if s[0] + s[2] >= s[1] + s[3] else np.roll(quad, -1, axis=0)
+
+
+def intersect(line_a: np.ndarray, line_b: np.ndarray) -> np.ndarray | None:
+    """Lines as (vx, vy, x0, y0) from cv2.fitLine."""
+    (vx1, vy1, x1, y1), (vx2, vy2, x2, y2) = line_a, line_b
+    det = vx1 * (-vy2) - vy1 * (-vx2)
+    if abs(det) < 1e-9:
+        return None
+    t = ((x2 - x1) * (-vy2) - (y2 - y1) * (-vx2)) / det
+    return np.array([x1 + t * vx1, y1 + t * vy1])
+
+
+def rotation_of(quad: np.ndarray) -> int:
+    """The clockwise quarter-turn that makes the card upright, from its top edge's direction."""
+    top = quad[1] - quad[0]
+    angle = math.degrees(math.atan2(top[1], top[0]))  # y down: positive = turned clockwise
+    return int(round(-angle / 90.0)) % 4 * 90

@@ -1,0 +1,49 @@
+"""Which way up: 0° or 180°, from the card's own layout.
+
+Once flattened with its long side horizontal, a card is either upright or upside down. The
+layout of the second-generation ID card decides which:
+- front (portrait side): the portrait sits in the right third, above the ID-number line; seen
+  from afar it is the largest area that differs from the card's background (hair, clothes, face),
+  while the text on the left blurs into a faint grey;
+- back (emblem side): the round red emblem sits at the top left; it is the card's only strongly
+  red area, and also a large area that differs from the background.
+Each cue compares a box with the same box turned 180°, so the score is antisymmetric: positive
+means upright as given, negative means turned.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+PORTRAIT_BOX = (0.62, 0.08, 0.95, 0.74)  # x0, y0, x1, y1 as shares of the card
+EMBLEM_BOX = (0.02, 0.03, 0.32, 0.52)
+RED_A_STAR = 22.0  # CIE a* above this is "red" (the emblem: ~50–60; the pale print: < 15)
+
+
+def _turned(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    return 1 - x1, 1 - y1, 1 - x0, 1 - y0
+
+
+def _mean(plane: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    h, w = plane.shape[:2]
+    x0, y0, x1, y1 = box
+    return float(plane[int(y0 * h): int(y1 * h), int(x0 * w): int(x1 * w)].mean())
+
+
+def _contrast(plane: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    here, there = _mean(plane, box), _mean(plane, _turned(box))
+    return (here - there) / (here + there + 1.0)
+
+
+def upright_score(card_rgb: np.ndarray, side: str) -> float:
+    """Positive when `card_rgb` (flattened, landscape) reads upright, negative when turned."""
+    lab = cv2.cvtColor(card_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    background = np.median(lab.reshape(-1, 3), axis=0)
+    coarse = cv2.GaussianBlur(lab, (0, 0), 0.015 * card_rgb.shape[1])
+    deviation = np.linalg.norm(coarse - background, axis=2)
+    if side == "back":
+        red = np.clip(lab[..., 1] - RED_A_STAR, 0, None)
+        return _contrast(red, EMBLEM_BOX) + 0.5 * _contrast(deviation, EMBLEM_BOX)
+    return _contrast(deviation, PORTRAIT_BOX)

@@ -1,0 +1,163 @@
+"""Judging one upload: decode, find the card, turn it upright, check its quality, flatten it.
+
+Checks run cheapest-first and stop at the first failure, so a refused photo costs little. Any
+unexpected error becomes an "unreadable" refusal: a worker never crashes on an upload.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from . import geometry as geo
+from . import quality
+from .decode import Decoded, decode_photo
+from .detect import WORK_LONG_SIDE, Detection, find_card
+from .orient import upright_score
+from .result import PhotoRefused, PhotoResult
+from .thresholds import thresholds
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_SIZE = (1284, 810)  # 15 px/mm of the 85.6 × 54 mm card
+OUTPUT_QUALITY = 90
+MIN_SUPPORT = 0.6  # share of the outline on an edge for a detection to count
+MIN_WEAKEST_SIDE = 0.35
+SIDES = ("front", "back", "signature")
+ANALYSIS_SIZE = (quality.ANALYSIS_WIDTH, round(quality.ANALYSIS_WIDTH / geo.CARD_ASPECT))
+
+
+def photo_judge(*, data: bytes, side: str) -> PhotoResult:
+    """Accept an ID-card photo (with its flattened upright card) or refuse it with the reason."""
+    if side not in SIDES:
+        raise ValueError(f"side must be one of {SIDES}, not {side!r}")
+    limits = thresholds()
+    metrics: dict[str, Any] = {}
+    try:
+        decoded = decode_photo(data, limits)
+        if side == "signature":
+            return _judge_plain(decoded, limits, metrics)
+        return _judge_card(decoded, side, limits, metrics)
+    except PhotoRefused as refusal:
+        return PhotoResult.refused(refusal.reason, detail=refusal.detail, metrics=metrics,
+                                   **refusal.fmt)
+    except Exception as error:  # noqa: BLE001 - an upload must never crash the worker
+        logger.warning("photo judging failed unexpectedly: %s", type(error).__name__)
+        return PhotoResult.refused("unreadable", metrics=metrics)
+
+
+def _work_image(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    h, w = rgb.shape[:2]
+    scale = max(h, w) / WORK_LONG_SIDE
+    if scale <= 1:
+        return rgb, 1.0
+    size = (round(w / scale), round(h / scale))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), w / size[0]
+
+
+def _check_image_size(decoded: Decoded, limits: dict[str, Any]) -> None:
+    if min(decoded.size) < limits["min_image_short_side"]:
+        raise PhotoRefused("too_small", detail="image_too_small")
+
+
+def _judge_card(decoded: Decoded, side: str, limits: dict[str, Any],
+                metrics: dict[str, Any]) -> PhotoResult:
+    _check_image_size(decoded, limits)
+    work, work_scale = _work_image(decoded.rgb)
+    detection, field = find_card(work)
+    if detection is not None:
+        metrics.update(support=round(detection.support, 3),
+                       edge_contrast=round(detection.contrast, 2))
+    if (detection is None or detection.support < MIN_SUPPORT
+            or detection.weakest_side < MIN_WEAKEST_SIDE):
+        raise _why_no_card(work, detection, limits)
+    _check_card_size(detection.quad, work.shape, work_scale * decoded.scale, limits, metrics)
+    quad = geo.long_side_first(detection.quad) * work_scale  # in decoded pixels
+    card = _flatten(decoded.rgb, quad)
+    small = cv2.resize(card, ANALYSIS_SIZE, interpolation=cv2.INTER_AREA)
+    metrics["orientation_score"] = round(upright_score(small, side), 3)
+    if metrics["orientation_score"] < 0:
+        quad, card, small = np.roll(quad, 2, axis=0), card[::-1, ::-1], small[::-1, ::-1]
+    _check_card_quality(small, detection, limits, metrics)
+    corners = quad * decoded.scale
+    return PhotoResult(ok=True, corners=[[round(float(x), 1), round(float(y), 1)]
+                                         for x, y in corners],
+                       rotation=geo.rotation_of(corners), image=_encode(card), metrics=metrics)
+
+
+def _check_card_size(quad: np.ndarray, shape: tuple[int, ...], to_full: float,
+                     limits: dict[str, Any], metrics: dict[str, Any]) -> None:
+    fraction = abs(geo.signed_area(quad)) / (shape[0] * shape[1])
+    long_side = float(geo.side_lengths(geo.long_side_first(quad))[[0, 2]].mean()) * to_full
+    metrics.update(card_area_fraction=round(fraction, 3), card_long_side=round(long_side))
+    if fraction < limits["min_card_area_fraction"] or long_side < limits["min_card_long_side"]:
+        raise PhotoRefused("too_small")
+
+
+def _check_card_quality(small: np.ndarray, detection: Detection, limits: dict[str, Any],
+                        metrics: dict[str, Any]) -> None:
+    gray = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
+    metrics.update(brightness=round(quality.brightness(gray), 1),
+                   glare=round(quality.glare_fraction(small), 4),
+                   sharpness=round(quality.sharpness(gray), 2))
+    if metrics["brightness"] < limits["min_card_brightness"]:
+        raise PhotoRefused("too_dark")
+    if (metrics["glare"] > limits["max_glare_fraction"]
+            or metrics["brightness"] > limits["max_card_brightness"]):
+        raise PhotoRefused("too_bright")
+    if detection.contrast < limits["min_edge_contrast"]:
+        raise PhotoRefused("low_contrast")
+    if metrics["sharpness"] < limits["min_sharpness"]:
+        raise PhotoRefused("blurred")
+
+
+def _why_no_card(work: np.ndarray, detection: Detection | None,
+                 limits: dict[str, Any]) -> PhotoRefused:
+    """No outline held up: say whether the light, the background or the card is to blame."""
+    gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
+    if quality.brightness(gray) < limits["min_photo_brightness"]:
+        return PhotoRefused("too_dark")
+    if quality.glare_fraction(work) > 2 * limits["max_glare_fraction"]:
+        return PhotoRefused("too_bright")
+    if detection is not None and detection.contrast < limits["min_edge_contrast"]:
+        return PhotoRefused("low_contrast")
+    if quality.has_flat_surround(gray):
+        return PhotoRefused("low_contrast")
+    return PhotoRefused("no_card")
+
+
+def _flatten(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    w, h = OUTPUT_SIZE
+    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.warpPerspective(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def _encode(rgb: np.ndarray) -> bytes:
+    """JPEG without any metadata: a fresh image carries no EXIF, GPS or ICC profile."""
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, "JPEG", quality=OUTPUT_QUALITY,
+                                                     optimize=True)
+    return buf.getvalue()
+
+
+def _judge_plain(decoded: Decoded, limits: dict[str, Any],
+                 metrics: dict[str, Any]) -> PhotoResult:
+    """A signature photo: no card to find, only the light and focus to check."""
+    _check_image_size(decoded, limits)
+    work, _ = _work_image(decoded.rgb)
+    gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
+    metrics.update(brightness=round(quality.brightness(gray), 1),
+                   glare=round(quality.glare_fraction(work), 4))
+    if metrics["brightness"] < limits["min_card_brightness"]:
+        raise PhotoRefused("too_dark")
+    if metrics["glare"] > 2 * limits["max_glare_fraction"]:
+        raise PhotoRefused("too_bright")
+    return PhotoResult(ok=True, image=_encode(decoded.rgb), metrics=metrics)
+

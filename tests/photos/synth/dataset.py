@@ -1,0 +1,115 @@
+"""Seeded sets of good and bad photos, drawn the way the quality bar describes them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .cards import render_card
+from .scenes import BACKGROUNDS, Scene, max_area_fraction, photograph
+
+SMALL_SIZES = ((1280, 960), (960, 1280), (1600, 1200), (1200, 1600), (2048, 1536), (1440, 1080))
+LARGE_SIZES = ((4000, 3000), (3000, 4000), (4032, 3024))
+
+
+@dataclass(frozen=True)
+class GoodPhoto:
+    name: str
+    side: str
+    data: bytes
+    corners: np.ndarray  # TL, TR, BR, BL of the upright card, displayed-photo pixels
+    rotation: int
+    scene: Scene
+
+
+@dataclass(frozen=True)
+class BadPhoto:
+    name: str
+    side: str
+    data: bytes
+    reason: str  # the reason class it must be refused with
+
+
+def random_scene(rng: np.random.Generator, size: tuple[int, int]) -> Scene:
+    tilt, tilt_dir = rng.uniform(0, 12), rng.uniform(0, 2 * math.pi)
+    scene = Scene(
+        size=size,
+        background=BACKGROUNDS[rng.integers(len(BACKGROUNDS))],
+        quarter=int(rng.integers(4)),
+        skew_deg=rng.uniform(-10, 10),
+        tilt_deg=(tilt * math.cos(tilt_dir), tilt * math.sin(tilt_dir)),
+        position=(rng.uniform(0, 1), rng.uniform(0, 1)),
+        light=(rng.uniform(0, 2 * math.pi), rng.uniform(0, 0.5), rng.uniform(0.85, 1.05)),
+        noise=rng.uniform(1.5, 6),
+        blur=rng.uniform(0, 0.8),
+        jpeg_quality=int(rng.integers(60, 91)),
+        shadow=bool(rng.random() < 0.5),
+        exif_orientation=int(rng.choice([1, 1, 1, 1, 1, 6, 3, 8])),
+    )
+    top = min(0.8, max_area_fraction(scene, (1284, 810)))
+    return replace(scene, area_fraction=rng.uniform(0.25, max(top, 0.26)))
+
+
+def good_photos(seed: int, *, count: int = 60, large: int = 4) -> list[GoodPhoto]:
+    """`count` acceptable photos, the first `large` of them at 12 megapixels."""
+    rng = np.random.default_rng(seed)
+    photos = []
+    for i in range(count):
+        sizes = LARGE_SIZES if i < large else SMALL_SIZES
+        side = "front" if rng.random() < 0.5 else "back"
+        scene = random_scene(rng, sizes[rng.integers(len(sizes))])
+        data, corners = photograph(scene, render_card(side, rng), rng)
+        photos.append(GoodPhoto(f"good-{i:03d}-{side}-{scene.background}", side, data,
+                                corners, 90 * scene.quarter, scene))
+    return photos
+
+
+def _bad_scene(kind: str, rng: np.random.Generator, card) -> Scene:
+    scene = random_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))])
+    if kind == "blurred":
+        card_px = math.sqrt(scene.area_fraction * scene.size[0] * scene.size[1] * 1.585)
+        return replace(scene, blur=card_px * rng.uniform(0.0045, 0.01))
+    if kind == "too_dark":
+        return replace(scene, light=(scene.light[0], 0.2, rng.uniform(0.1, 0.2)))
+    if kind == "glare":
+        return replace(scene, glare=rng.uniform(0.5, 0.8), light=(0, 0.1, 1.0))
+    if kind == "overexposed":
+        return replace(scene, light=(0, 0.1, rng.uniform(2.2, 3.0)))
+    if kind == "tiny_card":
+        return replace(scene, area_fraction=rng.uniform(0.03, 0.07))
+    if kind == "tiny_image":
+        return replace(scene, size=((640, 480), (480, 360), (480, 640))[rng.integers(3)])
+    if kind == "same_colour":
+        colour = np.asarray(card)[..., :3].reshape(-1, 3).mean(axis=0)
+        return replace(scene, background_colour=tuple(colour + rng.uniform(-3, 3, 3)),
+                       shadow=False, light=(0, 0.1, 1.0))
+    return scene  # no_card
+
+
+BAD_KINDS = (
+    ("blurred", "blurred", 4), ("too_dark", "too_dark", 3), ("glare", "too_bright", 3),
+    ("overexposed", "too_bright", 1), ("tiny_card", "too_small", 3),
+    ("tiny_image", "too_small", 2), ("same_colour", "low_contrast", 3), ("no_card", "no_card", 3),
+)
+
+
+def bad_photos(seed: int) -> list[BadPhoto]:
+    """Photos of every kind the service must refuse, with the reason it must give."""
+    rng = np.random.default_rng(seed)
+    photos = []
+    for kind, reason, count in BAD_KINDS:
+        for i in range(count):
+            side = "front" if rng.random() < 0.5 else "back"
+            card = render_card(side, rng)
+            scene = _bad_scene(kind, rng, card)
+            data, _ = photograph(scene, None if kind == "no_card" else card, rng)
+            photos.append(BadPhoto(f"bad-{kind}-{i}", side, data, reason))
+    good = good_photos(seed + 1, count=1, large=0)[0]
+    photos += [
+        BadPhoto("bad-truncated", good.side, good.data[: len(good.data) * 3 // 5], "unreadable"),
+        BadPhoto("bad-text-as-jpg", "front", "这不是图片，只是文字。".encode() * 50, "unreadable"),
+        BadPhoto("bad-random-bytes", "back", rng.bytes(50_000), "unreadable"),
+    ]
+    return photos
