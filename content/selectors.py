@@ -38,5 +38,13 @@ def document_snapshot(*, document: Document) -> DocumentRendition:
     return document_rendition_ensure(revision=document.live_revision)
 
 
+def document_snapshots_live(*, business_type: str) -> dict[int, DocumentRendition]:
+    """The rendition of every live document that applies to a business, by document id."""
+    documents = Document.objects.filter(live=True).filter(
+        Q(business_type="") | Q(business_type=business_type)
+    )
+    return {document.pk: document_snapshot(document=document) for document in documents}
+
+
 def questionnaire_live(*, code: str) -> Questionnaire | None:
     return Questionnaire.objects.filter(live=True, code=code).first()

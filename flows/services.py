@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from common.exceptions import BusinessError
+from content.selectors import document_snapshots_live
 
 from .models import BUSINESS_PREFIX, AcceptanceCounter, Application, BusinessType, FlowDefinition
 
@@ -39,6 +40,12 @@ def application_start(*, client, business_type: str = BusinessType.ADD_TRADING_C
                 client=client,
                 business_type=business_type,
                 flow_revision_id=definition.live_revision_id,
+                pinned_documents={
+                    str(document_id): rendition.pk
+                    for document_id, rendition in document_snapshots_live(
+                        business_type=business_type
+                    ).items()
+                },
                 acceptance_number=acceptance_number_next(
                     business_type=business_type, branch_code=client.branch.code
                 ),

@@ -12,6 +12,11 @@ colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
 @register_setting(icon="view")
 class Theme(BaseSiteSetting):
     company_name = models.CharField(_("公司名称"), max_length=100, default="示例期货")
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("标志"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("显示在页眉（白色背景上），建议高度 64 像素以上的 PNG 或 SVG。"),
+    )
     hotline = models.CharField(_("客服热线"), max_length=30, default="400-000-0000")
     primary_colour = models.CharField(
         _("主色"), max_length=7, default="#b3261e", validators=[colour]

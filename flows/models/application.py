@@ -66,6 +66,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         "wagtailcore.Revision", verbose_name=_("流程版本"), on_delete=models.PROTECT,
         related_name="+", help_text=_("开始办理时生效的流程定义版本：之后的修改不影响本业务。"),
     )
+    pinned_documents = models.JSONField(
+        _("开始办理时的文档版本"), default=dict, blank=True, editable=False,
+        help_text=_("文档编号 → 发布版本（DocumentRendition）编号：之后审批通过的新版本不影响本业务。"),
+    )
     remarks = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -63,3 +63,22 @@ def test_a_business_without_a_live_flow_cannot_start(flow):
     with pytest.raises(BusinessError) as refused:
         application_start(client=ClientFactory())
     assert refused.value.code == "business_not_available"
+
+
+def test_an_application_keeps_the_document_versions_it_started_with():
+    from content.importing import blocks_from_html
+    from content.models import Document
+    from flows.selectors import application_document
+    from tests.factories import published_document
+
+    # given an agreement, and an application started while it said "旧条款"
+    agreement = published_document(html="<p>旧条款</p>")
+    started = application_start(client=ClientFactory())
+    # when a new version is approved and published
+    agreement.body = blocks_from_html("<p>新条款</p>")
+    agreement.save_revision().publish()
+    agreement = Document.objects.get(pk=agreement.pk)
+    # then the started application still shows the old text; a new one shows the new text
+    assert "旧条款" in application_document(application=started, document=agreement).html
+    newer = application_start(client=ClientFactory())
+    assert "新条款" in application_document(application=newer, document=agreement).html

@@ -1,0 +1,93 @@
+"""The administrator's screens: one "开户配置" menu, the dashboard panel, the audit history."""
+
+import json
+
+import pytest
+
+from flows.services import application_start
+from staff.roles import Role
+from tests.factories import BranchFactory, ClientFactory, published_document, published_flow
+from tests.factories import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(staff_user("cms-admin", Role.ADMINISTRATOR))
+    return client
+
+
+def test_the_configuration_menu_holds_every_screen(admin_client):
+    page = admin_client.get("/cms/").content.decode()
+    # the sidebar is drawn from JSON in the page, where Chinese is \\u-escaped
+    for label in ("开户配置", "业务流程", "文档与协议", "问卷", "交易所", "营业部", "交易日历",
+                  "主题与公司信息"):
+        assert json.dumps(label)[1:-1] in page, label
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/cms/snippets/content/document/", "/cms/snippets/content/questionnaire/",
+     "/cms/snippets/content/exchange/", "/cms/snippets/content/branch/",
+     "/cms/snippets/content/calendarday/", "/cms/snippets/flows/flowdefinition/",
+     "/cms/settings/themes/theme/1/", "/cms/snippets/content/document/add/",
+     "/cms/snippets/flows/flowdefinition/add/"],
+)
+def test_each_configuration_screen_opens(admin_client, url):
+    assert admin_client.get(url, follow=True).status_code == 200
+
+
+def test_the_dashboard_shows_todays_applications_and_queues(admin_client):
+    published_flow()
+    application_start(client=ClientFactory(branch=BranchFactory(name="杭州营业部")))
+    page = admin_client.get("/cms/").content.decode()
+    assert "今日业务" in page and "杭州营业部" in page
+
+
+def test_the_history_records_who_changed_a_document(admin_client):
+    document = published_document()
+    page = admin_client.get(f"/cms/snippets/content/document/history/{document.pk}/")
+    assert page.status_code == 200
+    assert "已发布" in page.content.decode() or "Published" in page.content.decode()
+
+
+def test_a_compliance_officer_reaches_the_admin_but_not_the_configuration(client):
+    client.force_login(staff_user("compliance", Role.COMPLIANCE))
+    assert client.get("/cms/").status_code == 200
+    assert client.get("/cms/snippets/flows/flowdefinition/").status_code in (302, 403)
+
+
+def post_new_document(admin_client, upload):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    data = nested_form_data({"kind": "agreement", "code": "imported", "title": "导入的协议",
+                             "body": streamfield([]), "sms_text": "", "business_type": "",
+                             "sort_order": "0"})
+    data["import_file"] = upload
+    data["action-publish"] = "1"
+    return admin_client.post("/cms/snippets/content/document/add/", data)
+
+
+def test_a_word_file_imported_in_the_admin_becomes_the_body(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from content.models import Document
+    from tests.content.docx import make_docx, paragraph
+
+    upload = SimpleUploadedFile("协议.docx", make_docx(paragraph("第一条 导入的条款。")))
+    response = post_new_document(admin_client, upload)
+    assert response.status_code == 302
+    assert "导入的条款" in Document.objects.get(code="imported").render_html()
+
+
+def test_a_fake_word_file_is_refused_in_the_admin_and_nothing_is_saved(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from content.models import Document
+
+    upload = SimpleUploadedFile("协议.docx", b"\x89PNG\r\n\x1a\nnot a word file")
+    response = post_new_document(admin_client, upload)
+    assert response.status_code == 200
+    assert "不是有效的 Word 文档" in str(response.context["form"].errors["import_file"])
+    assert not Document.objects.exists()
