@@ -68,7 +68,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     pinned_documents = models.JSONField(
         _("开始办理时的文档版本"), default=dict, blank=True, editable=False,
-        help_text=_("文档编号 → 发布版本（DocumentRendition）编号：之后审批通过的新版本不影响本业务。"),
+        help_text=_("文档编号 → 发布版本编号：之后审批通过的新版本不影响本业务。"),
     )
     remarks = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
