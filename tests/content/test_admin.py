@@ -6,8 +6,13 @@ import pytest
 
 from flows.services import application_start
 from staff.roles import Role
-from tests.factories import BranchFactory, ClientFactory, published_document, published_flow
-from tests.factories import staff_user
+from tests.factories import (
+    BranchFactory,
+    ClientFactory,
+    published_document,
+    published_flow,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 

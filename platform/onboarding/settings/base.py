@@ -248,7 +248,8 @@ LOGGING = {
                     "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"},
+                "wagtail": {"level": "WARNING"}},
 }
 
 # seed_demo creates accounts with published passwords: only the demo and the tests allow it.

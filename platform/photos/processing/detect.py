@@ -22,6 +22,7 @@ EDGE_MIN = 1.0  # Lab units per pixel: the least gradient that counts as an edge
 MIN_AREA_FRACTION = 0.02
 ASPECT_RANGE = (1.3, 1.95)  # the card's 1.585, give or take tilt and a loose first guess
 ANGLE_RANGE = (58.0, 122.0)
+REFINE_TOP = 8  # proposals refined (ranked by a forgiving score first)
 SIDE_CONTRAST = 6.0  # ΔE across a side at which it counts fully as the card's edge
 
 
@@ -154,10 +155,12 @@ def plausible(quad: np.ndarray, frame_area: float) -> bool:
             and bool(np.all((angles >= ANGLE_RANGE[0]) & (angles <= ANGLE_RANGE[1]))))
 
 
-def score(field: EdgeField, quad: np.ndarray) -> float:
+def score(field: EdgeField, quad: np.ndarray, reach: int = 2) -> float:
     """How card-like an outline is: each side must run along an edge that separates two
-    colours; the weakest side counts extra; the card's proportion is preferred."""
-    sides = side_support(field, quad) * np.clip(side_contrasts(field, quad) / SIDE_CONTRAST, 0.2, 1)
+    colours; the weakest side counts extra; the card's proportion is preferred. A larger
+    `reach` forgives a rough first guess that refining will snap onto the edge."""
+    sides = side_support(field, quad, reach) * np.clip(
+        side_contrasts(field, quad) / SIDE_CONTRAST, 0.2, 1)
     shape = np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2))
     return float(sides.mean() * np.sqrt(sides.min()) * (0.6 + 0.4 * shape))
 
@@ -275,12 +278,12 @@ def find_card(rgb: np.ndarray) -> tuple[Detection | None, EdgeField]:
     """The card's outline in `rgb` (a working-size image), or None when no outline holds up."""
     field = EdgeField(rgb)
     frame = field.width * field.height
-    ranked = sorted(((score(field, q), i, q) for i, q in enumerate(proposals(field))),
+    ranked = sorted(((score(field, q, reach=6), i, q) for i, q in enumerate(proposals(field))),
                     key=lambda item: -item[0])
     best: tuple[float, np.ndarray, np.ndarray] | None = None
-    for first_score, _, quad in ranked[:5]:
+    for _, _, quad in ranked[:REFINE_TOP]:
         refined = refine(field, quad)
-        candidates = [(first_score, quad)]
+        candidates = [(score(field, quad), quad)]
         if refined is not None and plausible(refined, frame):
             candidates.append((score(field, refined), refined))
         for value, q in candidates:
