@@ -3,7 +3,7 @@ under the "开户配置" menu by flows/wagtail_hooks.py."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Branch, CalendarDay, Document, Exchange, Questionnaire
@@ -13,7 +13,7 @@ class DocumentViewSet(SnippetViewSet):
     model = Document
     icon = "doc-full"
     menu_label = _("文档与协议")
-    list_display = ["title", "kind", "code", UpdatedAtColumn()]
+    list_display = ["title", "kind", "code", LiveStatusTagColumn(), UpdatedAtColumn()]
     list_filter = ["kind", "business_type", "live"]
     search_fields = ["title"]
     panels = [
@@ -31,7 +31,7 @@ class QuestionnaireViewSet(SnippetViewSet):
     model = Questionnaire
     icon = "list-ul"
     menu_label = _("问卷")
-    list_display = ["title", "kind", "code", UpdatedAtColumn()]
+    list_display = ["title", "kind", "code", LiveStatusTagColumn(), UpdatedAtColumn()]
     list_filter = ["kind", "live"]
     panels = [
         FieldPanel("kind"), FieldPanel("code"), FieldPanel("title"), FieldPanel("intro"),

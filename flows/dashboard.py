@@ -11,7 +11,7 @@ class ApplicationsPanel(Component):
     """Today's applications by status, and how many investors wait in each branch's queue."""
 
     name = "applications_today"
-    order = 50
+    order = 400  # after Wagtail's "awaiting your review" and locked pages panels
     template_name = "flows/dashboard_panel.html"
 
     def get_context_data(self, parent_context=None):

@@ -24,8 +24,8 @@ class StepsField(StreamField):
         children = []
         for kind in registry:
             block = kind.options()
-            block.set_name(kind.name)
-            block.label = kind.label
+            # meta.label keeps StreamBlock.set_name from replacing the label with the name
+            block.label = block.meta.label = kind.label
             block.meta.icon = kind.icon
             children.append((kind.name, block))
         block = StreamBlock(children)

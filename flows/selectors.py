@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from content.models import Document, DocumentRendition
 from content.selectors import document_snapshot
 
-from .models import Application, ApplicationState
+from .models import PENDING_STATES, Application, ApplicationState
 
 
 def application_document(*, application: Application, document: Document) -> DocumentRendition:
@@ -16,6 +17,19 @@ def application_document(*, application: Application, document: Document) -> Doc
     if rendition_id is not None:
         return DocumentRendition.objects.get(pk=rendition_id)
     return document_snapshot(document=document)
+
+
+def pending_application(*, client) -> Application | None:
+    return Application.objects.filter(client=client, state__in=PENDING_STATES).first()
+
+
+def investor_applications(*, client) -> QuerySet[Application]:
+    return Application.objects.filter(client=client).order_by("-created_at")
+
+
+def investor_application(*, client, acceptance_number: str) -> Application:
+    """The investor's own application; another investor's number is simply not found (404)."""
+    return get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
 
 
 def applications_to_review() -> QuerySet[Application]:

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from typing import Any
 
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
 from common.exceptions import BusinessError
+from common.locking import lock
 from content.selectors import document_snapshots_live
 
-from .models import BUSINESS_PREFIX, AcceptanceCounter, Application, BusinessType, FlowDefinition
+from .models import (
+    BUSINESS_PREFIX,
+    AcceptanceCounter,
+    Application,
+    ApplicationState,
+    BusinessType,
+    FlowDefinition,
+    StepRecord,
+)
+from .steps.base import StepResult
 
 
 def acceptance_number_next(*, business_type: str, branch_code: str) -> str:
@@ -55,3 +69,73 @@ def application_start(*, client, business_type: str = BusinessType.ADD_TRADING_C
             "您有一笔正在办理的业务，请在“我的业务”中继续办理或放弃后再申请。",
             code="pending_business_exists",
         ) from error
+
+
+def application_abandon(*, application: Application, client) -> Application:
+    """The investor gives up a pending business (it stays in "my business" as abandoned)."""
+    with transaction.atomic():
+        locked = lock(Application, pk=application.pk, client=client)
+        if locked.state not in (ApplicationState.IN_PROGRESS, ApplicationState.RETURNED,
+                                ApplicationState.REJECTED):
+            raise BusinessError("该业务当前状态不能放弃，如有疑问请致电客服热线。",
+                                code="cannot_abandon")
+        locked.abandon()
+        locked.save()
+        audit_record(action="application.abandon", actor_label=f"investor:{client.pk}",
+                     target=locked)
+    return locked
+
+
+def step_save(
+    *, application: Application, step_name: str, version: int, result: StepResult
+) -> StepRecord:
+    """Store a step's submission. `version` is the record version the form was shown with: a
+    form posted twice finds the version moved on and changes nothing the second time. When a
+    completed step changes, the later steps (not locked) must be confirmed again."""
+    with transaction.atomic():
+        locked = lock(Application, pk=application.pk)
+        if not locked.is_editable:
+            raise BusinessError("该业务当前不能修改。", code="not_editable")
+        record, _ = StepRecord.objects.select_for_update().get_or_create(
+            application=locked, kind=step_name
+        )
+        if record.version != version:
+            return record  # already handled: a double post or a stale page
+        changed = result.data is not None and result.data != record.data
+        if result.data is not None:
+            record.data = result.data
+        if result.evidence is not None:
+            record.evidence = result.evidence
+        if result.done:
+            record.completed_at = timezone.now()
+            record.version += 1
+        record.save()
+        if result.done and changed:
+            _reopen_later_steps(locked, step_name)
+        if result.done and locked.returned_step == step_name:
+            locked.resume()
+            locked.save()
+    return record
+
+
+def step_evidence_merge(
+    *, application: Application, step_name: str, update: dict[str, Any]
+) -> StepRecord:
+    """Merge keys into a step's evidence under a row lock (background calls of a step, such as
+    "agreement X scrolled to its end at T", may arrive concurrently)."""
+    with transaction.atomic():
+        lock(Application, pk=application.pk)
+        record, _ = StepRecord.objects.select_for_update().get_or_create(
+            application=application, kind=step_name
+        )
+        record.evidence = {**record.evidence, **update}
+        record.save(update_fields=["evidence"])
+    return record
+
+
+def _reopen_later_steps(application: Application, step_name: str) -> None:
+    from .engine import flow_steps
+
+    names = [step.name for step in flow_steps(application)]
+    later = names[names.index(step_name) + 1:] if step_name in names else []
+    StepRecord.objects.filter(application=application, kind__in=later).update(completed_at=None)

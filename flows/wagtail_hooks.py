@@ -2,11 +2,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from content.wagtail_hooks import CONFIGURATION_VIEWSETS
+from staff.roles import Role
+from staff.selectors import user_has_role
 
 from .dashboard import ApplicationsPanel
 from .models import FlowDefinition
@@ -16,7 +19,8 @@ class FlowDefinitionViewSet(SnippetViewSet):
     model = FlowDefinition
     icon = "list-ol"
     menu_label = _("业务流程")
-    list_display = ["name", "business_type", UpdatedAtColumn()]
+    list_display = ["name", "business_type", LiveStatusTagColumn(), UpdatedAtColumn()]
+    panels = [FieldPanel("business_type"), FieldPanel("name"), FieldPanel("steps")]
 
 
 class OnboardingConfiguration(SnippetViewSetGroup):
@@ -40,4 +44,6 @@ register_snippet(OnboardingConfiguration)
 
 @hooks.register("construct_homepage_panels")
 def add_applications_panel(request, panels):
-    panels.insert(0, ApplicationsPanel())
+    # For administrators; a compliance officer's dashboard stays on what awaits their review.
+    if user_has_role(request.user, Role.ADMINISTRATOR):
+        panels.append(ApplicationsPanel())

@@ -33,4 +33,4 @@ class Theme(BaseSiteSetting):
     footer = models.CharField(_("页脚"), max_length=200, blank=True, default="")
 
     class Meta:
-        verbose_name = _("主题")
+        verbose_name = _("主题与公司信息")

@@ -7,8 +7,12 @@ from .application import (
     BusinessType,
 )
 from .definitions import FlowDefinition
+from .evidence import ScoreReport
+from .records import StepRecord
+from .suitability import SuitabilityAssessment
 
 __all__ = [
     "BUSINESS_PREFIX", "PENDING_STATES", "AcceptanceCounter", "Application", "ApplicationState",
-    "BusinessType", "FlowDefinition",
+    "BusinessType", "FlowDefinition", "ScoreReport", "StepRecord",
+    "SuitabilityAssessment",
 ]

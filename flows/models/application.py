@@ -5,7 +5,7 @@ services (lock, check, transition, save, side effects on commit)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import BusinessType
 
@@ -70,6 +70,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         _("开始办理时的文档版本"), default=dict, blank=True, editable=False,
         help_text=_("文档编号 → 发布版本编号：之后审批通过的新版本不影响本业务。"),
     )
+    returned_step = models.CharField(
+        _("退回步骤"), max_length=40, blank=True,
+        help_text=_("见证退回或复核驳回时，投资者需要修改的步骤。"),
+    )
     remarks = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -93,6 +97,31 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in PENDING_STATES
+
+    # --- lifecycle: transitions only change self; services lock, check, save and notify ---
+    @transition(field=state, source=[ApplicationState.IN_PROGRESS, ApplicationState.RETURNED,
+                                     ApplicationState.REJECTED], target=ApplicationState.ABANDONED)
+    def abandon(self) -> None:
+        pass
+
+    @transition(field=state, source=[ApplicationState.RETURNED, ApplicationState.REJECTED],
+                target=ApplicationState.IN_PROGRESS)
+    def resume(self) -> None:
+        """The investor fixed the step they were sent back to."""
+        self.returned_step = ""
+
+    @transition(field=state, source=[ApplicationState.IN_PROGRESS,
+                                     ApplicationState.QUEUED_FOR_WITNESS],
+                target=ApplicationState.RETURNED)
+    def return_to_step(self, *, step: str, reason: str) -> None:
+        self.returned_step = step
+        self.remarks = reason
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the investor may work on the steps now."""
+        return self.state in (ApplicationState.IN_PROGRESS, ApplicationState.RETURNED,
+                              ApplicationState.REJECTED)
 
     @property
     def flow(self):

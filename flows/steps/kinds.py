@@ -38,6 +38,9 @@ def _agreements_options() -> blocks.StructBlock:
 
 
 registry.register(StepKind(PHOTOS, _("上传照片"), _photos_options, icon="image"))
-registry.register(StepKind(BASIC_INFO, _("个人基本资料"), _basic_info_options, icon="user"))
-registry.register(StepKind(EXCHANGES, _("交易所选择"), icon="site"))
-registry.register(StepKind(AGREEMENTS, _("阅读相关协议"), _agreements_options, icon="doc-full"))
+registry.register(StepKind(BASIC_INFO, _("个人基本资料"), _basic_info_options, icon="user",
+                           handler="flows.steps.basic_info.BasicInfoStep"))
+registry.register(StepKind(EXCHANGES, _("交易所选择"), icon="site",
+                           handler="flows.steps.exchanges.ExchangesStep"))
+registry.register(StepKind(AGREEMENTS, _("阅读相关协议"), _agreements_options, icon="doc-full",
+                           handler="flows.steps.agreements.AgreementsStep"))

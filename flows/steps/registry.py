@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from wagtail import blocks
+
+if TYPE_CHECKING:
+    from .base import StepHandler
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,18 @@ class StepKind:
     after: tuple[str, ...] = ()
     last: bool = False
     icon: str = "form"
+    # How the step behaves for the investor: a StepHandler subclass, by dotted path so that a
+    # kind can be registered before its views exist (resolved when first used).
+    handler: str = "flows.steps.base.StepHandler"
+    # Once this step is complete, earlier steps can no longer be changed (what the agent
+    # witnessed, what was signed) unless the application is returned to one of them.
+    locks_previous: bool = False
+
+
+    def handler_class(self) -> type[StepHandler]:
+        from django.utils.module_loading import import_string
+
+        return import_string(self.handler)
 
 
 class StepRegistry:

@@ -91,3 +91,93 @@ class ClientExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exchange_id}: {self.trading_code}"
+
+
+# --- investor login: SMS codes, lockout, look-up throttling, privacy consent ---------------
+
+
+class LoginCodeStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    USED = "used", _("已使用")
+    BURNED = "burned", _("错误次数过多，已作废")
+    REPLACED = "replaced", _("已被新验证码取代")
+
+
+class LoginCode(models.Model):
+    """One SMS login code sent to the mobile on file. Only a keyed hash of the code is kept: a
+    copy of the database alone does not reveal a live code (six digits are too few for a plain
+    hash). The requesting IP is kept as a keyed hash too, only to count sends per IP."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="login_codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+    salt = models.CharField(max_length=32, editable=False)
+    ip_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("发送时间"), db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LoginCodeStatus.choices, default=LoginCodeStatus.ACTIVE
+    )
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginState(models.Model):
+    """Failed logins in a row for one client, and the end of a lockout when there is one."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="login_state")
+    failures_in_a_row = models.PositiveSmallIntegerField(_("连续失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录状态")
+        verbose_name_plural = _("登录状态")
+
+    def __str__(self) -> str:
+        return str(self.client_id)
+
+
+class IdNumberLookup(models.Model):
+    """One look-up of an ID number at login, from an IP (keyed hash). Look-ups of numbers that
+    are not on file are counted per IP, to slow down anyone who tries numbers to learn who is a
+    client (a real investor rarely mistypes a valid number)."""
+
+    ip_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField()
+    found = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("证件号码查询")
+        verbose_name_plural = _("证件号码查询")
+        indexes = [models.Index(fields=["ip_hash", "created_at"], name="id_lookup_ip_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ip_hash[:8]} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PrivacyConsent(models.Model):
+    """The privacy policy an investor accepted at login: the exact rendition shown (its revision
+    and SHA-256), never a reference to live CMS content alone."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="privacy_consents")
+    rendition = models.ForeignKey(
+        "content.DocumentRendition", on_delete=models.PROTECT, related_name="+"
+    )
+    revision_id = models.PositiveBigIntegerField(_("文档版本"))
+    sha256 = models.CharField(_("内容哈希"), max_length=64)
+    accepted_at = models.DateTimeField(_("同意时间"))
+
+    class Meta:
+        verbose_name = _("隐私政策同意记录")
+        verbose_name_plural = _("隐私政策同意记录")
+        ordering = ["-accepted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.sha256[:12]}"

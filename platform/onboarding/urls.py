@@ -14,6 +14,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("staff/", include("staff.urls")),
+    path("investor/", include("clients.urls")),
     path("dev/sms/", include("sms.urls")),
     path("", include("flows.urls")),
     path("", include("video.urls")),

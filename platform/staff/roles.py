@@ -49,12 +49,18 @@ PERMISSIONS = {
         *_model_permissions("content.exchange", *EDIT),
         *_model_permissions("content.branch", *EDIT),
         *_model_permissions("content.calendarday", *EDIT),
-        *_model_permissions("content.document", *PUBLISH),
-        *_model_permissions("content.questionnaire", *PUBLISH),
+        # Documents and questionnaires go live only through the "合规审核" workflow: an
+        # administrator edits and submits; the compliance officer's approval publishes.
+        *_model_permissions("content.document", *EDIT, "lock", "unlock"),
+        *_model_permissions("content.questionnaire", *EDIT, "lock", "unlock"),
         *_model_permissions("flows.flowdefinition", *PUBLISH),
         "themes.change_theme", "themes.view_theme",
         "wagtaildocs.add_document", "wagtaildocs.change_document",
         "wagtailimages.add_image", "wagtailimages.change_image",
+        # staff accounts and which branch each agent serves
+        *_model_permissions("auth.user", "add", "change", "view"),
+        "auth.view_group",
+        *_model_permissions("staff.staffprofile", *EDIT),
     ],
     # Approves investor-facing documents and questionnaires in the "合规审核" workflow.
     Role.COMPLIANCE: [
@@ -67,6 +73,12 @@ PERMISSIONS = {
     Role.WITNESS_AGENT: ["staff.use_witness_console"],
     Role.REVIEWER: ["staff.use_review_console"],
     Role.INTEGRATOR: ["staff.use_api"],
+}
+
+# Wagtail page permissions (on the whole tree) per role: the landing, education and help pages.
+PAGE_PERMISSIONS = {
+    Role.ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page",
+                         "bulk_delete_page"],
 }
 
 CONSOLE_PERMISSION = {

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from . import groups
-from .roles import GROUP_NAMES, PERMISSIONS, Role
+from .roles import GROUP_NAMES, PAGE_PERMISSIONS, PERMISSIONS, Role
 
 
 def roles_sync() -> None:
@@ -22,6 +22,18 @@ def roles_sync() -> None:
                 Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)
+        _page_permissions_sync(group, PAGE_PERMISSIONS.get(role, []))
+
+
+def _page_permissions_sync(group: Group, codenames: list[str]) -> None:
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None or not codenames:
+        return
+    for permission in Permission.objects.filter(content_type__app_label="wagtailcore",
+                                                codename__in=codenames):
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
 
 def staff_notify(*, role: Role, branch_id: int | None = None, event: dict[str, Any]) -> None:

@@ -96,3 +96,20 @@ def test_a_fake_word_file_is_refused_in_the_admin_and_nothing_is_saved(admin_cli
     assert response.status_code == 200
     assert "不是有效的 Word 文档" in str(response.context["form"].errors["import_file"])
     assert not Document.objects.exists()
+
+
+def test_an_administrator_cannot_publish_a_document_without_compliance_review():
+    administrator = staff_user("editor", Role.ADMINISTRATOR)
+    officer = staff_user("officer", Role.COMPLIANCE)
+    assert not administrator.has_perm("content.publish_document")
+    assert not administrator.has_perm("content.publish_questionnaire")
+    assert administrator.has_perm("content.change_document")
+    assert officer.has_perm("content.publish_document")
+
+
+def test_flow_steps_are_labelled_in_chinese_in_the_editor():
+    from flows.models import FlowDefinition
+
+    labels = {name: block.label for name, block in
+              FlowDefinition._meta.get_field("steps").stream_block.child_blocks.items()}
+    assert labels["photos"] == "上传照片" and labels["revisit"] == "在线回访"

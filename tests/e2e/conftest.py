@@ -337,3 +337,19 @@ def login_staff(live_server_url) -> Callable[..., None]:
             raise AssertionError(f"staff login as {username!r} refused: {errors}")
 
     return login
+
+
+@pytest.fixture(scope="package")
+def server_env(live_server_url, tmp_path_factory) -> dict[str, str]:
+    """The live server's environment (its SQLite database, media, settings), for a test that
+    must read what the server stored, e.g. the answer to a graphic captcha. Rebuilt from the
+    folder `live_server_url` made, so that fixture stays as it is."""
+    folders = [
+        folder
+        for folder in sorted(tmp_path_factory.getbasetemp().glob("e2e-server*"))
+        if not folder.is_symlink()  # pytest's "...current" link to the newest one
+    ]
+    if len(folders) != 1:
+        raise RuntimeError(f"expected one e2e server folder, found {folders}")
+    port = int(live_server_url.rsplit(":", 1)[1])
+    return _server_env(folders[0], port)

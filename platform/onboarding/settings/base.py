@@ -175,6 +175,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
 DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 
+# --- exchanges step -----------------------------------------------------------------------
+# The online knowledge test (在线测试入口) an investor may take instead of uploading score
+# reports for a first financial or crude-oil account; the link is followed, never fetched.
+KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
+# A suitability assessment done in the flow is valid this many days.
+SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
+
 # --- SMS --------------------------------------------------------------------------------------
 # "outbox": kept in the database and shown on /dev/sms/ (DEBUG only); "log": written to the
 # log with the number masked; a dotted path: a gateway class of the company's provider.
@@ -208,6 +215,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "期货开户平台"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt"]
+# The admin must not call out to the internet (update check, "what's new" banner).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- API --------------------------------------------------------------------------------------

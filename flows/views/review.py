@@ -3,7 +3,7 @@ from django.shortcuts import render
 from staff.decorators import role_required
 from staff.roles import Role
 
-from .selectors import applications_to_review
+from ..selectors import applications_to_review
 
 
 @role_required(Role.REVIEWER)

@@ -1,0 +1,111 @@
+"""Exam score reports (成绩报告单) for a first financial or crude-oil futures account: 2 to 10
+JPEG or PNG images of at most 10 MB each, recognised by their content (never by their name),
+stored encrypted under random names."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from collections.abc import Iterable
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from content.models import Exchange
+from privacy import crypto
+
+from ..models import Application, ScoreReport
+
+MIN_REPORTS = 2
+MAX_REPORTS = 10
+MAX_BYTES = 10 * 1024 * 1024
+_SIGNATURES = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
+_CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+def count_message() -> str:
+    return _("请上传 2 至 10 张成绩报告单。")
+
+
+def reports_needed(client, exchanges: Iterable[Exchange]) -> bool:
+    """A first account of a category whose exchange asks for score reports."""
+    opened = {account.exchange.category for account in
+              client.exchange_accounts.select_related("exchange")}
+    return any(e.needs_score_reports and e.category not in opened for e in exchanges)
+
+
+def image_content_type(data: bytes) -> str | None:
+    """"image/jpeg" or "image/png" when the bytes are such an image, whatever the file is called."""
+    declared = next((fmt for sig, fmt in _SIGNATURES.items() if data.startswith(sig)), None)
+    if declared is None:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            actual = image.format
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    return _CONTENT_TYPES.get(actual) if actual == declared else None
+
+
+def _checked(files) -> tuple[list[tuple[bytes, str]], list[str]]:
+    accepted, problems = [], []
+    for upload in files:
+        if upload.size > MAX_BYTES:
+            problems.append(_("成绩报告单“%(name)s”超过 10 MB，请压缩后重新上传。")
+                            % {"name": upload.name})
+            continue
+        data = upload.read()
+        content_type = image_content_type(data)
+        if content_type is None:
+            problems.append(_("成绩报告单“%(name)s”不是 JPEG 或 PNG 图片，请重新上传。")
+                            % {"name": upload.name})
+            continue
+        accepted.append((data, content_type))
+    return accepted, problems
+
+
+def score_reports_add(*, application: Application, files) -> list[str]:
+    """Store the uploaded reports; all or none: any refused file (or too many in all) stores
+    nothing and returns the reasons."""
+    accepted, problems = _checked(files)
+    if problems:
+        return problems
+    if application.score_reports.count() + len(accepted) > MAX_REPORTS:
+        return [count_message()]
+    with transaction.atomic():
+        for data, content_type in accepted:
+            name = default_storage.save(f"score-reports/{secrets.token_hex(16)}.bin",
+                                        ContentFile(crypto.encrypt(data)))
+            ScoreReport.objects.create(
+                application=application, file=name, content_type=content_type, size=len(data),
+                sha256=hashlib.sha256(data).hexdigest())
+    return []
+
+
+def score_report_remove(*, application: Application, report_id: int) -> bool:
+    report = ScoreReport.objects.filter(application=application, pk=report_id).first()
+    if report is None:
+        return False
+    name = report.file.name
+    report.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+    return True
+
+
+def score_report_read(report: ScoreReport) -> bytes:
+    """The image as uploaded, for a view that has checked who asks (the reviewer, the owner)."""
+    with default_storage.open(report.file.name, "rb") as stored:
+        return crypto.decrypt(stored.read())
+
+
+def score_reports_evidence(application: Application) -> list[dict]:
+    return [
+        {"id": r.pk, "sha256": r.sha256, "content_type": r.content_type, "size": r.size,
+         "uploaded_at": r.uploaded_at.isoformat()}
+        for r in application.score_reports.all()
+    ]

@@ -1,0 +1,199 @@
+"""The step engine through the investor's URLs: the server decides the step; every URL is safe
+to reload, go back to or type; "上一步" is explicit; a form posted twice does the work once."""
+
+import dataclasses
+import re
+
+import pytest
+
+from clients.auth import SESSION_KEY
+from flows.models import Application, ApplicationState, StepRecord
+from flows.steps import registry
+from tests.factories import ClientFactory, published_flow
+
+pytestmark = pytest.mark.django_db
+
+STEPS = ["photos", "basic_info", "exchanges", "witness"]
+
+
+@pytest.fixture(autouse=True)
+def answer_steps(monkeypatch):
+    """Every kind of the test flow answers like tests.flows.handlers.AnswerHandler."""
+    for name in STEPS:
+        kind = registry.get(name)
+        monkeypatch.setitem(registry._kinds, name, dataclasses.replace(
+            kind, handler="tests.flows.handlers.AnswerHandler"))
+    published_flow([("photos", {"security_letter": None}),
+                    ("basic_info", {"suitability_questionnaire": None}),
+                    ("exchanges", {}), ("witness", {"script": None})])
+
+
+def log_in(client, investor=None):
+    investor = investor or ClientFactory()
+    session = client.session
+    session[SESSION_KEY] = investor.pk
+    session.save()
+    return investor
+
+
+def start(client):
+    response = client.get("/business/enter/")
+    application = Application.objects.get()
+    assert response.status_code == 302
+    return application, f"/business/{application.acceptance_number}"
+
+
+def token(client, url):
+    return re.search(r'name="step_token" value="([^"]+)"', client.get(url).content.decode())[1]
+
+
+def post(client, url, answer="ok", step_token=None):
+    return client.post(url, {"answer": answer, "step_token": step_token or token(client, url)})
+
+
+def test_investor_pages_need_an_investor_login(client):
+    assert client.get("/business/").url == "/investor/login/"
+
+
+def test_entering_starts_the_business_at_its_first_step(client):
+    log_in(client)
+    application, base = start(client)
+    assert client.get(f"{base}/").url == f"{base}/photos/"
+    page = client.get(f"{base}/photos/").content.decode()
+    assert f"[受理单号:{application.acceptance_number}]" in page
+
+
+def test_a_pending_business_sends_the_investor_to_my_business(client):
+    log_in(client)
+    start(client)
+    assert client.get("/business/enter/").url == "/business/"
+    assert Application.objects.count() == 1
+
+
+def test_a_typed_url_of_a_later_step_goes_back_to_the_current_one(client):
+    log_in(client)
+    _, base = start(client)
+    assert client.get(f"{base}/exchanges/").url == f"{base}/photos/"
+
+
+@pytest.mark.parametrize("path", ["/nonsense/", "/revisit/"])
+def test_a_step_not_in_the_flow_is_not_found(client, path):
+    log_in(client)
+    _, base = start(client)
+    assert client.get(f"{base}{path}").status_code == 404
+
+
+def test_another_investors_business_is_not_found(client):
+    log_in(client)
+    _, base = start(client)
+    log_in(client, ClientFactory())
+    assert client.get(f"{base}/photos/").status_code == 404
+    assert client.post(f"{base}/abandon/").status_code == 404
+
+
+def test_completing_a_step_moves_on_and_every_reached_step_reloads(client):
+    log_in(client)
+    _, base = start(client)
+    assert post(client, f"{base}/photos/").url == f"{base}/"
+    assert client.get(f"{base}/").url == f"{base}/basic_info/"
+    for step in ("photos", "basic_info"):  # back button / reload / typed URL
+        assert client.get(f"{base}/{step}/").status_code == 200
+
+
+def test_a_refused_submission_stays_on_the_step_and_keeps_what_was_entered(client):
+    log_in(client)
+    application, base = start(client)
+    response = post(client, f"{base}/photos/", answer="no")
+    assert response.status_code == 400
+    assert "请回答 ok" in response.content.decode()
+    record = StepRecord.objects.get(application=application, kind="photos")
+    assert (record.data, record.completed_at) == ({"answer": "no"}, None)
+
+
+def test_a_form_posted_twice_does_the_work_once(client):
+    log_in(client)
+    application, base = start(client)
+    shown = token(client, f"{base}/photos/")
+    post(client, f"{base}/photos/", answer="ok first", step_token=shown)
+    post(client, f"{base}/photos/", answer="ok second", step_token=shown)
+    record = StepRecord.objects.get(application=application, kind="photos")
+    assert (record.version, record.data) == (1, {"answer": "ok first"})
+
+
+def test_a_tampered_token_is_refused_and_nothing_is_stored(client):
+    log_in(client)
+    application, base = start(client)
+    response = post(client, f"{base}/photos/", step_token="forged")
+    assert response.status_code == 400
+    assert "页面已过期或内容被修改" in response.content.decode()
+    assert not StepRecord.objects.filter(application=application).exists()
+
+
+def test_a_token_from_another_step_is_refused(client):
+    log_in(client)
+    _, base = start(client)
+    photos_token = token(client, f"{base}/photos/")
+    post(client, f"{base}/photos/")
+    assert post(client, f"{base}/basic_info/", step_token=photos_token).status_code == 400
+
+
+def test_previous_step_is_an_explicit_action_that_keeps_what_was_entered(client):
+    log_in(client)
+    application, base = start(client)
+    post(client, f"{base}/photos/", answer="ok 照片")
+    assert client.post(f"{base}/basic_info/previous/").url == f"{base}/photos/"
+    assert StepRecord.objects.get(application=application, kind="photos").data == {
+        "answer": "ok 照片"}
+
+
+def test_changing_an_earlier_step_asks_to_confirm_the_later_ones_again(client):
+    log_in(client)
+    application, base = start(client)
+    post(client, f"{base}/photos/", answer="ok 1")
+    post(client, f"{base}/basic_info/")
+    post(client, f"{base}/photos/", answer="ok 2")
+    assert client.get(f"{base}/").url == f"{base}/basic_info/"
+
+
+def test_steps_before_a_completed_locking_step_cannot_change(client, monkeypatch):
+    # given a flow where the witness locks what came before it, and the witness done
+    kind = registry.get("witness")
+    monkeypatch.setitem(registry._kinds, "witness", dataclasses.replace(kind, locks_previous=True))
+    published_flow([("photos", {"security_letter": None}), ("witness", {"script": None}),
+                    ("exchanges", {})])
+    log_in(client)
+    application, base = start(client)
+    post(client, f"{base}/photos/")
+    post(client, f"{base}/witness/")
+    # when the investor tries to change the photos
+    response = post(client, f"{base}/photos/", answer="ok changed")
+    # then it is refused and nothing changes
+    assert response.status_code == 302
+    assert StepRecord.objects.get(application=application, kind="photos").data == {
+        "answer": "ok"}
+
+
+def test_abandoning_ends_the_business_and_allows_a_new_one(client):
+    log_in(client)
+    application, base = start(client)
+    client.post(f"{base}/abandon/")
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.ABANDONED
+    client.get("/business/enter/")
+    assert Application.objects.filter(state=ApplicationState.IN_PROGRESS).count() == 1
+
+
+def test_a_submitted_business_cannot_be_changed(client):
+    log_in(client)
+    application, base = start(client)
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.SUBMITTED)
+    assert client.get(f"{base}/photos/").url == "/business/"
+
+
+def test_my_business_lists_pending_and_finished_with_remarks(client):
+    investor = log_in(client)
+    application, _ = start(client)
+    Application.objects.filter(pk=application.pk).update(
+        state=ApplicationState.RETURNED, returned_step="photos", remarks="身份证照片不清晰")
+    page = client.get("/business/").content.decode()
+    assert application.acceptance_number in page and "身份证照片不清晰" in page
+    assert investor.pk
