@@ -22,9 +22,12 @@ def po_entries() -> list[tuple[str, str, bool]]:
     for line in (CATALOGUE / "django.po").read_text().splitlines() + [""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgid ", "msgstr ", "msgstr[0] ")):
             field, _, literal = line.partition(" ")
+            field = field.removesuffix("[0]")  # a plural entry: check its singular form
             current[field] = ast.literal_eval(literal)
+        elif line.startswith(("msgid_plural ", "msgstr[")):
+            field = None
         elif line.startswith('"') and field:
             current[field] += ast.literal_eval(line)
         elif not line.strip() and current:
