@@ -37,7 +37,8 @@ def _agreements_options() -> blocks.StructBlock:
     ])
 
 
-registry.register(StepKind(PHOTOS, _("上传照片"), _photos_options, icon="image"))
+registry.register(StepKind(PHOTOS, _("上传照片"), _photos_options, icon="image",
+                           handler="flows.steps.photos.PhotosStep"))
 registry.register(StepKind(BASIC_INFO, _("个人基本资料"), _basic_info_options, icon="user",
                            handler="flows.steps.basic_info.BasicInfoStep"))
 registry.register(StepKind(EXCHANGES, _("交易所选择"), icon="site",

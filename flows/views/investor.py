@@ -170,9 +170,9 @@ def _submit(request, application, target, record, handler, locked):
                       result=result)
         except BusinessError as error:
             return StepResult(done=False, errors={"__all__": [error.message]})
+    if result.message:
+        messages.info(request, result.message)
     if result.done:
-        if result.message:
-            messages.success(request, result.message)
         return redirect("flows:resume", application.acceptance_number)
     return result
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("staff/", include("staff.urls")),
     path("investor/", include("clients.urls")),
+    path("investor/photos/", include("photos.urls")),
     path("dev/sms/", include("sms.urls")),
     path("", include("flows.urls")),
     path("", include("video.urls")),

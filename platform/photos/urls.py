@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "photos"
+urlpatterns = [path("<int:pk>/", views.investor_photo, name="investor_photo")]
