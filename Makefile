@@ -40,6 +40,11 @@ lock: setup
 	cd requirements && ../$(VENV)/bin/uv pip compile build.in --python-version 3.11 \
 		--generate-hashes -c test.txt -o build.txt
 
+# Time the ID-photo judging of a 12-MP phone JPEG against its bare decode + encode, one thread,
+# and score it on a freshly generated set of synthetic photos (under a minute).
+bench: setup
+	$(PY) bench/run.py
+
 # Update the English catalogue after changing UI strings, then translate the new entries.
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'

@@ -29,6 +29,7 @@ class StepResult:
 
 class StepHandler:
     template_name = "flows/steps/unavailable.html"
+    accepts_submission = True  # False hides 下一步 (a step the investor cannot complete here)
 
     def __init__(self, *, application: Application, record: StepRecord, options: Any):
         self.application = application
@@ -43,6 +44,15 @@ class StepHandler:
         was scrolled to its end" or "upload this photo". Return None for an unknown name (404).
         Save through `flows.services.step_evidence_merge` so that records stay consistent."""
         return None
+
+    def submit(self, request: HttpRequest) -> StepResult:
+        raise NotImplementedError
+
+
+class UnavailableStep(StepHandler):
+    """A registered kind whose investor pages are not built yet: it says so, offers no 下一步."""
+
+    accepts_submission = False
 
     def submit(self, request: HttpRequest) -> StepResult:
         message = str(_("此步骤暂未开放网上办理，请致电客服热线。"))

@@ -113,6 +113,7 @@ class ExchangesStep(StepHandler):
             "alternative_label": CHOICE_LABELS[pending.notice.alternative] if pending else "",
             "suitability_missing": self.suitability_missing(),
             "groups": self._groups(set(draft.get("selected", []))),
+            "has_opened": bool(self.opened),
             "reports_possible": reports_needed(self.client, self.offered().values()),
             "reports": list(self.application.score_reports.all()),
             "score_choice": draft.get("score_choice", "upload"),

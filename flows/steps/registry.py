@@ -29,7 +29,7 @@ class StepKind:
     icon: str = "form"
     # How the step behaves for the investor: a StepHandler subclass, by dotted path so that a
     # kind can be registered before its views exist (resolved when first used).
-    handler: str = "flows.steps.base.StepHandler"
+    handler: str = "flows.steps.base.UnavailableStep"
     # Once this step is complete, earlier steps can no longer be changed (what the agent
     # witnessed, what was signed) unless the application is returned to one of them.
     locks_previous: bool = False

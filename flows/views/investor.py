@@ -166,8 +166,8 @@ def _submit(request, application, target, record, handler, locked):
     result = handler.submit(request)
     if result.done or result.data is not None or result.evidence is not None:
         try:
-            step_save(application=application, step_name=target.name, version=version,
-                      result=result)
+            handler.record = step_save(application=application, step_name=target.name,
+                                       version=version, result=result)
         except BusinessError as error:
             return StepResult(done=False, errors={"__all__": [error.message]})
     if result.message:

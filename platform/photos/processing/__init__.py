@@ -7,5 +7,12 @@ from .pipeline import OUTPUT_SIZE, photo_judge
 from .result import MESSAGES, REASONS, PhotoResult
 from .thresholds import DEFAULTS, thresholds
 
-__all__ = ["DEFAULTS", "MESSAGES", "OUTPUT_SIZE", "REASONS", "PhotoResult", "photo_judge",
-           "thresholds"]
+__all__ = [
+    "DEFAULTS",
+    "MESSAGES",
+    "OUTPUT_SIZE",
+    "REASONS",
+    "PhotoResult",
+    "photo_judge",
+    "thresholds",
+]

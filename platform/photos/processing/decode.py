@@ -35,22 +35,25 @@ def _open(data: bytes, limits: dict[str, Any]) -> Image.Image:
     if not data:
         raise PhotoRefused("unreadable", detail="empty")
     if len(data) > limits["max_file_bytes"]:
-        raise PhotoRefused("unreadable", detail="file_too_large",
-                           max_mb=limits["max_file_bytes"] // (1024 * 1024))
+        raise PhotoRefused(
+            "unreadable", detail="file_too_large", max_mb=limits["max_file_bytes"] // (1024 * 1024)
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as error:
-        raise PhotoRefused("unreadable", detail="too_many_pixels",
-                           max_mp=limits["max_pixels"] // 1_000_000) from error
+        raise PhotoRefused(
+            "unreadable", detail="too_many_pixels", max_mp=limits["max_pixels"] // 1_000_000
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise PhotoRefused("unreadable", detail="not_an_image") from error
     if img.format not in FORMATS:
         raise PhotoRefused("unreadable", detail="unsupported_format")
     if img.width * img.height > limits["max_pixels"]:
-        raise PhotoRefused("unreadable", detail="too_many_pixels",
-                           max_mp=limits["max_pixels"] // 1_000_000)
+        raise PhotoRefused(
+            "unreadable", detail="too_many_pixels", max_mp=limits["max_pixels"] // 1_000_000
+        )
     return img
 
 

@@ -7,6 +7,9 @@ import math
 import numpy as np
 
 CARD_ASPECT = 85.6 / 54.0  # ISO/IEC 7810 ID-1
+MIN_AREA_FRACTION = 0.02
+ASPECT_RANGE = (1.3, 1.95)  # the card's 1.585, give or take tilt and a loose first guess
+ANGLE_RANGE = (58.0, 122.0)
 
 
 def signed_area(quad: np.ndarray) -> float:
@@ -28,16 +31,19 @@ def side_lengths(quad: np.ndarray) -> np.ndarray:
 
 def is_convex(quad: np.ndarray) -> bool:
     edges = np.roll(quad, -1, axis=0) - quad
-    cross = edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1,
-                                                                                  axis=0)[:, 0]
+    cross = (
+        edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1]
+        - edges[:, 1] * np.roll(edges, -1, axis=0)[:, 0]
+    )
     return bool(np.all(cross > 0) or np.all(cross < 0))
 
 
 def corner_angles(quad: np.ndarray) -> np.ndarray:
     prev = np.roll(quad, 1, axis=0) - quad
     nxt = np.roll(quad, -1, axis=0) - quad
-    cos = np.sum(prev * nxt, axis=1) / (np.linalg.norm(prev, axis=1) * np.linalg.norm(nxt, axis=1)
-                                        + 1e-9)
+    cos = np.sum(prev * nxt, axis=1) / (
+        np.linalg.norm(prev, axis=1) * np.linalg.norm(nxt, axis=1) + 1e-9
+    )
     return np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
 
@@ -69,3 +75,16 @@ def rotation_of(quad: np.ndarray) -> int:
     top = quad[1] - quad[0]
     angle = math.degrees(math.atan2(top[1], top[0]))  # y down: positive = turned clockwise
     return int(round(-angle / 90.0)) % 4 * 90
+
+
+def plausible(quad: np.ndarray, frame_area: float) -> bool:
+    """Convex, of a card-like proportion and corner angles, neither tiny nor the whole frame."""
+    if not is_convex(quad):
+        return False
+    area = abs(signed_area(quad)) / frame_area
+    angles = corner_angles(quad)
+    return (
+        MIN_AREA_FRACTION <= area <= 0.985
+        and ASPECT_RANGE[0] <= aspect(quad) <= ASPECT_RANGE[1]
+        and bool(np.all((angles >= ANGLE_RANGE[0]) & (angles <= ANGLE_RANGE[1])))
+    )

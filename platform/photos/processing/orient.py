@@ -4,7 +4,7 @@ Once flattened with its long side horizontal, a card is either upright or upside
 layout of the second-generation ID card decides which:
 - front (portrait side): the portrait sits in the right third, above the ID-number line; seen
   from afar it is the largest area that differs from the card's background (hair, clothes, face),
-  while the text on the left blurs into a faint grey;
+  while the text on the left blurs into a faint grey; seen close, the text is the finer detail;
 - back (emblem side): the round red emblem sits at the top left; it is the card's only strongly
   red area, and also a large area that differs from the background.
 Each cue compares a box with the same box turned 180°, so the score is antisymmetric: positive
@@ -29,7 +29,7 @@ def _turned(box: tuple[float, float, float, float]) -> tuple[float, float, float
 def _mean(plane: np.ndarray, box: tuple[float, float, float, float]) -> float:
     h, w = plane.shape[:2]
     x0, y0, x1, y1 = box
-    return float(plane[int(y0 * h): int(y1 * h), int(x0 * w): int(x1 * w)].mean())
+    return float(plane[int(y0 * h) : int(y1 * h), int(x0 * w) : int(x1 * w)].mean())
 
 
 def _contrast(plane: np.ndarray, box: tuple[float, float, float, float]) -> float:
@@ -46,4 +46,8 @@ def upright_score(card_rgb: np.ndarray, side: str) -> float:
     if side == "back":
         red = np.clip(lab[..., 1] - RED_A_STAR, 0, None)
         return _contrast(red, EMBLEM_BOX) + 0.5 * _contrast(deviation, EMBLEM_BOX)
-    return _contrast(deviation, PORTRAIT_BOX)
+    gray = cv2.cvtColor(card_rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    strokes = cv2.blur(np.abs(cv2.Laplacian(gray, cv2.CV_32F, ksize=3)), (5, 5))
+    # The portrait is smooth and dark where the text it faces is fine and pale: both say which
+    # end holds the portrait, so a pale drawing of a face still turns the card the right way.
+    return _contrast(deviation, PORTRAIT_BOX) - 0.5 * _contrast(strokes, PORTRAIT_BOX)

@@ -26,9 +26,18 @@ logger = logging.getLogger(__name__)
 
 OUTPUT_SIZE = (1284, 810)  # 15 px/mm of the 85.6 × 54 mm card
 OUTPUT_QUALITY = 90
-MIN_SUPPORT = 0.6  # share of the outline on an edge for a detection to count
-MIN_WEAKEST_SIDE = 0.35
+MIN_SUPPORT = 0.7  # share of the outline on an edge for a detection to count
+SMALL_MIN_SUPPORT = 0.85  # the same for an outline under 12% of the photo
+MIN_WEAKEST_SIDE = 0.25
 SIDES = ("front", "back", "signature")
+# When no card is found, the whole photo is called blurred below this share of min_sharpness
+# (sensor noise alone keeps a sharp photo of a bare desk well above it).
+GLOBAL_BLUR_SHARE = 0.6
+TRACED_ALL_ROUND = 0.75  # support at which a faint edge is still trusted
+NO_LAYOUT = 0.1  # |orientation score| below which the flattened image shows no card layout
+PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means a part
+DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
+PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
 ANALYSIS_SIZE = (quality.ANALYSIS_WIDTH, round(quality.ANALYSIS_WIDTH / geo.CARD_ASPECT))
 
 
@@ -44,8 +53,9 @@ def photo_judge(*, data: bytes, side: str) -> PhotoResult:
             return _judge_plain(decoded, limits, metrics)
         return _judge_card(decoded, side, limits, metrics)
     except PhotoRefused as refusal:
-        return PhotoResult.refused(refusal.reason, detail=refusal.detail, metrics=metrics,
-                                   **refusal.fmt)
+        return PhotoResult.refused(
+            refusal.reason, detail=refusal.detail, metrics=metrics, **refusal.fmt
+        )
     except Exception as error:  # noqa: BLE001 - an upload must never crash the worker
         logger.warning("photo judging failed unexpectedly: %s", type(error).__name__)
         return PhotoResult.refused("unreadable", metrics=metrics)
@@ -61,72 +71,146 @@ def _work_image(rgb: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def _check_image_size(decoded: Decoded, limits: dict[str, Any]) -> None:
-    if min(decoded.size) < limits["min_image_short_side"]:
+    width, height = decoded.size
+    if min(width, height) < limits["min_image_short_side"] or (
+        width * height < limits["min_image_pixels"]
+    ):
         raise PhotoRefused("too_small", detail="image_too_small")
 
 
-def _judge_card(decoded: Decoded, side: str, limits: dict[str, Any],
-                metrics: dict[str, Any]) -> PhotoResult:
+def _judge_card(
+    decoded: Decoded, side: str, limits: dict[str, Any], metrics: dict[str, Any]
+) -> PhotoResult:
     _check_image_size(decoded, limits)
     work, work_scale = _work_image(decoded.rgb)
-    detection, field = find_card(work)
+    detection, _ = find_card(_exposed(work))
     if detection is not None:
-        metrics.update(support=round(detection.support, 3),
-                       edge_contrast=round(detection.contrast, 2))
-    if (detection is None or detection.support < MIN_SUPPORT
-            or detection.weakest_side < MIN_WEAKEST_SIDE):
+        metrics.update(
+            support=round(detection.support, 3), edge_contrast=round(detection.contrast, 2)
+        )
+    if not _convincing(detection, work):
         raise _why_no_card(work, detection, limits)
-    _check_card_size(detection.quad, work.shape, work_scale * decoded.scale, limits, metrics)
-    quad = geo.long_side_first(detection.quad) * work_scale  # in decoded pixels
+    if detection.contrast < PART_CHECK_BELOW_CONTRAST:
+        _check_part_of_card(detection.quad, work)
+    _check_card_size(detection.quad, work, work_scale * decoded.scale, limits, metrics)
+    quad = _rescale(geo.long_side_first(detection.quad), work_scale)  # in decoded pixels
     card = _flatten(decoded.rgb, quad)
     small = cv2.resize(card, ANALYSIS_SIZE, interpolation=cv2.INTER_AREA)
     metrics["orientation_score"] = round(upright_score(small, side), 3)
+    if detection.support < TRACED_ALL_ROUND and abs(metrics["orientation_score"]) < NO_LAYOUT:
+        raise _why_no_card(work, None, limits)  # a loose outline around no card layout
     if metrics["orientation_score"] < 0:
         quad, card, small = np.roll(quad, 2, axis=0), card[::-1, ::-1], small[::-1, ::-1]
     _check_card_quality(small, detection, limits, metrics)
-    corners = quad * decoded.scale
-    return PhotoResult(ok=True, corners=[[round(float(x), 1), round(float(y), 1)]
-                                         for x, y in corners],
-                       rotation=geo.rotation_of(corners), image=_encode(card), metrics=metrics)
+    corners = _rescale(quad, decoded.scale)
+    return PhotoResult(
+        ok=True,
+        corners=[[round(float(x), 1), round(float(y), 1)] for x, y in corners],
+        rotation=geo.rotation_of(corners),
+        image=_encode(card),
+        metrics=metrics,
+    )
 
 
-def _check_card_size(quad: np.ndarray, shape: tuple[int, ...], to_full: float,
-                     limits: dict[str, Any], metrics: dict[str, Any]) -> None:
-    fraction = abs(geo.signed_area(quad)) / (shape[0] * shape[1])
+def _rescale(points: np.ndarray, scale: float) -> np.ndarray:
+    """Points of a reduced image in the larger one (pixel centres at integer coordinates)."""
+    return (points + 0.5) * scale - 0.5
+
+
+def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
+    """Enough of the outline on edges; a small outline must be clean to be called a card
+    (small card-like patches turn up in wood grain and cloth)."""
+    if detection is None:
+        return False
+    small = abs(geo.signed_area(detection.quad)) < 0.12 * work.shape[0] * work.shape[1]
+    support, weakest = (SMALL_MIN_SUPPORT, 0.6) if small else (MIN_SUPPORT, MIN_WEAKEST_SIDE)
+    return detection.support >= support and detection.weakest_side >= weakest
+
+
+def _exposed(work: np.ndarray) -> np.ndarray:
+    """A dim photo brightened for finding the card (its own brightness is judged later)."""
+    top = float(np.percentile(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY), 99))
+    if top >= 160:
+        return work
+    return np.clip(work.astype(np.float32) * (200.0 / max(top, 8.0)), 0, 255).astype(np.uint8)
+
+
+def _check_part_of_card(quad: np.ndarray, work: np.ndarray) -> None:
+    """An outline much smaller than the detailed region around it is the portrait or the
+    emblem of a card that blends into its background: the background is at fault."""
+    fraction = abs(geo.signed_area(quad)) / (work.shape[0] * work.shape[1])
+    region = quality.detailed_region_share(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY))
+    if region > PART_OF_CARD * fraction:
+        raise PhotoRefused("low_contrast")
+
+
+def _check_card_size(
+    quad: np.ndarray,
+    work: np.ndarray,
+    to_full: float,
+    limits: dict[str, Any],
+    metrics: dict[str, Any],
+) -> None:
+    fraction = abs(geo.signed_area(quad)) / (work.shape[0] * work.shape[1])
     long_side = float(geo.side_lengths(geo.long_side_first(quad))[[0, 2]].mean()) * to_full
     metrics.update(card_area_fraction=round(fraction, 3), card_long_side=round(long_side))
     if fraction < limits["min_card_area_fraction"] or long_side < limits["min_card_long_side"]:
         raise PhotoRefused("too_small")
 
 
-def _check_card_quality(small: np.ndarray, detection: Detection, limits: dict[str, Any],
-                        metrics: dict[str, Any]) -> None:
+def _check_card_quality(
+    small: np.ndarray, detection: Detection, limits: dict[str, Any], metrics: dict[str, Any]
+) -> None:
     gray = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
-    metrics.update(brightness=round(quality.brightness(gray), 1),
-                   glare=round(quality.glare_fraction(small), 4),
-                   sharpness=round(quality.sharpness(gray), 2))
+    metrics.update(
+        brightness=round(quality.brightness(gray), 1),
+        glare=round(quality.glare_fraction(small), 4),
+        sharpness=round(quality.sharpness(gray), 2),
+    )
     if metrics["brightness"] < limits["min_card_brightness"]:
         raise PhotoRefused("too_dark")
-    if (metrics["glare"] > limits["max_glare_fraction"]
-            or metrics["brightness"] > limits["max_card_brightness"]):
+    if (
+        metrics["glare"] > limits["max_glare_fraction"]
+        or metrics["brightness"] > limits["max_card_brightness"]
+    ):
         raise PhotoRefused("too_bright")
-    if detection.contrast < limits["min_edge_contrast"]:
+    if _low_contrast(detection, limits):
         raise PhotoRefused("low_contrast")
     if metrics["sharpness"] < limits["min_sharpness"]:
         raise PhotoRefused("blurred")
 
 
-def _why_no_card(work: np.ndarray, detection: Detection | None,
-                 limits: dict[str, Any]) -> PhotoRefused:
+def _low_contrast(detection: Detection, limits: dict[str, Any]) -> bool:
+    """Too little colour difference at the card's edge: below the minimum always; below twice
+    the minimum when the edge could not be traced all round (the crop is then a guess)."""
+    floor = limits["min_edge_contrast"]
+    return detection.contrast < floor or (
+        detection.contrast < 2 * floor and detection.support < TRACED_ALL_ROUND
+    )
+
+
+def _why_no_card(
+    work: np.ndarray, detection: Detection | None, limits: dict[str, Any]
+) -> PhotoRefused:
     """No outline held up: say whether the light, the background or the card is to blame."""
     gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
-    if quality.brightness(gray) < limits["min_photo_brightness"]:
-        return PhotoRefused("too_dark")
+    region = quality.detailed_region_share(gray)
+    top = float(np.percentile(gray, 99))
+    if top < DARK_PHOTO or (region and top < limits["min_card_brightness"]):
+        return PhotoRefused("too_dark")  # something is there, but nothing is lit like a card
     if quality.glare_fraction(work) > 2 * limits["max_glare_fraction"]:
         return PhotoRefused("too_bright")
-    if detection is not None and detection.contrast < limits["min_edge_contrast"]:
+    if quality.sharpness(gray) < GLOBAL_BLUR_SHARE * limits["min_sharpness"]:
+        return PhotoRefused("blurred")  # so blurred that not even the card's edges remain
+    if (
+        detection is not None
+        and detection.support >= MIN_SUPPORT
+        and detection.contrast < limits["min_edge_contrast"]
+    ):
         return PhotoRefused("low_contrast")
-    if quality.has_flat_surround(gray):
+    if 0 < region < limits["min_card_area_fraction"]:
+        return PhotoRefused("too_small")
+    if region:
         return PhotoRefused("low_contrast")
     return PhotoRefused("no_card")
 
@@ -135,29 +219,32 @@ def _flatten(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
     w, h = OUTPUT_SIZE
     target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
-    return cv2.warpPerspective(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def _encode(rgb: np.ndarray) -> bytes:
     """JPEG without any metadata: a fresh image carries no EXIF, GPS or ICC profile."""
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, "JPEG", quality=OUTPUT_QUALITY,
-                                                     optimize=True)
+    Image.fromarray(np.ascontiguousarray(rgb)).save(
+        buf, "JPEG", quality=OUTPUT_QUALITY, optimize=True
+    )
     return buf.getvalue()
 
 
-def _judge_plain(decoded: Decoded, limits: dict[str, Any],
-                 metrics: dict[str, Any]) -> PhotoResult:
+def _judge_plain(decoded: Decoded, limits: dict[str, Any], metrics: dict[str, Any]) -> PhotoResult:
     """A signature photo: no card to find, only the light and focus to check."""
     _check_image_size(decoded, limits)
     work, _ = _work_image(decoded.rgb)
     gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
-    metrics.update(brightness=round(quality.brightness(gray), 1),
-                   glare=round(quality.glare_fraction(work), 4))
+    metrics.update(
+        brightness=round(quality.brightness(gray), 1), glare=round(quality.glare_fraction(work), 4)
+    )
     if metrics["brightness"] < limits["min_card_brightness"]:
         raise PhotoRefused("too_dark")
     if metrics["glare"] > 2 * limits["max_glare_fraction"]:
         raise PhotoRefused("too_bright")
+    if quality.sharpness(gray) < GLOBAL_BLUR_SHARE * limits["min_sharpness"]:
+        raise PhotoRefused("blurred")
     return PhotoResult(ok=True, image=_encode(decoded.rgb), metrics=metrics)
-

@@ -7,8 +7,15 @@ from typing import Any
 
 # The refusal reasons of the `process_id_photo` contract. The finer `detail` (why a file is
 # unreadable, whether the image or the card is too small) is extra and may grow.
-REASONS = ("blurred", "too_dark", "too_bright", "too_small", "low_contrast", "no_card",
-           "unreadable")
+REASONS = (
+    "blurred",
+    "too_dark",
+    "too_bright",
+    "too_small",
+    "low_contrast",
+    "no_card",
+    "unreadable",
+)
 
 MESSAGES = {
     "blurred": "照片模糊，请保持手机稳定、对焦清晰后重新拍摄。",
@@ -23,7 +30,8 @@ MESSAGES = {
 DETAIL_MESSAGES = {
     "image_too_small": "照片分辨率太低，请使用手机后置摄像头重新拍摄（不要上传截图或缩略图）。",
     "file_too_large": "文件超过 {max_mb} MB，请重新拍摄或压缩后上传。",
-    "too_many_pixels": "图片像素过多（超过 {max_mp} 百万像素），请使用手机相机的常规分辨率重新拍摄。",
+    "too_many_pixels": "图片像素过多（超过 {max_mp} 百万像素），"
+    "请使用手机相机的常规分辨率重新拍摄。",
     "not_an_image": "文件不是有效的图片，请上传 JPG、PNG、WebP 或 HEIC 格式的照片。",
     "unsupported_format": "不支持该图片格式，请上传 JPG、PNG、WebP 或 HEIC 格式的照片。",
     "truncated": "图片文件不完整（可能上传中断），请重新上传。",
@@ -52,11 +60,11 @@ class PhotoResult:
     metrics: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def refused(cls, reason: str, *, detail: str = "", metrics: dict[str, Any] | None = None,
-                **fmt: Any) -> PhotoResult:
+    def refused(
+        cls, reason: str, *, detail: str = "", metrics: dict[str, Any] | None = None, **fmt: Any
+    ) -> PhotoResult:
         message = DETAIL_MESSAGES.get(detail, MESSAGES[reason]).format(**fmt)
-        return cls(ok=False, reason=reason, message=message, detail=detail,
-                   metrics=metrics or {})
+        return cls(ok=False, reason=reason, message=message, detail=detail, metrics=metrics or {})
 
 
 class PhotoRefused(Exception):

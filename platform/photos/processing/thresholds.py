@@ -14,24 +14,28 @@ DEFAULTS: dict[str, Any] = {
     "max_file_bytes": 20 * 1024 * 1024,
     # Decompression bombs: more pixels than this is refused from the header, before decoding.
     "max_pixels": 50_000_000,
-    # The photo's shorter side, in pixels: below this it is a thumbnail or a screenshot.
+    # The photo's shorter side and its pixel count: below either it is a thumbnail or a
+    # screenshot (1280 × 720 passes; 1024 × 768 does not).
     "min_image_short_side": 720,
+    "min_image_pixels": 900_000,
     # The card's share of the frame (area), and its long side in photo pixels: below either the
     # text is too small to read at review.
     "min_card_area_fraction": 0.12,
     "min_card_long_side": 560,
-    # Sharpness: the ratio of fine (Laplacian) to coarse (gradient) detail on the flattened card,
-    # ×100. It falls as the blur widens, whatever the lighting or contrast.
-    "min_sharpness": 22.0,
-    # Brightness: the median grey level (0–255) of the card; the whole photo when no card is found.
-    "min_card_brightness": 70,
+    # Sharpness: the ratio of fine (Laplacian) to coarse (gradient) detail at the card's strongest
+    # edges, ×100 (see quality.sharpness). A sharp card scores 160–240; a Gaussian blur of
+    # σ = 1 px at the analysis width about 140–160, σ = 2 px about 85–95, σ = 3 px 50–80.
+    "min_sharpness": 100.0,
+    # Brightness: the median grey level (0–255) of the card. A photo whose brightest 1% stays
+    # below the minimum is refused before looking for the card: no card in it can be lit enough.
+    "min_card_brightness": 90,
     "max_card_brightness": 248,
-    "min_photo_brightness": 40,
     # Glare: the share of the card that is burnt out (every channel ≥ 250).
-    "max_glare_fraction": 0.12,
+    "max_glare_fraction": 0.08,
     # Contrast between the card and what it lies on: CIE ΔE76 between thin bands just inside and
-    # just outside the card's edges (median over the four sides).
-    "min_edge_contrast": 5.0,
+    # just outside the card's edges (median over the four sides). Below it the photo is refused;
+    # below twice it too, unless the edge was traced all round (then the crop is sound).
+    "min_edge_contrast": 2.5,
 }
 
 

@@ -61,8 +61,16 @@ def good_photos(seed: int, *, count: int = 60, large: int = 4) -> list[GoodPhoto
         side = "front" if rng.random() < 0.5 else "back"
         scene = random_scene(rng, sizes[rng.integers(len(sizes))])
         data, corners = photograph(scene, render_card(side, rng), rng)
-        photos.append(GoodPhoto(f"good-{i:03d}-{side}-{scene.background}", side, data,
-                                corners, 90 * scene.quarter, scene))
+        photos.append(
+            GoodPhoto(
+                f"good-{i:03d}-{side}-{scene.background}",
+                side,
+                data,
+                corners,
+                90 * scene.quarter,
+                scene,
+            )
+        )
     return photos
 
 
@@ -81,17 +89,26 @@ def _bad_scene(kind: str, rng: np.random.Generator, card) -> Scene:
         return replace(scene, area_fraction=rng.uniform(0.03, 0.07))
     if kind == "tiny_image":
         return replace(scene, size=((640, 480), (480, 360), (480, 640))[rng.integers(3)])
-    if kind == "same_colour":
-        colour = np.asarray(card)[..., :3].reshape(-1, 3).mean(axis=0)
-        return replace(scene, background_colour=tuple(colour + rng.uniform(-3, 3, 3)),
-                       shadow=False, light=(0, 0.1, 1.0))
+    if kind == "same_colour":  # the card's own background colour, give or take a shade
+        colour = np.median(np.asarray(card)[..., :3].reshape(-1, 3), axis=0)
+        return replace(
+            scene,
+            background_colour=tuple(colour + rng.uniform(-2, 2, 3)),
+            shadow=False,
+            light=(0, 0.1, 1.0),
+        )
     return scene  # no_card
 
 
 BAD_KINDS = (
-    ("blurred", "blurred", 4), ("too_dark", "too_dark", 3), ("glare", "too_bright", 3),
-    ("overexposed", "too_bright", 1), ("tiny_card", "too_small", 3),
-    ("tiny_image", "too_small", 2), ("same_colour", "low_contrast", 3), ("no_card", "no_card", 3),
+    ("blurred", "blurred", 4),
+    ("too_dark", "too_dark", 3),
+    ("glare", "too_bright", 3),
+    ("overexposed", "too_bright", 1),
+    ("tiny_card", "too_small", 3),
+    ("tiny_image", "too_small", 2),
+    ("same_colour", "low_contrast", 3),
+    ("no_card", "no_card", 3),
 )
 
 

@@ -55,7 +55,8 @@ def _card_quad(scene: Scene, card_size: tuple[int, int]) -> np.ndarray:
     distance = 1.6 * cw
     pts = p3[:, :2] * distance / (distance + p3[:, 2:3])
     w, h = scene.size
-    area = 0.5 * abs(np.cross(pts[2] - pts[0], pts[3] - pts[1]))
+    d1, d2 = pts[2] - pts[0], pts[3] - pts[1]
+    area = 0.5 * abs(d1[0] * d2[1] - d1[1] * d2[0])
     pts = pts * math.sqrt(scene.area_fraction * w * h / area)
     span = pts.max(axis=0) - pts.min(axis=0)
     margin = 0.015 * np.array([w, h])
@@ -82,8 +83,9 @@ def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np
     sw, sh = max(w // 4, 64), max(h // 4, 48)
     y, x = np.mgrid[0:sh, 0:sw].astype(np.float32)
     if kind == "wood":
-        base = np.array(rng.choice([[186, 140, 92], [150, 100, 60], [110, 70, 44], [205, 170, 125]]),
-                        np.float32)
+        base = np.array(
+            rng.choice([[186, 140, 92], [150, 100, 60], [110, 70, 44], [205, 170, 125]]), np.float32
+        )
         along_x = rng.random() < 0.5
         u, v = (y, x) if along_x else (x, y)
         warp = _smooth_noise(rng, sh, sw, (6, 4)) * rng.uniform(4, 14)
@@ -92,12 +94,16 @@ def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np
         tone = 1 + 0.08 * rings + 0.06 * grain
         if rng.random() < 0.5:  # seams between planks: long straight dark lines
             step = int(rng.integers(sh // 3, sh))
-            seam = (np.abs(((u + step // 2) % step) - step / 2) > step / 2 - 1.2)
+            seam = np.abs(((u + step // 2) % step) - step / 2) > step / 2 - 1.2
             tone = tone * (1 - 0.35 * seam)
         img = tone[..., None] * base
     elif kind == "cloth":
-        base = np.array(rng.choice([[60, 80, 140], [140, 40, 50], [90, 110, 80], [170, 160, 140],
-                                    [80, 80, 86]]), np.float32)
+        base = np.array(
+            rng.choice(
+                [[60, 80, 140], [140, 40, 50], [90, 110, 80], [170, 160, 140], [80, 80, 86]]
+            ),
+            np.float32,
+        )
         period = rng.uniform(2.2, 4.0)
         weave = np.sin(2 * math.pi * x / period) * np.sin(2 * math.pi * y / period)
         folds = _smooth_noise(rng, sh, sw, (5, 4))
@@ -106,8 +112,18 @@ def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np
         base = np.array(rng.integers(18, 60) + rng.integers(-6, 6, 3), np.float32)
         img = (1 + 0.1 * _smooth_noise(rng, sh, sw, (8, 6)))[..., None] * base
     else:  # light desks, close to the card's colour but still told apart (ΔE about 7–20)
-        base = np.array(rng.choice([[206, 206, 202], [226, 214, 192], [250, 250, 248],
-                                    [196, 208, 222], [232, 224, 206]]), np.float32)
+        base = np.array(
+            rng.choice(
+                [
+                    [206, 206, 202],
+                    [226, 214, 192],
+                    [250, 250, 248],
+                    [196, 208, 222],
+                    [232, 224, 206],
+                ]
+            ),
+            np.float32,
+        )
         base = base + rng.integers(-4, 4, 3)
         img = (1 + 0.02 * _smooth_noise(rng, sh, sw, (8, 6)))[..., None] * base
     return cv2.resize(img.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
@@ -120,8 +136,11 @@ def _light(scene: Scene, h: int, w: int) -> np.ndarray:
     return (gain * (1 - depth * (0.7 - ramp) / 1.4)).astype(np.float32)
 
 
-def photograph(scene: Scene, card: Image.Image | None, rng: np.random.Generator,
-               ) -> tuple[bytes, np.ndarray | None]:
+def photograph(
+    scene: Scene,
+    card: Image.Image | None,
+    rng: np.random.Generator,
+) -> tuple[bytes, np.ndarray | None]:
     """JPEG bytes of the scene and the card's true corners (None when there is no card)."""
     w, h = scene.size
     if scene.background_colour is not None:
@@ -149,7 +168,7 @@ def photograph(scene: Scene, card: Image.Image | None, rng: np.random.Generator,
         centre = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * (corners[1] - corners[3])
         radius = scene.glare * np.linalg.norm(corners[2] - corners[0]) / 2
         y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-        spot = np.exp(-(((x - centre[0]) ** 2 + ((y - centre[1]) * 1.4) ** 2) / radius**2) ** 2)
+        spot = np.exp(-((((x - centre[0]) ** 2 + ((y - centre[1]) * 1.4) ** 2) / radius**2) ** 2))
         img += 400 * spot[..., None]
     if scene.blur:
         img = cv2.GaussianBlur(img, (0, 0), scene.blur)
@@ -159,8 +178,11 @@ def photograph(scene: Scene, card: Image.Image | None, rng: np.random.Generator,
     return _encode(out, scene), corners
 
 
-_STORE_TRANSPOSE = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90,
-                    8: Image.Transpose.ROTATE_270}
+_STORE_TRANSPOSE = {
+    3: Image.Transpose.ROTATE_180,
+    6: Image.Transpose.ROTATE_90,
+    8: Image.Transpose.ROTATE_270,
+}
 
 
 def _encode(img: Image.Image, scene: Scene) -> bytes:

@@ -1,0 +1,54 @@
+"""The colour-gradient field of the working image, sampled along candidate card sides.
+
+Gradients are taken per channel of a lightly smoothed CIE Lab image, so a change of colour (a
+white card on orange wood) counts like a change of brightness.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+EDGE_MIN = 1.0  # Lab units per pixel: the least gradient that counts as an edge of the card
+
+
+class EdgeField:
+    """The smoothed Lab image and its per-channel gradients, sampled along candidate sides."""
+
+    def __init__(self, rgb: np.ndarray):
+        lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+        self.lab = cv2.GaussianBlur(lab, (0, 0), 1.2)
+        self.gx = cv2.Sobel(self.lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+        self.gy = cv2.Sobel(self.lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+        self.height, self.width = rgb.shape[:2]
+
+    def _index(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = np.clip(np.rint(pts[..., 0]).astype(np.intp), 0, self.width - 1)
+        y = np.clip(np.rint(pts[..., 1]).astype(np.intp), 0, self.height - 1)
+        return y, x
+
+    def across(self, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
+        """The colour gradient across a side (along its normal) at each point; 0 off the frame."""
+        y, x = self._index(pts)
+        g = self.gx[y, x] * normal[0] + self.gy[y, x] * normal[1]
+        inside = (
+            (pts[..., 0] >= 1)
+            & (pts[..., 0] <= self.width - 2)
+            & (pts[..., 1] >= 1)
+            & (pts[..., 1] <= self.height - 2)
+        )
+        return np.sqrt(np.sum(g * g, axis=-1)) * inside
+
+    def colours(self, pts: np.ndarray) -> np.ndarray:
+        y, x = self._index(pts)
+        return self.lab[y, x]
+
+    def colour_canny(self, low: float, high: float) -> np.ndarray:
+        """Canny on the strongest channel's gradient at each pixel (a colour edge map)."""
+        mag = self.gx * self.gx + self.gy * self.gy
+        pick = np.argmax(mag, axis=2)[..., None]
+        dx = np.take_along_axis(self.gx, pick, axis=2)[..., 0] * 16
+        dy = np.take_along_axis(self.gy, pick, axis=2)[..., 0] * 16
+        return cv2.Canny(
+            dx.astype(np.int16), dy.astype(np.int16), low * 16, high * 16, L2gradient=True
+        )

@@ -1,0 +1,224 @@
+"""Card outlines proposed from long straight edges.
+
+Hough segments on a low-threshold colour edge map are merged into lines. Quads are then formed
+from two roughly parallel pairs that cross at a card-like angle; from one pair and one crossing
+line, the fourth side placed at the card's proportion; and from one pair alone, ending where its
+edges stop. Every combination is ranked at once (running edge counts along each line), so only
+the few best reach the full scoring.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from . import geometry as geo
+from .edges import EDGE_MIN, EdgeField
+
+SPAN_GAP = 20  # pixels of gap bridged when following an edge to its end
+
+
+def _cross(u: np.ndarray, v: np.ndarray) -> float:
+    return float(u[0] * v[1] - u[1] * v[0])
+
+
+def _long_lines(field: EdgeField, limit: int = 24) -> list[np.ndarray]:
+    """Straight edges (as cv2.fitLine-style (vx, vy, x0, y0)), longest first: Hough segments on a
+    low-threshold edge map, merged when they lie on the same line."""
+    edges = field.colour_canny(0.6, 1.4)
+    min_len = int(0.12 * min(field.width, field.height))
+    segs = cv2.HoughLinesP(
+        edges,
+        1,
+        np.pi / 360,
+        threshold=min_len // 2,
+        minLineLength=min_len,
+        maxLineGap=max(4, min_len // 8),
+    )
+    if segs is None:
+        return []
+    segs = segs.reshape(-1, 4).astype(np.float64)
+    lengths = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+    order = np.argsort(-lengths)[:200]
+    dirs = (segs[order, 2:] - segs[order, :2]) / lengths[order, None]
+    mids = (segs[order, 2:] + segs[order, :2]) / 2
+    line_dir, line_pt, weight = np.zeros((0, 2)), np.zeros((0, 2)), []
+    for d, mid, length in zip(dirs, mids, lengths[order], strict=True):
+        if len(weight):
+            cross = np.abs(line_dir[:, 0] * d[1] - line_dir[:, 1] * d[0])
+            normals = np.c_[-line_dir[:, 1], line_dir[:, 0]]
+            offset = np.abs(np.sum((mid - line_pt) * normals, axis=1))
+            same = np.nonzero((cross < 0.05) & (offset < 4))[0]
+            if len(same):
+                weight[same[0]] += length
+                continue
+        line_dir, line_pt = np.vstack([line_dir, d]), np.vstack([line_pt, mid])
+        weight.append(length)
+    merged = sorted(zip(line_dir, line_pt, weight, strict=True), key=lambda line: -line[2])
+    return [np.r_[d, p] for d, p, _ in merged[:limit]]
+
+
+def _line_profiles(field: EdgeField, lines: np.ndarray) -> tuple[np.ndarray, int]:
+    """For each line, the running count of edge pixels along it (1-px steps from -reach to
+    +reach around its anchor point), so any stretch's support is one subtraction."""
+    reach = int(np.hypot(field.width, field.height)) + 2
+    s = np.arange(-reach, reach + 1, dtype=np.float64)
+    direction, anchor = lines[:, None, :2], lines[:, None, 2:]
+    normal = np.c_[-lines[:, 1], lines[:, 0]]
+    pts = anchor + s[None, :, None] * direction  # lines × steps × 2
+    probe = (
+        pts[:, :, None, :]
+        + np.array([-1.0, 0.0, 1.0])[None, None, :, None] * normal[:, None, None, :]
+    )
+    y, x = field._index(probe)
+    g = (
+        field.gx[y, x] * normal[:, None, None, None, 0]
+        + field.gy[y, x] * normal[:, None, None, None, 1]
+    )
+    inside = (
+        (probe[..., 0] >= 1)
+        & (probe[..., 0] <= field.width - 2)
+        & (probe[..., 1] >= 1)
+        & (probe[..., 1] <= field.height - 2)
+    )
+    strength = np.sqrt(np.sum(g * g, axis=-1)) * inside
+    on_edge = strength.max(axis=2) >= EDGE_MIN
+    zeros = np.zeros((len(lines), 1), np.int64)
+    return np.concatenate([zeros, np.cumsum(on_edge, axis=1)], axis=1), reach
+
+
+def _meet(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersections of line arrays a and b (N × 4 each, as (vx, vy, x0, y0))."""
+    den = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    diff = b[:, 2:] - a[:, 2:]
+    t = (diff[:, 0] * b[:, 1] - diff[:, 1] * b[:, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
+    return a[:, 2:] + t[:, None] * a[:, :2]
+
+
+def _stretch_support(
+    cums: np.ndarray,
+    reach: int,
+    lines: np.ndarray,
+    line: np.ndarray,
+    c_from: np.ndarray,
+    c_to: np.ndarray,
+) -> np.ndarray:
+    """The share of edge pixels along each line between two corners (their middle 80%)."""
+    s0 = np.sum((c_from - lines[line, 2:]) * lines[line, :2], axis=1)
+    s1 = np.sum((c_to - lines[line, 2:]) * lines[line, :2], axis=1)
+    lo, hi = np.minimum(s0, s1), np.maximum(s0, s1)
+    lo, hi = lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo)
+    lo_i = np.clip(np.rint(lo).astype(np.intp) + reach, 0, 2 * reach + 1)
+    hi_i = np.clip(np.rint(hi).astype(np.intp) + reach, 0, 2 * reach + 1)
+    return (cums[line, hi_i] - cums[line, lo_i]) / np.maximum(hi_i - lo_i, 1)
+
+
+def _best_quads(
+    corners: list[np.ndarray], supports: list[np.ndarray], frame: float, keep: int
+) -> list[np.ndarray]:
+    table = np.array(supports)
+    rank = table.mean(axis=0) * np.sqrt(table.min(axis=0))
+    quads = []
+    for k in np.argsort(-rank)[: keep * 4]:
+        quad = geo.clockwise(np.array([c[k] for c in corners]))
+        if geo.plausible(quad, frame):
+            quads.append(quad)
+            if len(quads) == keep:
+                break
+    return quads
+
+
+def _completed_quads(lines, cums, reach, pi, pj, frame, keep: int = 8) -> list[np.ndarray]:
+    """Quads from a parallel pair and one crossing line, the fourth side placed at the card's
+    proportion: for a card whose fourth edge is too faint (or too near the frame) to see."""
+    p, b = np.meshgrid(np.arange(len(pi)), np.arange(len(lines)), indexing="ij")
+    p, b = p.ravel(), b.ravel()
+    a1, a2 = pi[p], pj[p]
+    angle = np.abs(lines[a1, 0] * lines[b, 1] - lines[a1, 1] * lines[b, 0])
+    ok = (angle >= 0.6) & (b != a1) & (b != a2)
+    a1, a2, b = a1[ok], a2[ok], b[ok]
+    c0, c1 = _meet(lines[a1], lines[b]), _meet(lines[a2], lines[b])
+    width = np.linalg.norm(c1 - c0, axis=1)
+    corners: list[list[np.ndarray]] = [[], [], [], []]
+    supports: list[list[np.ndarray]] = [[], [], []]
+    for factor in (geo.CARD_ASPECT, 1 / geo.CARD_ASPECT):
+        for sign in (1.0, -1.0):
+            moved = lines[b].copy()
+            moved[:, 2:] += (sign * factor * width)[:, None] * np.c_[-moved[:, 1], moved[:, 0]]
+            c2, c3 = _meet(lines[a2], moved), _meet(lines[a1], moved)
+            for store, value in zip(corners, (c0, c1, c2, c3), strict=True):
+                store.append(value)
+            supports[0].append(_stretch_support(cums, reach, lines, b, c0, c1))
+            supports[1].append(_stretch_support(cums, reach, lines, a2, c1, c2))
+            supports[2].append(_stretch_support(cums, reach, lines, a1, c0, c3))
+    return _best_quads(
+        [np.concatenate(c) for c in corners], [np.concatenate(s) for s in supports], frame, keep
+    )
+
+
+def _longest_run(on_edge: np.ndarray, max_gap: int = 6) -> tuple[int, int]:
+    """Start and end index of the longest stretch of edge pixels, bridging short gaps."""
+    idx = np.nonzero(on_edge)[0]
+    if len(idx) == 0:
+        return 0, 0
+    breaks = np.nonzero(np.diff(idx) > max_gap)[0]
+    starts = np.r_[idx[0], idx[breaks + 1]]
+    ends = np.r_[idx[breaks], idx[-1]]
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])
+
+
+def _span_quads(lines, cums, reach, pi, pj, frame, keep: int = 6) -> list[np.ndarray]:
+    """Quads from a parallel pair alone, ending where the longer of the two edges stops (the
+    other must run along at least half of it): for a card whose two other edges are too faint
+    for the line finder."""
+    found = []
+    for a, b in zip(pi, pj, strict=True):
+        (da, pa), (db, pb) = (lines[a, :2], lines[a, 2:]), (lines[b, :2], lines[b, 2:])
+        run_a = np.array(_longest_run(np.diff(cums[a]) > 0, SPAN_GAP), float) - reach
+        run_b = np.array(_longest_run(np.diff(cums[b]) > 0, SPAN_GAP), float) - reach
+        ends_b = pb + run_b[:, None] * db
+        if abs(run_b[1] - run_b[0]) > abs(run_a[1] - run_a[0]):  # b's run, seen along a
+            run_a = np.array([float(np.dot(e - pa, da)) for e in ends_b])
+        lo, hi = float(run_a.min()), float(run_a.max())
+        ends_a = [pa + t * da for t in (lo, hi)]
+        ts = [float(np.dot(e - pb, db)) for e in ends_a]
+        ends_b = [pb + t * db for t in ts]
+        lo_b, hi_b = (int(round(t)) + reach for t in sorted(ts))
+        other = (cums[b, hi_b] - cums[b, lo_b]) / max(hi_b - lo_b, 1)
+        if hi - lo < 20 or other < 0.5:
+            continue
+        quad = geo.clockwise(np.array([ends_a[0], ends_a[1], ends_b[1], ends_b[0]]))
+        if geo.plausible(quad, frame):
+            found.append((hi - lo, quad))
+    found.sort(key=lambda item: -item[0])
+    return [q for _, q in found[:keep]]
+
+
+def line_quads(field: EdgeField, keep: int = 16) -> list[np.ndarray]:
+    """Quads bounded by two roughly parallel pairs of long lines that cross at a card-like
+    angle; all combinations are ranked at once by how much of each side lies on an edge."""
+    lines = np.array(_long_lines(field))
+    if len(lines) < 3:
+        return []
+    frame = field.width * field.height
+    i, j = np.triu_indices(len(lines), 1)
+    cross = lines[i, 0] * lines[j, 1] - lines[i, 1] * lines[j, 0]
+    gap = np.abs(np.sum((lines[j, 2:] - lines[i, 2:]) * np.c_[-lines[i, 1], lines[i, 0]], axis=1))
+    parallel = (np.abs(cross) < 0.35) & (gap > 0.12 * min(field.width, field.height))
+    pi, pj = i[parallel], j[parallel]
+    cums, reach = _line_profiles(field, lines)
+    quads = _completed_quads(lines, cums, reach, pi, pj, frame) if len(pi) else []
+    quads += _span_quads(lines, cums, reach, pi, pj, frame)
+    m, n = np.triu_indices(len(pi), 1)
+    a1, a2, b1, b2 = pi[m], pj[m], pi[n], pj[n]
+    angle = np.abs(lines[a1, 0] * lines[b1, 1] - lines[a1, 1] * lines[b1, 0])
+    a1, a2, b1, b2 = (x[angle >= 0.6] for x in (a1, a2, b1, b2))
+    if len(a1) == 0:
+        return quads
+    corners = [_meet(lines[x], lines[y]) for x, y in ((a1, b1), (b1, a2), (a2, b2), (b2, a1))]
+    supports = [
+        _stretch_support(cums, reach, lines, line, corners[c_from], corners[c_to])
+        for line, c_from, c_to in ((b1, 0, 1), (a2, 1, 2), (b2, 2, 3), (a1, 3, 0))
+    ]
+    return quads + _best_quads(corners, supports, frame, keep)

@@ -1,0 +1,99 @@
+"""Each refusal, with its reason and a Chinese message that says what to do; thresholds can be
+overridden from the settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photos.processing import DEFAULTS, MESSAGES, REASONS, photo_judge, thresholds
+from photos.processing.result import DETAIL_MESSAGES
+
+from .photos_helpers import card_photo
+from .synth import Scene, photograph, render_card
+from .synth.dataset import _bad_scene
+
+KINDS = [
+    ("blurred", "blurred"),
+    ("too_dark", "too_dark"),
+    ("glare", "too_bright"),
+    ("overexposed", "too_bright"),
+    ("tiny_card", "too_small"),
+    ("tiny_image", "too_small"),
+    ("same_colour", "low_contrast"),
+    ("no_card", "no_card"),
+]
+
+
+@pytest.mark.parametrize(("kind", "reason"), KINDS)
+def test_a_bad_photo_is_refused_with_its_reason_and_message(kind, reason):
+    # given a photo spoilt in one way
+    rng = np.random.default_rng(404)
+    card = render_card("front", rng)
+    scene = _bad_scene(kind, rng, card)
+    data, _ = photograph(scene, None if kind == "no_card" else card, rng)
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then
+    assert (result.ok, result.reason) == (False, reason), result.metrics
+    assert result.message == DETAIL_MESSAGES.get(result.detail, MESSAGES[reason])
+    assert result.image is None and result.corners is None
+
+
+@pytest.mark.parametrize("reason", REASONS)
+def test_every_reason_has_a_chinese_message_that_says_what_to_do(reason):
+    message = MESSAGES[reason]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message)
+    assert "请" in message
+
+
+def test_a_good_photo_is_accepted_with_its_metrics():
+    # given
+    data, _ = card_photo()
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then
+    assert result.ok and result.reason == ""
+    assert {"sharpness", "brightness", "glare", "edge_contrast", "card_area_fraction"} <= set(
+        result.metrics
+    )
+
+
+def test_thresholds_can_be_tightened_from_the_settings(settings):
+    # given a project that asks for sharper photos than any camera gives
+    settings.ID_PHOTO_THRESHOLDS = {"min_sharpness": 10_000}
+    data, _ = card_photo()
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then
+    assert (result.ok, result.reason) == (False, "blurred")
+    assert thresholds()["min_card_brightness"] == DEFAULTS["min_card_brightness"]  # the others
+
+
+def test_a_misspelt_threshold_is_an_error_not_ignored(settings):
+    settings.ID_PHOTO_THRESHOLDS = {"min_sharpnes": 1}
+    with pytest.raises(ValueError, match="min_sharpnes"):
+        thresholds()
+
+
+def test_an_unknown_side_is_a_programming_error():
+    with pytest.raises(ValueError):
+        photo_judge(data=b"", side="left")
+
+
+def test_a_signature_photo_is_kept_without_looking_for_a_card():
+    # given a well-lit photo with no card in it
+    rng = np.random.default_rng(3)
+    data, _ = photograph(Scene(background="light"), None, rng)
+
+    # when
+    result = photo_judge(data=data, side="signature")
+
+    # then
+    assert result.ok and result.corners is None and result.image
