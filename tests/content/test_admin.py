@@ -17,12 +17,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(staff_user("cms-admin", Role.ADMINISTRATOR))
-    return client
-
-
 def test_the_configuration_menu_holds_every_screen(admin_client):
     page = admin_client.get("/cms/").content.decode()
     # the sidebar is drawn from JSON in the page, where Chinese is \\u-escaped

@@ -6,21 +6,13 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from flows.models import FlowDefinition
-from staff.roles import Role
 from tests.factories import (
     published_document,
     published_flow,
     published_questionnaire,
-    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(staff_user("cms-admin", Role.ADMINISTRATOR))
-    return client
 
 
 def listblock(values):
