@@ -138,3 +138,16 @@ def test_an_unexpected_error_becomes_unreadable_not_a_crash(monkeypatch):
 
     # then
     assert (result.ok, result.reason) == (False, "unreadable")
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_truncated_file_is_refused_even_when_pillow_is_told_to_load_truncated_images(
+    monkeypatch, fmt
+):
+    from PIL import ImageFile
+
+    # given a library in the process that switched Pillow's global flag on (weasyprint does)
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = card_photo()[0] if fmt == "JPEG" else reencode(card_photo()[0], fmt)
+    # when a file cut in half is judged, then it is refused as truncated
+    _refused(data[: len(data) // 2], "truncated")

@@ -38,6 +38,7 @@ def _open(data: bytes, limits: dict[str, Any]) -> Image.Image:
         raise PhotoRefused(
             "unreadable", detail="file_too_large", max_mb=limits["max_file_bytes"] // (1024 * 1024)
         )
+    _check_complete(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -55,6 +56,23 @@ def _open(data: bytes, limits: dict[str, Any]) -> Image.Image:
             "unreadable", detail="too_many_pixels", max_mp=limits["max_pixels"] // 1_000_000
         )
     return img
+
+
+def _check_complete(data: bytes) -> None:
+    """Refuse a file cut short, from its own end markers: Pillow's LOAD_TRUNCATED_IMAGES is a
+    process-wide switch that other libraries turn on (weasyprint does, on import), after which
+    Pillow silently pads a truncated JPEG with grey."""
+    tail = data[-4096:].rstrip(b"\x00\r\n ")
+    if data.startswith(b"\xff\xd8"):  # JPEG (and MPO): ends with the EOI marker
+        complete = b"\xff\xd9" in tail[-64:]
+    elif data.startswith(b"\x89PNG"):
+        complete = b"IEND" in tail[-16:]
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        complete = int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    else:
+        complete = True  # other formats: their decoders report truncation themselves
+    if not complete:
+        raise PhotoRefused("unreadable", detail="truncated")
 
 
 def _load(img: Image.Image) -> Image.Image:
