@@ -35,9 +35,16 @@ class StaticOnlyFetcher(URLFetcher):
         raise FetchRefused(f"refused to fetch {url[:80]!r} while rendering a PDF")
 
 
-def document_pdf(document: Document, *, context: dict | None = None) -> bytes:
-    theme = Theme.for_site(Site.objects.filter(is_default_site=True).first())
-    html = render_to_string(
-        "content/document_pdf.html", {"document": document, "theme": theme, **(context or {})}
-    )
+def html_pdf(html: str) -> bytes:
+    """Any HTML of ours as a PDF, fetching nothing but the project's static files."""
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def template_pdf(template_name: str, context: dict) -> bytes:
+    """A PDF template (extending content/document_pdf.html) rendered with the site's theme."""
+    theme = Theme.for_site(Site.objects.filter(is_default_site=True).first())
+    return html_pdf(render_to_string(template_name, {"theme": theme, **context}))
+
+
+def document_pdf(document: Document, *, context: dict | None = None) -> bytes:
+    return template_pdf("content/document_pdf.html", {"document": document, **(context or {})})

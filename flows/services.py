@@ -133,6 +133,19 @@ def step_evidence_merge(
     return record
 
 
+def steps_reopen(*, application: Application, from_step: str) -> list[str]:
+    """Make a step and every later one to be done again (e.g. a new certificate needs a new
+    video witness). Call inside the caller's transaction, with the application locked; returns
+    the names reopened."""
+    from .engine import flow_steps
+
+    names = [step.name for step in flow_steps(application)]
+    reopened = names[names.index(from_step):] if from_step in names else []
+    StepRecord.objects.filter(application=application, kind__in=reopened).update(
+        completed_at=None)
+    return reopened
+
+
 def _reopen_later_steps(application: Application, step_name: str) -> None:
     from .engine import flow_steps
 

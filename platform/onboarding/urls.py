@@ -19,6 +19,7 @@ urlpatterns = [
     path("dev/sms/", include("sms.urls")),
     path("", include("flows.urls")),
     path("", include("video.urls")),
+    path("", include("signing.urls")),
 ]
 
 if settings.DEBUG:

@@ -182,6 +182,20 @@ KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.co
 # A suitability assessment done in the flow is valid this many days.
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 
+# Digital certificates and signing (signing/, docs/signing.md).
+SIGNING_CERTIFICATE_DAYS = parsed("SIGNING_CERTIFICATE_DAYS", env.int, 365)
+SIGNING_CHALLENGE_SECONDS = parsed("SIGNING_CHALLENGE_SECONDS", env.int, 300)
+SIGNING_REQUEST_SECONDS = parsed("SIGNING_REQUEST_SECONDS", env.int, 600)
+# Another RFC 3161 TSA to timestamp with; empty: the company's own (/signing/tsa/), in-process.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+# Company keys in a PKCS#11 token instead of the database: all three set, or none.
+SIGNING_PKCS11 = {
+    "module": env.str("SIGNING_PKCS11_MODULE", default=""),
+    "token": env.str("SIGNING_PKCS11_TOKEN", default=""),
+    "pin": env.str("SIGNING_PKCS11_PIN", default=""),
+}
+SIGNING_PKCS11 = SIGNING_PKCS11 if SIGNING_PKCS11["module"] else None
+
 # --- SMS --------------------------------------------------------------------------------------
 # "outbox": kept in the database and shown on /dev/sms/ (DEBUG only); "log": written to the
 # log with the number masked; a dotted path: a gateway class of the company's provider.

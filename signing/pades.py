@@ -1,0 +1,171 @@
+"""PAdES signatures with pyHanko: the investor's two-step signature and the company's seal.
+
+1. `investor_prepare`: pyHanko reserves room for the signature in a new revision of the PDF and
+   computes its digest; the CMS signed attributes over that digest are what the browser signs
+   (WebCrypto's ECDSA hashes them itself).
+2. `investor_finish`: the browser's signature is checked against the investor's certificate,
+   the CMS is completed (with a signature timestamp from the company's TSA) and embedded.
+3. `company_seal`: an approval signature by the company seal whose field lock forbids any later
+   change (PDF 2.0 /Lock with /P 1), timestamped, with the CA chain and CRLs embedded (PAdES
+   B-LT). The PDF specification allows a certification (DocMDP) signature only as the first
+   signature of a document, and pyHanko refuses one after the investor's; the lock gives the
+   seal the same effect in the place the flow needs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import io
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from asn1crypto import cms
+from asn1crypto import crl as asn1_crl
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_cms import ExternalSigner
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from common.exceptions import BusinessError
+
+from .authority import certificate_of, company_chain, company_key, crl_current, key_handle
+from .keys import as_asn1
+from .models import CompanyRole
+from .tsa import company_timestamper
+
+INVESTOR_FIELD = "InvestorSignature"
+SEAL_FIELD = "CompanySeal"
+BYTES_RESERVED = 16384
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """pyHanko is asynchronous; Django views and tasks here are not. A thread that already runs
+    an event loop (an async test, Playwright's sync API) gets a fresh one in another thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def validation_context() -> ValidationContext:
+    """Trust the company root only, with the current CRLs in hand: nothing is fetched from the
+    network while signing or verifying."""
+    crls = [asn1_crl.CertificateList.load(crl_current(role).public_bytes(
+        serialization.Encoding.DER)) for role in (CompanyRole.ROOT, CompanyRole.ISSUING)]
+    chain = company_chain()
+    return ValidationContext(trust_roots=[as_asn1(chain[-1])],
+                             other_certs=[as_asn1(c) for c in chain[:-1]],
+                             crls=crls, allow_fetching=False)
+
+
+def _store() -> SimpleCertificateStore:
+    return SimpleCertificateStore.from_certs([as_asn1(c) for c in company_chain()])
+
+
+@dataclass(frozen=True)
+class Prepared:
+    pdf: bytes
+    document_digest: bytes
+    reserved_start: int
+    reserved_end: int
+    signed_attributes: bytes  # DER: what the investor's key signs
+
+
+def investor_prepare(pdf: bytes, *, certificate: x509.Certificate, signer_name: str,
+                     reason: str) -> Prepared:
+    signer = ExternalSigner(signing_cert=as_asn1(certificate), cert_registry=_store(),
+                            signature_value=bytes(72))
+
+    async def prepare() -> Prepared:
+        meta = signers.PdfSignatureMetadata(
+            field_name=INVESTOR_FIELD, md_algorithm="sha256", name=signer_name, reason=reason,
+            subfilter=fields.SigSeedSubFilter.PADES)
+        pdf_signer = signers.PdfSigner(meta, signer=signer)
+        digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=BYTES_RESERVED)
+        attributes = await signer.signed_attrs(digest.document_digest, "sha256", use_pades=True)
+        return Prepared(pdf=output.getvalue(), document_digest=digest.document_digest,
+                        reserved_start=digest.reserved_region_start,
+                        reserved_end=digest.reserved_region_end,
+                        signed_attributes=attributes.dump())
+
+    return run(prepare())
+
+
+def p1363_to_der(signature: bytes) -> bytes:
+    """WebCrypto's ECDSA gives r‖s (IEEE P1363); CMS wants the DER SEQUENCE of r and s."""
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    if len(signature) != 64:
+        raise BusinessError("签名格式不正确。", code="bad_signature_format")
+    return encode_dss_signature(int.from_bytes(signature[:32], "big"),
+                                int.from_bytes(signature[32:], "big"))
+
+
+def signature_verify(*, certificate: x509.Certificate, message: bytes, signature: bytes) -> None:
+    """`signature` is DER; raises BusinessError when it is not the certificate key's over
+    `message`."""
+    public_key = certificate.public_key()
+    if not isinstance(public_key, ec.EllipticCurvePublicKey):
+        raise BusinessError("证书公钥类型不支持。", code="bad_key")
+    try:
+        public_key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature as error:
+        raise BusinessError("签名验证失败：签名与证书或文档不符，未签署。",
+                            code="bad_signature") from error
+
+
+def investor_finish(prepared: Prepared, *, certificate: x509.Certificate,
+                    signature_der: bytes) -> bytes:
+    signature_verify(certificate=certificate, message=prepared.signed_attributes,
+                     signature=signature_der)
+
+    signer = ExternalSigner(signing_cert=as_asn1(certificate), cert_registry=_store(),
+                            signature_value=signature_der)
+    timestamper = company_timestamper()
+
+    async def finish() -> bytes:
+        signed_cms = await signer.async_sign_prescribed_attributes(
+            "sha256", signed_attrs=cms.CMSAttributes.load(prepared.signed_attributes),
+            timestamper=timestamper)
+        output = io.BytesIO(prepared.pdf)
+        digest = PreparedByteRangeDigest(
+            document_digest=prepared.document_digest,
+            reserved_region_start=prepared.reserved_start,
+            reserved_region_end=prepared.reserved_end)
+        await PdfTBSDocument.async_finish_signing(output, digest, signed_cms)
+        return output.getvalue()
+
+    return run(finish())
+
+
+def company_seal(pdf: bytes, *, reason: str) -> bytes:
+    seal = company_key(CompanyRole.SEAL)
+    signer = key_handle(seal).pyhanko_signer(certificate_of(seal), company_chain())
+    meta = signers.PdfSignatureMetadata(
+        field_name=SEAL_FIELD, md_algorithm="sha256", reason=reason,
+        subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=True,
+        validation_context=validation_context())
+    lock = fields.SigFieldSpec(
+        SEAL_FIELD, field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
+        doc_mdp_update_value=fields.MDPPerm.NO_CHANGES)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=company_timestamper(),
+                                   new_field_spec=lock)
+
+    async def sign() -> bytes:
+        output = await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
+        return output.getvalue()
+
+    return run(sign())
