@@ -1,0 +1,1 @@
+"""Signed documents for the people entitled to them, and the verification page."""
