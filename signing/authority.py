@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from common.exceptions import BusinessError
@@ -68,8 +67,13 @@ def trust_root() -> x509.Certificate:
     return certificate_of(company_key(CompanyRole.ROOT))
 
 
+# Written into every certificate for its lifetime: a constant, not whatever urls.py says later
+# (tests/signing/test_authority.py checks that urls.py serves it).
+CRL_PATH = "/signing/crl/{role}.crl"
+
+
 def crl_url(role: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("signing:crl", args=[role])
+    return settings.SITE_URL.rstrip("/") + CRL_PATH.format(role=role)
 
 
 # --- creating the CA ----------------------------------------------------------------------------

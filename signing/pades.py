@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import io
+import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -41,6 +42,11 @@ from .authority import certificate_of, company_chain, company_key, crl_current, 
 from .keys import as_asn1
 from .models import CompanyRole
 from .tsa import company_timestamper
+
+# pyHanko warns on every seal that fetching is off: it is off on purpose (the CRLs are handed
+# over, nothing is fetched from the network). Other warnings of that logger stay.
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(
+    lambda record: "fetching is not allowed" not in record.getMessage())
 
 INVESTOR_FIELD = "InvestorSignature"
 SEAL_FIELD = "CompanySeal"
@@ -157,7 +163,7 @@ def company_seal(pdf: bytes, *, reason: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD, md_algorithm="sha256", reason=reason,
         subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=True,
-        validation_context=validation_context())
+        validation_context=validation_context(), docmdp_permissions=fields.MDPPerm.NO_CHANGES)
     lock = fields.SigFieldSpec(
         SEAL_FIELD, field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
         doc_mdp_update_value=fields.MDPPerm.NO_CHANGES)

@@ -139,7 +139,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
         certificate.revoked_at = timezone.now()
         certificate.revocation_reason = reason
         certificate.save(update_fields=["revoked_at", "revocation_reason"])
-        transaction.on_commit(crl_expire)
+        crl_expire()  # in the same transaction: the next CRL lists it
         audit_record(action="certificate.revoke", target=certificate.application,
                      reason=reason, data={"serial": certificate.serial})
     return certificate

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from asn1crypto import cms, tsp
+from asn1crypto import cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.utils import timezone
@@ -23,8 +23,16 @@ POLICY_OID = "1.3.6.1.4.1.61011.1.1"
 ACCEPTED_DIGESTS = {"sha256", "sha384", "sha512"}
 
 
+class TimeStampResponse(core.Sequence):
+    """RFC 3161's TimeStampResp, whose token is OPTIONAL (asn1crypto's class requires it, so a
+    rejection could not be encoded with it)."""
+
+    _fields = [("status", tsp.PKIStatusInfo),
+               ("time_stamp_token", cms.ContentInfo, {"optional": True})]
+
+
 def _rejection(failure: str, text: str) -> bytes:
-    return tsp.TimeStampResp({"status": {
+    return TimeStampResponse({"status": {
         "status": "rejection", "status_string": [text], "fail_info": {failure},
     }}).dump()
 

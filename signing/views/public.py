@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.exceptions import BusinessError
 
-from .authority import certificate_of, company_key, crl_current
-from .models import CompanyRole
-from .tsa import timestamp_respond
+from ..authority import certificate_of, company_key, crl_current
+from ..models import CompanyRole
+from ..tsa import timestamp_respond
 
 MAX_TIMESTAMP_QUERY = 8192
 
@@ -46,11 +46,11 @@ def ca_certificate(request, role: str):
 @require_POST
 def timestamp(request):
     """RFC 3161 over HTTP: a DER TimeStampReq in, a DER TimeStampResp out."""
-    if request.content_type != "application/timestamp-query":
-        return HttpResponse("expected application/timestamp-query", status=415,
-                            content_type="text/plain")
     body = request.body
     if not body or len(body) > MAX_TIMESTAMP_QUERY:
         return HttpResponse("empty or oversized request", status=400, content_type="text/plain")
+    if request.content_type != "application/timestamp-query":
+        return HttpResponse("expected application/timestamp-query", status=415,
+                            content_type="text/plain")
     reply = timestamp_respond(body)
     return HttpResponse(reply, content_type="application/timestamp-reply")

@@ -273,7 +273,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"},
-                "wagtail": {"level": "WARNING"}},
+                "wagtail": {"level": "WARNING"},
+                # weasyprint narrates every rendering step at INFO; fontTools its subsetting
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # seed_demo creates accounts with published passwords: only the demo and the tests allow it.

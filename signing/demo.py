@@ -1,0 +1,71 @@
+"""`demo_sign`: a client taken through certificate issuance and the signing of every document of
+the signing step, by the same services and the same two-step path as the browser, with a key
+made in Python in its place. For operators checking a deployment: the PDFs and the CA chain it
+writes can be checked with any validator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from clients.models import Client
+from common.exceptions import BusinessError
+from flows.engine import flow_steps
+from flows.models import Application
+from flows.selectors import pending_application
+from flows.services import application_start
+
+from .authority import company_chain
+from .services import (
+    certificate_challenge_issue,
+    certificate_issue,
+    signature_complete,
+    signature_prepare,
+    signed_document_read,
+)
+from .stand_in import StandInKey
+from .steps import SIGN
+
+
+@dataclass
+class DemoResult:
+    application: Application
+    serial: str
+    files: list[Path]
+
+
+def _documents(application: Application) -> list:
+    for step in flow_steps(application):
+        if step.name == SIGN:
+            return [document for document in (step.options or {}).get("documents") or []
+                    if document is not None]
+    raise BusinessError("该业务流程没有“签署协议”步骤。", code="no_sign_step")
+
+
+def demo_sign(*, client: Client, out_dir: Path) -> DemoResult:
+    application = pending_application(client=client) or application_start(client=client)
+    if not application.is_editable:
+        raise BusinessError("该客户的业务当前不能修改（已提交或已结束）。", code="not_editable")
+    documents = _documents(application)
+    key = StandInKey()
+    challenge = certificate_challenge_issue(application=application)
+    certificate = certificate_issue(application=application, nonce=challenge.nonce,
+                                    public_key_der=key.public_key_der(),
+                                    signature=key.sign(challenge.message()))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for document in documents:
+        request = signature_prepare(application=application, document=document)
+        signed = signature_complete(application=application, request_id=request.pk,
+                                    signature=key.sign(bytes(request.signed_attributes)))
+        path = out_dir / signed.filename
+        path.write_bytes(signed_document_read(signed=signed))
+        files.append(path)
+    chain = company_chain()
+    pem = serialization.Encoding.PEM
+    (out_dir / "ca-chain.pem").write_bytes(b"".join(c.public_bytes(pem) for c in chain))
+    (out_dir / "root.pem").write_bytes(chain[-1].public_bytes(pem))
+    files += [out_dir / "ca-chain.pem", out_dir / "root.pem"]
+    return DemoResult(application=application, serial=certificate.serial, files=files)
