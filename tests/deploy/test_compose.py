@@ -33,8 +33,9 @@ TURN_CONFIG = ROOT / "deploy" / "coturn" / "turnserver.conf"
 SETTINGS_DIR = ROOT / "platform" / "onboarding" / "settings"
 
 IMAGE_WORKDIR = PurePosixPath("/app")  # WORKDIR of the Dockerfile; the source is copied there
-REQUIRED_SERVICES = {"db", "redis", "migrate", "web", "worker", "beat", "turn"}
-APP_SERVICES = {"migrate", "web", "worker", "beat"}  # the services that run the project's image
+REQUIRED_SERVICES = {"db", "redis", "migrate", "init-ca", "web", "worker", "beat", "turn"}
+# the services that run the project's image
+APP_SERVICES = {"migrate", "init-ca", "web", "worker", "beat"}
 ASGI_APPLICATION = "onboarding.asgi:application"
 PRODUCTION_SETTINGS = "onboarding.settings.production"
 WEASYPRINT_PACKAGES = {
@@ -657,6 +658,13 @@ def test_migration_runs_once_when_the_database_is_healthy():
     assert migrate.get("restart") in {"no", None}
 
 
+def test_the_company_ca_is_created_once_after_migration():
+    init_ca = services()["init-ca"]
+    assert argv_of(init_ca["command"]) == ["python", "manage.py", "init_ca", "--if-missing"]
+    assert depends_on(init_ca).get("migrate") == "service_completed_successfully"
+    assert init_ca.get("restart") in {"no", None}
+
+
 def test_web_serves_the_asgi_application_of_the_settings_on_its_published_port():
     from django.conf import settings
 
@@ -725,7 +733,8 @@ def test_command_runs_project_code_that_exists(where, argv):
 
 
 def test_every_app_service_runs_project_code():
-    checked = {where.split("-")[0] for where, _argv in PROJECT_COMMANDS}
+    checked = {re.sub(r"-(command|healthcheck-\d+)$", "", where)
+               for where, _argv in PROJECT_COMMANDS}
     assert APP_SERVICES <= checked
 
 
