@@ -1,4 +1,5 @@
-"""`make bench`: how long judging an ID photo takes, next to what merely opening it costs.
+"""`make bench`: how long judging an ID photo takes, next to what merely opening it costs; and
+what signing an agreement costs next to rendering it (bench/signing.py).
 
 Times, on one thread, the judging of a synthetic 12-megapixel phone JPEG (decode, find the card,
 turn it upright, check its quality, flatten and encode it) against the bare Pillow decode + JPEG
@@ -106,7 +107,10 @@ def bench_accuracy(seed: int = 4242) -> None:
 
 
 if __name__ == "__main__":
+    from bench.signing import bench_signing
+
     cv2.setNumThreads(1)
     bench_speed()
     if "--speed-only" not in sys.argv:
         bench_accuracy()
+    bench_signing(_median_ms, runs=5)
