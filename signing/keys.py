@@ -9,6 +9,7 @@ so what the token path relies on is what the tests exercise."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
@@ -132,7 +133,9 @@ class TokenKey:
 
         with self._session() as session:
             key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, label=self.label)
-            raw = key.sign(data, mechanism=pkcs11.Mechanism.ECDSA_SHA256)
+            # Hash here, sign the digest in the token: plain CKM_ECDSA is what every token has
+            # (SoftHSM2 lacks CKM_ECDSA_SHA256).
+            raw = key.sign(hashlib.sha256(data).digest(), mechanism=pkcs11.Mechanism.ECDSA)
         return encode_ecdsa_signature(raw)
 
     def pyhanko_signer(self, certificate, chain) -> Signer:

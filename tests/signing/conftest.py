@@ -28,9 +28,8 @@ def documents(db):
                                html="<p>期货交易风险较大，请审慎决策。</p>")]
 
 
-@pytest.fixture
-def application(db, ca, documents) -> Application:
-    """An application whose steps before the certificate are complete."""
+def application_for(documents) -> Application:
+    """An application whose steps before the certificate are complete, signing `documents`."""
     published_flow([("photos", {"security_letter": None}), ("exchanges", {}),
                     ("witness", {"script": None}), ("certificate", {}),
                     ("sign", {"documents": documents})])
@@ -39,6 +38,11 @@ def application(db, ca, documents) -> Application:
         StepRecord.objects.create(application=application, kind=kind, completed_at=timezone.now(),
                                   version=1)
     return application
+
+
+@pytest.fixture
+def application(db, ca, documents) -> Application:
+    return application_for(documents)
 
 
 @pytest.fixture
