@@ -65,15 +65,18 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def validation_context() -> ValidationContext:
-    """Trust the company root only, with the current CRLs in hand: nothing is fetched from the
-    network while signing or verifying."""
+def validation_materials() -> dict[str, Any]:
+    """What a validator needs, read once from the database: the company root as the only trust
+    anchor, the issuing CA, the current CRLs; fetching off (nothing comes from the network)."""
     crls = [asn1_crl.CertificateList.load(crl_current(role).public_bytes(
         serialization.Encoding.DER)) for role in (CompanyRole.ROOT, CompanyRole.ISSUING)]
     chain = company_chain()
-    return ValidationContext(trust_roots=[as_asn1(chain[-1])],
-                             other_certs=[as_asn1(c) for c in chain[:-1]],
-                             crls=crls, allow_fetching=False)
+    return {"trust_roots": [as_asn1(chain[-1])], "other_certs": [as_asn1(c) for c in chain[:-1]],
+            "crls": crls, "allow_fetching": False}
+
+
+def validation_context(**options: Any) -> ValidationContext:
+    return ValidationContext(**validation_materials(), **options)
 
 
 def _store() -> SimpleCertificateStore:

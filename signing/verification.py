@@ -13,6 +13,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko_certvalidator import ValidationContext
 
 from common.exceptions import BusinessError
 
@@ -55,6 +56,7 @@ class SignatureReport:
     modified_after: bool
     summary: str
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,13 +76,27 @@ def pdf_verify(data: bytes) -> list[SignatureReport]:
         raise BusinessError("PDF 文件已损坏，无法读取。", code="unreadable") from error
     if not signatures:
         raise BusinessError("该 PDF 没有数字签名。", code="unsigned")
-    context = pades.validation_context()
-    return [pades.run(_report(signature, context)) for signature in signatures]
+    materials = pades.validation_materials()
+    return [pades.run(_report(signature, materials)) for signature in signatures]
 
 
-async def _report(signature, context) -> SignatureReport:
+async def _validate(signature, materials: dict[str, Any]):
+    """Validate now; a certificate revoked since is judged at the time of the signature's
+    trusted timestamp (point-in-time validation): a later revocation, such as the investor
+    installing a new certificate, does not undo what was validly signed before it."""
+    status = await async_validate_pdf_signature(signature, ValidationContext(**materials))
+    timestamp = status.timestamp_validity
+    if status.revoked and timestamp and timestamp.intact and timestamp.valid and timestamp.trusted:
+        at_signing = await async_validate_pdf_signature(signature, ValidationContext(
+            **materials, moment=timestamp.timestamp, retroactive_revinfo=True))
+        if not at_signing.revoked:
+            return at_signing, True
+    return status, False
+
+
+async def _report(signature, materials: dict[str, Any]) -> SignatureReport:
     try:
-        status = await async_validate_pdf_signature(signature, context)
+        status, revoked_later = await _validate(signature, materials)
     except (SignatureValidationError, PdfError, ValueError) as error:
         return _broken(signature, str(error))
     certificate = status.signing_cert
@@ -89,7 +105,9 @@ async def _report(signature, context) -> SignatureReport:
     coverage = status.coverage.name if status.coverage else "UNCLEAR"
     modification = status.modification_level.name if status.modification_level else "OTHER"
     modified_after = modification in ("ANNOTATIONS", "OTHER") or not status.docmdp_ok
-    problems = []
+    problems, notes = [], []
+    if revoked_later:
+        notes.append("签名证书在签署之后已被吊销（如重新安装证书），签署时有效")
     if not status.intact:
         problems.append("签名覆盖的内容已被改动")
     if status.revoked:
@@ -111,7 +129,8 @@ async def _report(signature, context) -> SignatureReport:
         revoked=bool(status.revoked), coverage=coverage,
         coverage_label=COVERAGE.get(coverage, coverage), modification=modification,
         modification_label=MODIFICATIONS.get(modification, modification),
-        modified_after=modified_after, summary=status.summary(), problems=problems)
+        modified_after=modified_after, summary=status.summary(), problems=problems,
+        notes=notes)
 
 
 def _broken(signature, reason: str) -> SignatureReport:

@@ -254,3 +254,36 @@ def test_a_proof_for_another_application_does_not_carry_over(application, key):
     """The signed message names the acceptance number: a proof is bound to its application."""
     challenge = certificate_challenge_issue(application=application)
     assert application.acceptance_number.encode() in challenge.message()
+
+
+def test_a_certificate_revoked_after_signing_leaves_the_signature_valid(signed, application):
+    # given: the investor installs a new certificate later (the old one is revoked, superseded)
+    key = StandInKey()
+    challenge = certificate_challenge_issue(application=application)
+    certificate_issue(application=application, nonce=challenge.nonce,
+                      public_key_der=key.public_key_der(), signature=key.sign(challenge.message()))
+    signed.certificate.__class__.objects.filter(pk=signed.certificate_id).update(
+        revoked_at=signed.signed_at + datetime.timedelta(days=30))  # a month later
+    from signing.authority import crl_expire
+
+    crl_expire()
+    # when
+    investor, seal = pdf_verify(signed_document_read(signed=signed))
+    # then: judged at its trusted timestamp, the signature stands, and the report says why
+    assert investor.trusted and not investor.revoked and not investor.problems
+    assert investor.notes and "吊销" in investor.notes[0]
+    assert seal.trusted and not seal.notes
+
+
+def test_a_signature_made_after_revocation_is_reported_revoked(
+        application, documents, certificate, key, monkeypatch):
+    """A forged 'signed before' is impossible: the time that counts is the TSA's."""
+    signed = _sign(application, documents[0], key)
+    certificate_revoke(certificate=certificate, reason=RevocationReason.KEY_COMPROMISE)
+    type(certificate).objects.filter(pk=certificate.pk).update(
+        revoked_at=signed.signed_at - datetime.timedelta(hours=1))
+    from signing.authority import crl_expire
+
+    crl_expire()
+    investor = pdf_verify(signed_document_read(signed=signed))[0]
+    assert investor.revoked and investor.problems
