@@ -16,7 +16,10 @@ def _sign_options() -> blocks.StructBlock:
     ])
 
 
-# Installing a certificate needs a witnessed identity; signing needs the certificate.
-registry.register(StepKind(CERTIFICATE, _("安装数字证书"), after=("witness",), icon="key"))
+# Installing a certificate needs a witnessed identity; signing needs the certificate. What was
+# signed locks every earlier step (the certificate above all).
+registry.register(StepKind(CERTIFICATE, _("安装数字证书"), after=("witness",), icon="key",
+                           handler="signing.handlers.CertificateStep"))
 registry.register(StepKind(SIGN, _("签署协议"), _sign_options, after=("certificate",),
-                           icon="edit"))
+                           icon="edit", handler="signing.handlers.SignStep",
+                           locks_previous=True))
