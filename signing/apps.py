@@ -7,4 +7,10 @@ class SigningConfig(AppConfig):
     verbose_name = _("数字证书与签署")
 
     def ready(self) -> None:
+        from flows.outputs import provider_register
+
         from . import steps  # noqa: F401  (registers this app's step kinds)
+        from .outputs import signed_outputs
+
+        # "my business" and the review console list the signed documents
+        provider_register("signing", signed_outputs)
