@@ -36,6 +36,7 @@ def public_endpoints_only(endpoints):
 
 urlpatterns = [
     path("v1/", include("content.apis")),
+    path("v1/", include("signing.apis")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

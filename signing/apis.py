@@ -1,0 +1,213 @@
+"""The integrator API of the signing capability: check a PDF's signatures, list an application's
+signed documents and download them. Included under /api/v1/ by onboarding.api; integrators
+only (the API's default permission), every download on the audit log."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import renderers, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from flows.models import Application
+
+from .models import SignedDocument
+from .selectors import signed_documents
+from .verification import pdf_verify
+from .views.records import signature_ok, signed_download_record, signed_pdf_response, uploaded_pdf
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    code = serializers.CharField()
+    extra = serializers.DictField()
+
+
+class SignatureReportSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="PDF 签名域名称（InvestorSignature / CompanySeal）")
+    signer = serializers.CharField(help_text="签署人证书的 CN")
+    signer_dn = serializers.CharField(help_text="签署人证书主题（完整 DN）")
+    serial = serializers.CharField(help_text="签署人证书序列号（十六进制）")
+    signing_time = serializers.DateTimeField(allow_null=True, help_text="签署人声明的签署时间")
+    timestamp_time = serializers.DateTimeField(allow_null=True, help_text="时间戳时间")
+    timestamp_valid = serializers.BooleanField()
+    intact = serializers.BooleanField(help_text="签名覆盖的内容未被改动")
+    valid = serializers.BooleanField(help_text="签名值正确")
+    trusted = serializers.BooleanField(help_text="证书链到本公司根 CA")
+    revoked = serializers.BooleanField(help_text="证书已被吊销")
+    coverage = serializers.CharField()
+    coverage_label = serializers.CharField()
+    modification = serializers.CharField()
+    modification_label = serializers.CharField()
+    modified_after = serializers.BooleanField(help_text="签署后文件被修改")
+    summary = serializers.CharField()
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="使该签名无效的问题；为空表示有效"
+    )
+    notes = serializers.ListField(
+        child=serializers.CharField(), help_text="不影响有效性的说明，如签署后证书才被吊销"
+    )
+
+
+class VerifyRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF 文件，不超过 30 MB")
+
+
+class VerifyResponseSerializer(serializers.Serializer):
+    signatures = SignatureReportSerializer(many=True)
+    all_valid = serializers.BooleanField(
+        help_text="每个签名都完整、正确、可信、未吊销，且签署后未被修改"
+    )
+
+
+class SignedDocumentSerializer(serializers.ModelSerializer):
+    document_code = serializers.CharField(source="document.code")
+    certificate_serial = serializers.CharField(source="certificate.serial")
+    certificate_revoked_at = serializers.DateTimeField(
+        source="certificate.revoked_at", allow_null=True
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SignedDocument
+        fields = [
+            "id",
+            "title",
+            "document_code",
+            "revision_id",
+            "content_sha256",
+            "unsigned_sha256",
+            "signed_sha256",
+            "certificate_serial",
+            "certificate_revoked_at",
+            "size",
+            "filename",
+            "prepared_at",
+            "signed_at",
+            "sealed_at",
+            "download_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, signed: SignedDocument) -> str:
+        url = reverse(
+            "api-signed-document-file", args=[signed.application.acceptance_number, signed.pk]
+        )
+        return self.context["request"].build_absolute_uri(url)
+
+
+def _application(acceptance_number: str) -> Application:
+    application = Application.objects.filter(acceptance_number=acceptance_number).first()
+    if application is None:
+        raise NotFound("业务不存在 / no such application.")
+    return application
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """Lets a client ask for `Accept: application/pdf`; the PDF itself is a plain response."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+def _errors(*statuses: int) -> dict:
+    """Errors are JSON {"message", "code", "extra"} whatever the endpoint returns otherwise."""
+    return {(status, "application/json"): ErrorSerializer for status in statuses}
+
+
+class SignatureVerifyApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="signatures_verify",
+        tags=["signatures"],
+        summary="验证 PDF 的数字签名 / verify a PDF's signatures",
+        request={"multipart/form-data": VerifyRequestSerializer},
+        responses={200: VerifyResponseSerializer, **_errors(400, 401, 403)},
+    )
+    def post(self, request):
+        reports = pdf_verify(uploaded_pdf(request.FILES.get("file")))
+        return Response(
+            {
+                "signatures": SignatureReportSerializer(
+                    [r.as_dict() for r in reports], many=True
+                ).data,
+                "all_valid": all(signature_ok(report) for report in reports),
+            }
+        )
+
+
+class SignedDocumentListApi(APIView):
+    @extend_schema(
+        operation_id="signed_documents_list",
+        tags=["signatures"],
+        summary="业务的已签署文档 / an application's signed documents",
+        responses={200: SignedDocumentSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    def get(self, request, acceptance_number: str):
+        records = signed_documents(application=_application(acceptance_number))
+        return Response(
+            SignedDocumentSerializer(records, many=True, context={"request": request}).data
+        )
+
+
+class SignedDocumentFileApi(APIView):
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        operation_id="signed_documents_file",
+        tags=["signatures"],
+        summary="下载已签署的 PDF / download a signed PDF",
+        parameters=[OpenApiParameter("format", location=OpenApiParameter.QUERY, exclude=True)],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            **_errors(401, 403, 404),
+        },
+    )
+    def get(self, request, acceptance_number: str, pk: int):
+        application = _application(acceptance_number)
+        signed = (
+            SignedDocument.objects.select_related("application", "document")
+            .filter(pk=pk, application=application)
+            .first()
+        )
+        if signed is None:
+            raise NotFound("签署文档不存在 / no such signed document.")
+        response = signed_pdf_response(signed)
+        signed_download_record(user=request.user, signed=signed, via="api")
+        return response
+
+    def handle_exception(self, exc):
+        # errors are JSON whatever the client accepted
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+urlpatterns = [
+    path("signatures/verify/", SignatureVerifyApi.as_view(), name="api-signature-verify"),
+    path(
+        "applications/<str:acceptance_number>/signed-documents/",
+        SignedDocumentListApi.as_view(),
+        name="api-signed-documents",
+    ),
+    path(
+        "applications/<str:acceptance_number>/signed-documents/<int:pk>/file/",
+        SignedDocumentFileApi.as_view(),
+        name="api-signed-document-file",
+    ),
+]
