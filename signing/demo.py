@@ -12,12 +12,12 @@ from cryptography.hazmat.primitives import serialization
 
 from clients.models import Client
 from common.exceptions import BusinessError
-from flows.engine import flow_steps
 from flows.models import Application
 from flows.selectors import pending_application
-from flows.services import application_start
+from flows.services import application_abandon, application_start
 
 from .authority import company_chain
+from .selectors import sign_step_documents
 from .services import (
     certificate_challenge_issue,
     certificate_issue,
@@ -26,7 +26,6 @@ from .services import (
     signed_document_read,
 )
 from .stand_in import StandInKey
-from .steps import SIGN
 
 
 @dataclass
@@ -36,19 +35,29 @@ class DemoResult:
     files: list[Path]
 
 
-def _documents(application: Application) -> list:
-    for step in flow_steps(application):
-        if step.name == SIGN:
-            return [document for document in (step.options or {}).get("documents") or []
-                    if document is not None]
-    raise BusinessError("该业务流程没有“签署协议”步骤。", code="no_sign_step")
+DEMO_REMARK = "demo_sign 生成的验签演示业务"
+
+
+def _demo_application(client: Client) -> Application:
+    """A new business for the run: the previous run's is abandoned; a real pending business of
+    the client is never touched."""
+    pending = pending_application(client=client)
+    if pending is not None:
+        if pending.remarks != DEMO_REMARK:
+            raise BusinessError("该客户有办理中的业务，demo_sign 不会改动它；请换一位客户。",
+                                code="pending_business")
+        application_abandon(application=pending, client=client)
+    application = application_start(client=client)
+    Application.objects.filter(pk=application.pk).update(remarks=DEMO_REMARK)
+    application.remarks = DEMO_REMARK
+    return application
 
 
 def demo_sign(*, client: Client, out_dir: Path) -> DemoResult:
-    application = pending_application(client=client) or application_start(client=client)
-    if not application.is_editable:
-        raise BusinessError("该客户的业务当前不能修改（已提交或已结束）。", code="not_editable")
-    documents = _documents(application)
+    application = _demo_application(client)
+    documents = sign_step_documents(application=application)
+    if not documents:
+        raise BusinessError("该业务流程没有“签署协议”步骤。", code="no_sign_step")
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
     certificate = certificate_issue(application=application, nonce=challenge.nonce,

@@ -31,48 +31,28 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import BusinessError
 from content.models import Document, DocumentRendition
-from flows.engine import find_step, flow_steps
-from flows.models import Application, StepRecord
 from flows.selectors import application_document
 from flows.steps.base import StepHandler, StepResult
 
-from .models import Certificate, SignedDocument
-from .selectors import certificate_current, signed_documents_current
+from .models import SignedDocument
+from .selectors import (
+    certificate_current,
+    certificate_issued_since_witness,
+    signed_documents_current,
+    step_documents,
+)
 from .services import (
-    WITNESS_STEP,
     certificate_challenge_issue,
     certificate_issue,
+    certificate_may_install,
     certificate_reinstall,
     signature_complete,
     signature_prepare,
 )
-from .steps import CERTIFICATE, SIGN
+from .steps import CERTIFICATE
 
 MAX_FIELD_CHARS = 4096  # base64 of a public key or a signature is far shorter
 SIGNATURE_BYTES = 64  # WebCrypto ECDSA P-256: r‖s
-
-
-# --- reads the steps need ------------------------------------------------------------------
-def sign_step_documents(*, application: Application) -> list[Document]:
-    """The documents the flow's signing step asks this application to sign."""
-    step = find_step(flow_steps(application), SIGN)
-    return _documents(step.options) if step is not None else []
-
-
-def _documents(options: Any) -> list[Document]:
-    return [document for document in (options or {}).get("documents") or []
-            if document is not None]
-
-
-def certificate_issued_since_witness(*, application: Application) -> bool:
-    """Whether a certificate (valid, revoked or expired) was issued for this application after
-    its identity was last witnessed: then only "重新安装" with a new witness may replace it."""
-    witnessed = (StepRecord.objects.filter(application=application, kind=WITNESS_STEP)
-                 .values_list("completed_at", flat=True).first())
-    issued = Certificate.objects.filter(application=application)
-    if witnessed is not None:
-        issued = issued.filter(created_at__gte=witnessed)
-    return issued.exists()
 
 
 # --- what the browser sends ---------------------------------------------------------------
@@ -162,14 +142,8 @@ class CertificateStep(_SigningStep):
             "not_before": certificate.not_before.isoformat(),
             "not_after": certificate.not_after.isoformat()})
 
-    def _may_install(self) -> None:
-        if certificate_issued_since_witness(application=self.application):
-            raise BusinessError(_("本业务已签发过数字证书。如本设备没有该证书或忘记了证书密码，"
-                                  "请点击“重新安装”（需重新进行视频见证）。"),
-                                code="certificate_exists")
-
     def do_challenge(self, request: HttpRequest) -> dict[str, Any]:
-        self._may_install()
+        certificate_may_install(application=self.application)
         challenge = certificate_challenge_issue(application=self.application)
         return {"nonce": challenge.nonce, "to_sign": _b64(challenge.message()),
                 "expires_at": challenge.expires_at.isoformat()}
@@ -177,7 +151,6 @@ class CertificateStep(_SigningStep):
     def do_issue(self, request: HttpRequest) -> dict[str, Any]:
         nonce, public_key = _field(request, "nonce"), _base64(request, "public_key")
         signature = _signature(request)
-        self._may_install()
         certificate = certificate_issue(application=self.application, nonce=nonce,
                                         public_key_der=public_key, signature=signature)
         return {"serial": certificate.serial, "certificate": certificate.certificate_pem,
@@ -195,7 +168,7 @@ class SignStep(_SigningStep):
     def items(self) -> list[tuple[Document, DocumentRendition]]:
         """The step's documents, each in the version pinned when the application started."""
         return [(document, application_document(application=self.application, document=document))
-                for document in _documents(self.options)]
+                for document in step_documents(self.options)]
 
     def get_context(self, request: HttpRequest) -> dict[str, Any]:
         signed = signed_documents_current(application=self.application)

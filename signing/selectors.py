@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from flows.models import Application
+from content.models import Document
+from flows.engine import find_step, flow_steps
+from flows.models import Application, StepRecord
 
 from .models import Certificate, SignedDocument
+
+WITNESS_STEP = "witness"
+SIGN_STEP = "sign"
+
+
+def step_documents(options: Any) -> list[Document]:
+    """The documents a signing step's options name (a deleted one is skipped)."""
+    return [document for document in (options or {}).get("documents") or []
+            if document is not None]
+
+
+def sign_step_documents(*, application: Application) -> list[Document]:
+    """The documents the flow's signing step asks this application to sign."""
+    step = find_step(flow_steps(application), SIGN_STEP)
+    return step_documents(step.options) if step is not None else []
+
+
+def certificate_issued_since_witness(*, application: Application) -> bool:
+    """Whether a certificate (valid, revoked or expired) was issued for this application after
+    its identity was last witnessed: then only "重新安装" with a new witness may replace it."""
+    witnessed = (StepRecord.objects.filter(application=application, kind=WITNESS_STEP)
+                 .values_list("completed_at", flat=True).first())
+    issued = Certificate.objects.filter(application=application)
+    if witnessed is not None:
+        issued = issued.filter(created_at__gte=witnessed)
+    return issued.exists()
 
 
 def certificate_current(*, application: Application) -> Certificate | None:
@@ -24,8 +54,10 @@ def signed_documents(*, application: Application) -> QuerySet[SignedDocument]:
 
 
 def signed_documents_current(*, application: Application) -> dict[int, SignedDocument]:
-    """Document pk → its newest signature made with the application's current certificate."""
-    certificate = certificate_current(application=application)
+    """Document pk → its newest signature made with the application's latest certificate, even
+    if that certificate was revoked since (what was signed before stays signed)."""
+    certificate = (Certificate.objects.filter(application=application)
+                   .order_by("-created_at").first())
     if certificate is None:
         return {}
     return {signed.document_id: signed for signed in

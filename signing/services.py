@@ -37,9 +37,13 @@ from .models import (
     SignatureRequest,
     SignedDocument,
 )
-from .selectors import certificate_current
+from .selectors import (
+    WITNESS_STEP,
+    certificate_current,
+    certificate_issued_since_witness,
+    sign_step_documents,
+)
 
-WITNESS_STEP = "witness"
 CERTIFICATE_STEP = "certificate"
 
 
@@ -48,6 +52,14 @@ def _investor(application: Application) -> str:
 
 
 # --- certificates ---------------------------------------------------------------------------
+def certificate_may_install(*, application: Application) -> None:
+    """One certificate per witnessed identity: once one was issued since the witness, only
+    "重新安装" (revoke, witness again) leads to another."""
+    if certificate_issued_since_witness(application=application):
+        raise BusinessError("本业务已签发过数字证书。如本设备没有该证书或忘记了证书密码，"
+                            "请点击“重新安装”（需重新进行视频见证）。", code="certificate_exists")
+
+
 def certificate_challenge_issue(*, application: Application) -> CertificateChallenge:
     seconds = settings.SIGNING_CHALLENGE_SECONDS
     return CertificateChallenge.objects.create(
@@ -85,12 +97,14 @@ def _challenge_take(*, application: Application, nonce: str) -> CertificateChall
 def certificate_issue(*, application: Application, nonce: str, public_key_der: bytes,
                       signature: bytes) -> Certificate:
     """Issue a certificate for a key the browser made, once it proves it holds the private key
-    by signing the challenge. The challenge is spent by any attempt. The client's earlier
-    certificates are revoked: one valid certificate per investor."""
+    by signing the challenge. The challenge is spent by any attempt. One certificate per
+    witnessed identity: a second one needs `certificate_reinstall` and a new witness. The
+    client's earlier certificates are revoked: one valid certificate per investor."""
     public_key = _public_key(public_key_der)
     proof_error: BusinessError | None = None
     with transaction.atomic():
         application = lock(Application, pk=application.pk)
+        certificate_may_install(application=application)
         challenge = _challenge_take(application=application, nonce=nonce)
         challenge.used_at = timezone.now()
         challenge.save(update_fields=["used_at"])
@@ -147,11 +161,14 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
 
 def certificate_reinstall(*, application: Application) -> list[str]:
     """Another device or a forgotten password: the current certificate is revoked and the
-    identity must be witnessed again before a new one is issued. Returns the steps reopened."""
+    identity must be witnessed again before a new one is issued. Returns the steps reopened
+    (none when no certificate was issued since the witness)."""
     with transaction.atomic():
         application = lock(Application, pk=application.pk)
         if not application.is_editable:
             raise BusinessError("该业务当前不能修改。", code="not_editable")
+        if not certificate_issued_since_witness(application=application):
+            return []  # nothing issued yet: installing is simply tried again
         current = certificate_current(application=application)
         if current is not None:
             certificate_revoke(certificate=current, reason=RevocationReason.SUPERSEDED)
@@ -166,6 +183,10 @@ def certificate_reinstall(*, application: Application) -> list[str]:
 def signature_prepare(*, application: Application, document: Document) -> SignatureRequest:
     """Render the document as this application pinned it, with the investor's data, and
     prepare the investor's signature over it."""
+    if not application.is_editable:
+        raise BusinessError("该业务当前不能修改。", code="not_editable")
+    if document not in sign_step_documents(application=application):
+        raise BusinessError("该文档不在本业务需签署的范围内。", code="unknown_document")
     certificate = certificate_current(application=application)
     if certificate is None:
         raise BusinessError("请先安装数字证书。", code="no_certificate")

@@ -10,7 +10,7 @@ from clients.auth import investor_required
 from flows.selectors import application_document, investor_application
 
 from ..documents import agreement_pdf
-from ..handlers import sign_step_documents
+from ..selectors import sign_step_documents
 
 
 @require_GET

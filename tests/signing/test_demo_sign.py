@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fixtures import data
+from flows.models import Application
 from signing.models import Certificate, SignedDocument
 from signing.verification import pdf_verify
 
@@ -67,3 +68,20 @@ def test_demo_sign_refuses_a_bad_or_unknown_client(demo, tmp_path, id_number, me
 def test_demo_sign_without_clients_says_what_to_do(db, tmp_path):
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("demo_sign", out=tmp_path)
+
+
+def test_demo_sign_can_run_again_for_the_same_client(demo, tmp_path):
+    call_command("demo_sign", out=tmp_path / "first")
+    call_command("demo_sign", out=tmp_path / "second")
+    assert Certificate.objects.filter(revoked_at__isnull=True).count() == 1
+    assert all(len(pdf_verify(p.read_bytes())) == 2 for p in (tmp_path / "second").glob("*.pdf"))
+    first, second = Application.objects.filter(client=Certificate.objects.first().client)\
+        .order_by("created_at")
+    assert (first.state, second.state) == ("abandoned", "in_progress")
+
+
+def test_demo_sign_leaves_a_real_pending_business_alone(demo, tmp_path):
+    pending = next(c for c in data.CLIENTS if c.pending_business)
+    with pytest.raises(CommandError, match="办理中的业务"):
+        call_command("demo_sign", client=pending.id_number, out=tmp_path)
+    assert not Certificate.objects.exists()

@@ -19,6 +19,7 @@ from signing.models import CertificateChallenge, RevocationReason, SignatureRequ
 from signing.services import (
     certificate_challenge_issue,
     certificate_issue,
+    certificate_reinstall,
     certificate_revoke,
     signature_complete,
     signature_prepare,
@@ -188,7 +189,27 @@ def test_a_revoked_or_expired_certificate_cannot_sign(
 
 
 # --- certificate issuance --------------------------------------------------------------------
+def _witness_again(application) -> None:
+    """What 重新安装 leads to: the certificate revoked, the witness passed once more."""
+    from flows.models import StepRecord
+
+    certificate_reinstall(application=application)
+    StepRecord.objects.filter(application=application, kind="witness").update(
+        completed_at=timezone.now() + datetime.timedelta(seconds=1))
+
+
+def test_a_second_certificate_needs_a_new_witness(application, certificate):
+    key = StandInKey()
+    challenge = certificate_challenge_issue(application=application)
+    with pytest.raises(BusinessError) as refused:
+        certificate_issue(application=application, nonce=challenge.nonce,
+                          public_key_der=key.public_key_der(),
+                          signature=key.sign(challenge.message()))
+    assert refused.value.code == "certificate_exists"
+
+
 def test_a_new_certificate_revokes_the_clients_earlier_one(application, certificate):
+    _witness_again(application)
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
     newer = certificate_issue(application=application, nonce=challenge.nonce,
@@ -209,7 +230,8 @@ def _issue(application, key, challenge, **overrides):
 
 def test_a_challenge_is_single_use(application, key):
     challenge = certificate_challenge_issue(application=application)
-    _issue(application, key, challenge)
+    with pytest.raises(BusinessError):
+        _issue(application, key, challenge, signature=bytes(64))
     with pytest.raises(BusinessError) as refused:
         _issue(application, key, challenge)
     assert refused.value.code == "challenge_used"
@@ -258,6 +280,7 @@ def test_a_proof_for_another_application_does_not_carry_over(application, key):
 
 def test_a_certificate_revoked_after_signing_leaves_the_signature_valid(signed, application):
     # given: the investor installs a new certificate later (the old one is revoked, superseded)
+    _witness_again(application)
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
     certificate_issue(application=application, nonce=challenge.nonce,
@@ -287,3 +310,17 @@ def test_a_signature_made_after_revocation_is_reported_revoked(
     crl_expire()
     investor = pdf_verify(signed_document_read(signed=signed))[0]
     assert investor.revoked and investor.problems
+
+
+def test_only_the_signing_steps_documents_can_be_prepared(application, certificate):
+    from tests.factories import published_document
+
+    stranger = published_document(kind="contract", title="别的合同")
+    with pytest.raises(BusinessError) as refused:
+        signature_prepare(application=application, document=stranger)
+    assert refused.value.code == "unknown_document"
+
+
+def test_reinstalling_before_any_certificate_reopens_nothing(application):
+    assert certificate_reinstall(application=application) == []
+    assert application.step_records.get(kind="witness").completed_at is not None
