@@ -22,8 +22,8 @@ from flows.models import Application
 
 from .models import SignedDocument
 from .selectors import signed_documents
-from .verification import pdf_verify
-from .views.records import signature_ok, signed_download_record, signed_pdf_response, uploaded_pdf
+from .verification import pdf_from_upload, pdf_verify
+from .views.records import signed_download_record, signed_pdf_response
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -140,13 +140,13 @@ class SignatureVerifyApi(APIView):
         responses={200: VerifyResponseSerializer, **_errors(400, 401, 403)},
     )
     def post(self, request):
-        reports = pdf_verify(uploaded_pdf(request.FILES.get("file")))
+        reports = pdf_verify(pdf_from_upload(request.FILES.get("file")))
         return Response(
             {
                 "signatures": SignatureReportSerializer(
                     [r.as_dict() for r in reports], many=True
                 ).data,
-                "all_valid": all(signature_ok(report) for report in reports),
+                "all_valid": all(report.ok for report in reports),
             }
         )
 

@@ -56,12 +56,13 @@ class Certificate(models.Model):
     """A certificate the issuing CA made for an investor's browser-held key."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT,
-                               related_name="certificates")
+                               related_name="certificates", verbose_name=_("客户"))
     application = models.ForeignKey("flows.Application", on_delete=models.PROTECT,
-                                    related_name="certificates")
+                                    related_name="certificates", verbose_name=_("业务"))
     serial = models.CharField(_("序列号"), max_length=40, unique=True)
-    certificate_pem = models.TextField(_("证书"))
-    public_key_sha256 = models.CharField(max_length=64)
+    # The subject names the investor and their ID number: personal data, kept encrypted.
+    certificate_pem = EncryptedTextField(_("证书"))
+    public_key_sha256 = models.CharField(_("公钥 SHA-256"), max_length=64)
     not_before = models.DateTimeField(_("生效时间"))
     not_after = models.DateTimeField(_("到期时间"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
@@ -131,18 +132,20 @@ class SignedDocument(models.Model):
     The file itself is kept encrypted."""
 
     application = models.ForeignKey("flows.Application", on_delete=models.PROTECT,
-                                    related_name="signed_documents")
-    document = models.ForeignKey("content.Document", on_delete=models.PROTECT, related_name="+")
+                                    related_name="signed_documents", verbose_name=_("业务"))
+    document = models.ForeignKey("content.Document", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("文档"))
     rendition = models.ForeignKey("content.DocumentRendition", on_delete=models.PROTECT,
                                   related_name="+")
     revision_id = models.PositiveIntegerField(_("文档版本"))
     content_sha256 = models.CharField(_("文档内容哈希"), max_length=64)
     title = models.CharField(_("文档名称"), max_length=255)
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("签署证书"))
     unsigned_sha256 = models.CharField(_("签署前 PDF 哈希"), max_length=64)
     signed_sha256 = models.CharField(_("签署后 PDF 哈希"), max_length=64)
     file = models.FileField(upload_to="signed/", max_length=200)  # encrypted
-    size = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
     prepared_at = models.DateTimeField(_("准备时间"))
     signed_at = models.DateTimeField(_("签署时间"))
     sealed_at = models.DateTimeField(_("盖章时间"))

@@ -34,6 +34,7 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import ExternalSigner
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.exceptions import BusinessError
@@ -47,6 +48,11 @@ from .tsa import company_timestamper
 # over, nothing is fetched from the network). Other warnings of that logger stay.
 logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(
     lambda record: "fetching is not allowed" not in record.getMessage())
+# A revoked or untrusted certificate is a result of verification, reported to whoever asked;
+# pyHanko also logs it as a warning with a traceback. Keep the log for real faults.
+logging.getLogger("pyhanko.sign.validation.generic_cms").addFilter(
+    lambda record: not (record.exc_info and isinstance(
+        record.exc_info[1], PathValidationError | PathBuildingError)))
 
 INVESTOR_FIELD = "InvestorSignature"
 SEAL_FIELD = "CompanySeal"

@@ -58,15 +58,33 @@ class SignatureReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def ok(self) -> bool:
+        """The one verdict: the page and the API show this."""
+        return (self.intact and self.valid and self.trusted and not self.revoked
+                and not self.modified_after and not self.problems)
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "ok": self.ok}
+
+
+def pdf_size_check(size: int) -> None:
+    if size > MAX_PDF_BYTES:
+        raise BusinessError(f"文件超过 {MAX_PDF_BYTES // (1024 * 1024)} MB。", code="too_large")
+
+
+def pdf_from_upload(upload) -> bytes:
+    """An uploaded file's bytes, its size checked before it is read into memory."""
+    if upload is None:
+        return b""
+    pdf_size_check(upload.size)
+    return upload.read()
 
 
 def pdf_verify(data: bytes) -> list[SignatureReport]:
     if not data:
         raise BusinessError("请上传 PDF 文件。", code="empty")
-    if len(data) > MAX_PDF_BYTES:
-        raise BusinessError("文件超过 30 MB。", code="too_large")
+    pdf_size_check(len(data))
     if not data.lstrip()[:5] == b"%PDF-":
         raise BusinessError("这不是 PDF 文件。", code="not_pdf")
     try:
@@ -110,7 +128,9 @@ async def _report(signature, materials: dict[str, Any]) -> SignatureReport:
         notes.append("签名证书在签署之后已被吊销（如重新安装证书），签署时有效")
     if not status.intact:
         problems.append("签名覆盖的内容已被改动")
-    if status.revoked:
+    elif not status.valid:
+        problems.append("签名值无效：不是该证书的私钥所签")
+    elif status.revoked:
         problems.append("签名证书已被吊销")
     elif not status.trusted:
         problems.append("签名证书不是本公司 CA 签发，或无法验证")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import audit_record
 from clients.auth import investor_required
 from common.exceptions import BusinessError
+from common.ratelimit import rate_limit_exceeded
 from flows.models import Application
 from flows.selectors import investor_application
 from staff.roles import Role
@@ -23,12 +24,14 @@ from staff.selectors import agent_branch_id, user_has_role
 from ..models import SignedDocument
 from ..pades import INVESTOR_FIELD, SEAL_FIELD
 from ..services import signed_document_read
-from ..verification import MAX_PDF_BYTES, SignatureReport, pdf_verify
+from ..verification import MAX_PDF_BYTES, SignatureReport, pdf_from_upload, pdf_verify
 
 # Who among the staff may read any application's signed documents; witness agents may read
 # those of their own branch's clients.
 READERS = (Role.REVIEWER, Role.ADMINISTRATOR, Role.COMPLIANCE)
 FIELD_LABELS = {INVESTOR_FIELD: "投资者签名", SEAL_FIELD: "公司电子印章"}
+# The public page runs cryptographic checks for anyone: so many per address per window.
+VERIFY_LIMIT, VERIFY_WINDOW_SECONDS = 30, 600
 
 
 # --- downloads ------------------------------------------------------------------------------
@@ -115,26 +118,6 @@ def staff_signed_document(request, acceptance_number: str, pk: int):
 
 
 # --- verification ---------------------------------------------------------------------------
-def uploaded_pdf(upload) -> bytes:
-    """The uploaded file's bytes; its size is checked before it is read into memory."""
-    if upload is None:
-        return b""
-    if upload.size > MAX_PDF_BYTES:
-        raise BusinessError("文件超过 30 MB。", code="too_large")
-    return upload.read()
-
-
-def signature_ok(report: SignatureReport) -> bool:
-    return (
-        report.intact
-        and report.valid
-        and report.trusted
-        and not report.revoked
-        and not report.modified_after
-        and not report.problems
-    )
-
-
 def _moment(value: str | None) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(value) if value else None
 
@@ -142,8 +125,7 @@ def _moment(value: str | None) -> datetime.datetime | None:
 def _shown(report: SignatureReport) -> dict:
     return {
         **report.as_dict(),
-        "ok": signature_ok(report),
-        "label": FIELD_LABELS.get(report.field, report.field),
+                "label": FIELD_LABELS.get(report.field, report.field),
         "signing_moment": _moment(report.signing_time),
         "timestamp_moment": _moment(report.timestamp_time),
     }
@@ -154,13 +136,18 @@ def verify_page(request):
     """Anyone holding a PDF may check its signatures here: no login."""
     context: dict = {"max_mb": MAX_PDF_BYTES // (1024 * 1024)}
     status = 200
+    if request.method == "POST" and rate_limit_exceeded(
+            scope="verify", who=request.META.get("REMOTE_ADDR", ""),
+            limit=VERIFY_LIMIT, window_seconds=VERIFY_WINDOW_SECONDS):
+        context["error"] = "验签次数过多，请十分钟后再试。"
+        return render(request, "signing/verify.html", context, status=429)
     if request.method == "POST":
         try:
-            reports = pdf_verify(uploaded_pdf(request.FILES.get("file")))
+            reports = pdf_verify(pdf_from_upload(request.FILES.get("file")))
         except BusinessError as error:
             context["error"], status = error.message, 400
         else:
             context["signatures"] = [_shown(report) for report in reports]
-            context["all_valid"] = all(signature_ok(report) for report in reports)
+            context["all_valid"] = all(report.ok for report in reports)
             context["filename"] = request.FILES["file"].name
     return render(request, "signing/verify.html", context, status=status)
