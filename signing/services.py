@@ -278,3 +278,13 @@ def _signed_store(application: Application, request: SignatureRequest,
 def signed_document_read(*, signed: SignedDocument) -> bytes:
     with signed.file.open("rb") as handle:
         return crypto.decrypt(handle.read())
+
+
+def signing_leftovers_purge() -> dict[str, int]:
+    """Delete expired challenges and signature requests: an abandoned request still holds an
+    encrypted prepared PDF with personal data, and neither proves anything (signed documents
+    and certificates do)."""
+    now = timezone.now()
+    requests, _ = SignatureRequest.objects.filter(expires_at__lt=now).delete()
+    challenges, _ = CertificateChallenge.objects.filter(expires_at__lt=now).delete()
+    return {"signature_requests": requests, "challenges": challenges}

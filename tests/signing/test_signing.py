@@ -324,3 +324,21 @@ def test_only_the_signing_steps_documents_can_be_prepared(application, certifica
 def test_reinstalling_before_any_certificate_reopens_nothing(application):
     assert certificate_reinstall(application=application) == []
     assert application.step_records.get(kind="witness").completed_at is not None
+
+
+def test_expired_requests_and_challenges_are_purged(application, documents, certificate):
+    from signing.tasks import signing_purge
+
+    # given: one expired and one live request, one expired challenge
+    stale = signature_prepare(application=application, document=documents[0])
+    live = signature_prepare(application=application, document=documents[1])
+    SignatureRequest.objects.filter(pk=stale.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    challenge = certificate_challenge_issue(application=application)
+    CertificateChallenge.objects.filter(pk=challenge.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    # when
+    purged = signing_purge.delay().get()
+    # then
+    assert purged == {"signature_requests": 1, "challenges": 1}
+    assert list(SignatureRequest.objects.values_list("pk", flat=True)) == [live.pk]
