@@ -183,7 +183,7 @@ class SignStep(_SigningStep):
         unsigned = [rendition.title for document, rendition in self.items
                     if document.pk not in signed]
         if unsigned:
-            titles = "、".join(f"《{title}》" for title in unsigned)
+            titles = _("、").join(_("《%(title)s》") % {"title": title} for title in unsigned)
             return StepResult(done=False, errors={"documents": [
                 _("以下协议尚未签署：%(titles)s") % {"titles": titles}]})
         return StepResult(

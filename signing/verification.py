@@ -9,6 +9,8 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -22,17 +24,17 @@ from . import pades
 MAX_PDF_BYTES = 30 * 1024 * 1024
 
 COVERAGE = {
-    "ENTIRE_FILE": "整个文件",
-    "ENTIRE_REVISION": "签署时的整个文件（其后有增量更新）",
-    "CONTIGUOUS_BLOCK_FROM_START": "文件开头的一部分",
-    "UNCLEAR": "无法确定",
+    "ENTIRE_FILE": gettext_lazy("整个文件"),
+    "ENTIRE_REVISION": gettext_lazy("签署时的整个文件（其后有增量更新）"),
+    "CONTIGUOUS_BLOCK_FROM_START": gettext_lazy("文件开头的一部分"),
+    "UNCLEAR": gettext_lazy("无法确定"),
 }
 MODIFICATIONS = {
-    "NONE": "签署后没有任何改动",
-    "LTA_UPDATES": "签署后仅追加了验证信息或时间戳",
-    "FORM_FILLING": "签署后仅追加了签名或填写了表单",
-    "ANNOTATIONS": "签署后添加了注释",
-    "OTHER": "签署后文件被修改",
+    "NONE": gettext_lazy("签署后没有任何改动"),
+    "LTA_UPDATES": gettext_lazy("签署后仅追加了验证信息或时间戳"),
+    "FORM_FILLING": gettext_lazy("签署后仅追加了签名或填写了表单"),
+    "ANNOTATIONS": gettext_lazy("签署后添加了注释"),
+    "OTHER": gettext_lazy("签署后文件被修改"),
 }
 
 
@@ -70,7 +72,9 @@ class SignatureReport:
 
 def pdf_size_check(size: int) -> None:
     if size > MAX_PDF_BYTES:
-        raise BusinessError(f"文件超过 {MAX_PDF_BYTES // (1024 * 1024)} MB。", code="too_large")
+        raise BusinessError(
+            _("文件超过 %(max_mb)s MB。") % {"max_mb": MAX_PDF_BYTES // (1024 * 1024)},
+            code="too_large")
 
 
 def pdf_from_upload(upload) -> bytes:
@@ -83,17 +87,17 @@ def pdf_from_upload(upload) -> bytes:
 
 def pdf_verify(data: bytes) -> list[SignatureReport]:
     if not data:
-        raise BusinessError("请上传 PDF 文件。", code="empty")
+        raise BusinessError(_("请上传 PDF 文件。"), code="empty")
     pdf_size_check(len(data))
     if not data.lstrip()[:5] == b"%PDF-":
-        raise BusinessError("这不是 PDF 文件。", code="not_pdf")
+        raise BusinessError(_("这不是 PDF 文件。"), code="not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
-        raise BusinessError("PDF 文件已损坏，无法读取。", code="unreadable") from error
+        raise BusinessError(_("PDF 文件已损坏，无法读取。"), code="unreadable") from error
     if not signatures:
-        raise BusinessError("该 PDF 没有数字签名。", code="unsigned")
+        raise BusinessError(_("该 PDF 没有数字签名。"), code="unsigned")
     materials = pades.validation_materials()
     return [pades.run(_report(signature, materials)) for signature in signatures]
 
@@ -125,17 +129,17 @@ async def _report(signature, materials: dict[str, Any]) -> SignatureReport:
     modified_after = modification in ("ANNOTATIONS", "OTHER") or not status.docmdp_ok
     problems, notes = [], []
     if revoked_later:
-        notes.append("签名证书在签署之后已被吊销（如重新安装证书），签署时有效")
+        notes.append(_("签名证书在签署之后已被吊销（如重新安装证书），签署时有效"))
     if not status.intact:
-        problems.append("签名覆盖的内容已被改动")
+        problems.append(_("签名覆盖的内容已被改动"))
     elif not status.valid:
-        problems.append("签名值无效：不是该证书的私钥所签")
+        problems.append(_("签名值无效：不是该证书的私钥所签"))
     elif status.revoked:
-        problems.append("签名证书已被吊销")
+        problems.append(_("签名证书已被吊销"))
     elif not status.trusted:
-        problems.append("签名证书不是本公司 CA 签发，或无法验证")
+        problems.append(_("签名证书不是本公司 CA 签发，或无法验证"))
     if modified_after:
-        problems.append("签署后文件被修改")
+        problems.append(_("签署后文件被修改"))
     return SignatureReport(
         field=signature.field_name,
         signer=names.get("common_name", ""),
@@ -147,8 +151,8 @@ async def _report(signature, materials: dict[str, Any]) -> SignatureReport:
                              and timestamp.trusted),
         intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
         revoked=bool(status.revoked), coverage=coverage,
-        coverage_label=COVERAGE.get(coverage, coverage), modification=modification,
-        modification_label=MODIFICATIONS.get(modification, modification),
+        coverage_label=str(COVERAGE.get(coverage, coverage)), modification=modification,
+        modification_label=str(MODIFICATIONS.get(modification, modification)),
         modified_after=modified_after, summary=status.summary(), problems=problems,
         notes=notes)
 
@@ -157,6 +161,7 @@ def _broken(signature, reason: str) -> SignatureReport:
     return SignatureReport(
         field=signature.field_name, signer="", signer_dn="", serial="", signing_time=None,
         timestamp_time=None, timestamp_valid=False, intact=False, valid=False, trusted=False,
-        revoked=False, coverage="UNCLEAR", coverage_label=COVERAGE["UNCLEAR"],
-        modification="OTHER", modification_label=MODIFICATIONS["OTHER"], modified_after=True,
-        summary="INVALID", problems=[f"签名无法验证：{reason[:200]}"])
+        revoked=False, coverage="UNCLEAR", coverage_label=str(COVERAGE["UNCLEAR"]),
+        modification="OTHER", modification_label=str(MODIFICATIONS["OTHER"]),
+        modified_after=True, summary="INVALID",
+        problems=[_("签名无法验证：%(reason)s") % {"reason": reason[:200]}])

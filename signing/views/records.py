@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,7 +31,10 @@ from ..verification import MAX_PDF_BYTES, SignatureReport, pdf_from_upload, pdf_
 # Who among the staff may read any application's signed documents; witness agents may read
 # those of their own branch's clients.
 READERS = (Role.REVIEWER, Role.ADMINISTRATOR, Role.COMPLIANCE)
-FIELD_LABELS = {INVESTOR_FIELD: "投资者签名", SEAL_FIELD: "公司电子印章"}
+FIELD_LABELS = {
+    INVESTOR_FIELD: gettext_lazy("投资者签名"),
+    SEAL_FIELD: gettext_lazy("公司电子印章"),
+}
 # The public page runs cryptographic checks for anyone: so many per address per window.
 VERIFY_LIMIT, VERIFY_WINDOW_SECONDS = 30, 600
 
@@ -139,7 +144,7 @@ def verify_page(request):
     if request.method == "POST" and rate_limit_exceeded(
             scope="verify", who=request.META.get("REMOTE_ADDR", ""),
             limit=VERIFY_LIMIT, window_seconds=VERIFY_WINDOW_SECONDS):
-        context["error"] = "验签次数过多，请十分钟后再试。"
+        context["error"] = _("验签次数过多，请十分钟后再试。")
         return render(request, "signing/verify.html", context, status=429)
     if request.method == "POST":
         try:

@@ -66,6 +66,7 @@ def test_the_compiled_catalogue_matches_the_po_file():
         (Role.REVIEWER, "/console/witness/"),  # the 403 page
         (Role.WITNESS_AGENT, "/console/witness/"),
         (None, "/no-such-page/"),  # the 404 page
+        (None, "/signing/verify/"),
     ],
 )
 def test_pages_in_english_show_no_chinese_ui_text(client, role, path):
