@@ -42,7 +42,8 @@ def html_pdf(html: str) -> bytes:
 
 def template_pdf(template_name: str, context: dict) -> bytes:
     """A PDF template (extending content/document_pdf.html) rendered with the site's theme."""
-    theme = Theme.for_site(Site.objects.filter(is_default_site=True).first())
+    site = Site.objects.filter(is_default_site=True).first()
+    theme = Theme.for_site(site) if site else Theme()  # no site yet: the theme's defaults
     return html_pdf(render_to_string(template_name, {"theme": theme, **context}))
 
 
