@@ -216,7 +216,9 @@ class SignStep(_SigningStep):
                                     signature=signature)
         return {"document": signed.document_id, "title": signed.title, "signed": True,
                 "signed_at": signed.signed_at.isoformat(), "signed_at_shown": _shown(
-                    signed.signed_at), "sha256": signed.signed_sha256}
+                    signed.signed_at), "sha256": signed.signed_sha256,
+                "download_url": reverse("signing:investor_signed", args=[
+                    self.application.acceptance_number, signed.pk])}
 
 
 def _signature_evidence(signed: SignedDocument) -> dict[str, Any]:

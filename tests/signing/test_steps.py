@@ -295,6 +295,8 @@ def test_each_document_is_signed_with_the_browsers_key_and_sealed(client, applic
     assert answer["document"] == documents[0].pk and answer["signed"] is True
     assert answer["sha256"] == signed.signed_sha256
     assert list(signed_documents_current(application=application)) == [documents[0].pk]
+    download = client.get(answer["download_url"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
 
 
 def test_a_signature_for_one_document_does_not_sign_another(client, application, investor,

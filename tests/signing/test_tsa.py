@@ -68,7 +68,7 @@ def test_the_endpoint_wants_a_timestamp_query(client, ca):
     assert _post(client, b"").status_code == 400
     assert client.get("/signing/tsa/").status_code == 405
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_signatures_can_be_timestamped_over_http_by_the_service(
         live_server, settings, application, documents, certificate, key):
     from signing.services import signature_complete, signature_prepare, signed_document_read

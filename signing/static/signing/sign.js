@@ -35,10 +35,17 @@
 
   function status(row, text) { row.querySelector(".sign-status").textContent = text; }
 
-  function markSigned(row, when) {
+  /* The row now links the signed PDF (the investor's copy) instead of the unsigned preview. */
+  function markSigned(row, when, url) {
     row.setAttribute("data-signed", "1");
     row.classList.add("signed");
     status(row, msg("signed") + (when ? " " + when : ""));
+    var link = row.querySelector(".sign-preview");
+    if (link && url) {
+      link.href = url;
+      link.textContent = msg("download");
+      link.removeAttribute("target");
+    }
   }
 
   function busy(flag) {
@@ -81,7 +88,7 @@
           });
         });
       })
-      .then(function (signed) { markSigned(row, signed.signed_at_shown); }, function (error) {
+      .then(function (signed) { markSigned(row, signed.signed_at_shown, signed.download_url); }, function (error) {
         if (error.code === "already_signed") { markSigned(row, ""); return null; }
         status(row, msg("failed"));
         return Promise.reject(error);
