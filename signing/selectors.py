@@ -11,9 +11,10 @@ from flows.engine import find_step, flow_steps
 from flows.models import Application, StepRecord
 
 from .models import Certificate, SignedDocument
+from .steps import SIGN
 
+# The video app's witness step: a certificate binds a key to the identity witnessed there.
 WITNESS_STEP = "witness"
-SIGN_STEP = "sign"
 
 
 def step_documents(options: Any) -> list[Document]:
@@ -24,7 +25,7 @@ def step_documents(options: Any) -> list[Document]:
 
 def sign_step_documents(*, application: Application) -> list[Document]:
     """The documents the flow's signing step asks this application to sign."""
-    step = find_step(flow_steps(application), SIGN_STEP)
+    step = find_step(flow_steps(application), SIGN)
     return step_documents(step.options) if step is not None else []
 
 

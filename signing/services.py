@@ -43,8 +43,7 @@ from .selectors import (
     certificate_issued_since_witness,
     sign_step_documents,
 )
-
-CERTIFICATE_STEP = "certificate"
+from .steps import CERTIFICATE
 
 
 def _investor(application: Application) -> str:
@@ -173,7 +172,7 @@ def certificate_reinstall(*, application: Application) -> list[str]:
         if current is not None:
             certificate_revoke(certificate=current, reason=RevocationReason.SUPERSEDED)
         reopened = steps_reopen(application=application, from_step=WITNESS_STEP) \
-            or steps_reopen(application=application, from_step=CERTIFICATE_STEP)
+            or steps_reopen(application=application, from_step=CERTIFICATE)
         audit_record(action="certificate.reinstall", actor_label=_investor(application),
                      target=application, data={"reopened": reopened})
     return reopened
