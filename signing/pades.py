@@ -180,7 +180,9 @@ def company_seal(pdf: bytes, *, reason: str) -> bytes:
                                    new_field_spec=lock)
 
     async def sign() -> bytes:
-        output = await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
+        # a fixed reservation spares pyHanko a dry run (and a second timestamp) to size it
+        output = await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                                                 bytes_reserved=BYTES_RESERVED)
         return output.getvalue()
 
     return run(sign())
