@@ -45,6 +45,8 @@ def test_a_timestamp_request_gets_a_granted_token_signed_by_the_tsa(client, ca):
     assert info["nonce"].native == nonce
     assert info["policy"].native == POLICY_OID
     assert info["message_imprint"]["hashed_message"].native == digest
+    attributes = [a["type"].native for a in signed_data["signer_infos"][0]["signed_attrs"]]
+    assert "signing_certificate_v2" in attributes  # RFC 5816: names the TSA certificate
 
     status = run(validate_tst_signed_data(signed_data, validation_context(),
                                           lambda _algorithm: digest))
