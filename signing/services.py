@@ -25,14 +25,14 @@ from flows.models import Application
 from flows.selectors import application_document
 from flows.services import steps_reopen
 from privacy import crypto
-from themes.models import Theme
 
 from . import pades
-from .authority import certificate_of, investor_certificate_build
+from .authority import certificate_of, company_key, investor_certificate_build
 from .documents import agreement_pdf
 from .models import (
     Certificate,
     CertificateChallenge,
+    CompanyRole,
     RevocationReason,
     SignatureRequest,
     SignedDocument,
@@ -125,7 +125,9 @@ def _certificate_create(application: Application,
     client = application.client
     for earlier in Certificate.objects.filter(client=client, revoked_at__isnull=True):
         certificate_revoke(certificate=earlier, reason=RevocationReason.SUPERSEDED)
-    company = Theme.objects.values_list("company_name", flat=True).first() or "示例期货"
+    # the organisation the issuing CA names: the company that certifies the investor
+    company = certificate_of(company_key(CompanyRole.ISSUING)).subject \
+        .get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
     subject = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, company),

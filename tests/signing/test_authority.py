@@ -78,6 +78,8 @@ def test_investor_certificate_is_for_signing_with_the_client_as_subject(certific
     assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
     assert not _extension(issued, x509.BasicConstraints).value.ca
     assert issued.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "张三"
+    assert issued.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value \
+        == "测试期货"  # the issuing CA's organisation
     id_number = issued.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)[0].value
     assert id_number == certificate.client.id_number
     days = (issued.not_valid_after_utc - issued.not_valid_before_utc).days
