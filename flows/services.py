@@ -111,7 +111,7 @@ def step_save(
             record.version += 1
         record.save()
         if result.done and changed:
-            _reopen_later_steps(locked, step_name)
+            steps_reopen(application=locked, from_step=step_name, inclusive=False)
         if result.done and locked.returned_step == step_name:
             locked.resume()
             locked.save()
@@ -133,22 +133,16 @@ def step_evidence_merge(
     return record
 
 
-def steps_reopen(*, application: Application, from_step: str) -> list[str]:
-    """Make a step and every later one to be done again (e.g. a new certificate needs a new
-    video witness). Call inside the caller's transaction, with the application locked; returns
-    the names reopened."""
+def steps_reopen(*, application: Application, from_step: str, inclusive: bool = True) -> list[str]:
+    """Make a step (unless not `inclusive`) and every later one to be done again: a changed
+    step is confirmed again downstream; a new certificate needs a new video witness. Call
+    inside the caller's transaction, with the application locked; returns the names reopened."""
     from .engine import flow_steps
 
     names = [step.name for step in flow_steps(application)]
-    reopened = names[names.index(from_step):] if from_step in names else []
+    if from_step not in names:
+        return []
+    reopened = names[names.index(from_step) + (0 if inclusive else 1):]
     StepRecord.objects.filter(application=application, kind__in=reopened).update(
         completed_at=None)
     return reopened
-
-
-def _reopen_later_steps(application: Application, step_name: str) -> None:
-    from .engine import flow_steps
-
-    names = [step.name for step in flow_steps(application)]
-    later = names[names.index(step_name) + 1:] if step_name in names else []
-    StepRecord.objects.filter(application=application, kind__in=later).update(completed_at=None)

@@ -244,13 +244,14 @@ _REASONS = {
 
 
 def _revoked(ca: CompanyKey):
-    """(serial, when, reason) of the investor certificates this CA issued and withdrew. (A CA
-    made again with `init_ca --force` has a new root: what the old one issued is simply no
-    longer trusted by the new trust anchor.)"""
+    """(serial, when, reason) of the investor certificates this CA issued and withdrew, while
+    they are unexpired (RFC 5280 lets a CRL drop expired ones). Everything issued since this
+    issuing CA was made came from it: only one is active at a time. (A CA made again with
+    `init_ca --force` has a new root, which does not trust what the old one issued.)"""
     if ca.role != CompanyRole.ISSUING:
         return
-    subject = certificate_of(ca).subject
-    for row in Certificate.objects.filter(revoked_at__isnull=False).only(
-            "serial", "revoked_at", "revocation_reason", "certificate_pem"):
-        if certificate_of(row).issuer == subject:
-            yield int(row.serial, 16), row.revoked_at, _REASONS.get(row.revocation_reason)
+    withdrawn = Certificate.objects.filter(
+        revoked_at__isnull=False, created_at__gte=ca.created_at, not_after__gte=timezone.now(),
+    ).values_list("serial", "revoked_at", "revocation_reason")
+    for serial, revoked_at, reason in withdrawn:
+        yield int(serial, 16), revoked_at, _REASONS.get(reason)

@@ -159,25 +159,28 @@ class _HandleSigner(Signer):
         return self._handle.sign(data)
 
 
-def resign_certificate(certificate: x509.Certificate, key: KeyHandle) -> x509.Certificate:
-    parsed = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
-    parsed = asn1_x509.Certificate({
-        "tbs_certificate": parsed["tbs_certificate"],
+def _resign(der: bytes, kind, tbs_field: str, signature_field: str, key: KeyHandle) -> bytes:
+    """`der` (a certificate or CRL) with its signature replaced by `key`'s over the same
+    to-be-signed part; the algorithm identifier stays (both keys are ECDSA P-256/SHA-256)."""
+    parsed = kind.load(der)
+    return kind({
+        tbs_field: parsed[tbs_field],
         "signature_algorithm": parsed["signature_algorithm"],
-        "signature_value": key.sign(parsed["tbs_certificate"].dump()),
-    })
-    return x509.load_der_x509_certificate(parsed.dump())
+        signature_field: key.sign(parsed[tbs_field].dump()),
+    }).dump()
+
+
+def resign_certificate(certificate: x509.Certificate, key: KeyHandle) -> x509.Certificate:
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    return x509.load_der_x509_certificate(
+        _resign(der, asn1_x509.Certificate, "tbs_certificate", "signature_value", key))
 
 
 def resign_crl(crl: x509.CertificateRevocationList,
                key: KeyHandle) -> x509.CertificateRevocationList:
-    parsed = asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))
-    parsed = asn1_crl.CertificateList({
-        "tbs_cert_list": parsed["tbs_cert_list"],
-        "signature_algorithm": parsed["signature_algorithm"],
-        "signature": key.sign(parsed["tbs_cert_list"].dump()),
-    })
-    return x509.load_der_x509_crl(parsed.dump())
+    der = crl.public_bytes(serialization.Encoding.DER)
+    return x509.load_der_x509_crl(
+        _resign(der, asn1_crl.CertificateList, "tbs_cert_list", "signature", key))
 
 
 def throwaway_key() -> ec.EllipticCurvePrivateKey:

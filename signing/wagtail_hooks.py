@@ -51,13 +51,11 @@ class ReadOnlyForReaders(BasePermissionPolicy):
         return users.filter(granted).distinct()
 
 
-# The models' fields without a verbose name of their own
+# Related rows appear by what identifies them: a client by number, a certificate by serial.
 LABELS = {
     "client": _("客户号"),
     "application": _("受理单号"),
-    "public_key_sha256": _("公钥 SHA-256"),
     "certificate": _("证书序列号"),
-    "size": _("文件大小（字节）"),
 }
 
 
