@@ -16,13 +16,14 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 
-RUN python -m venv /opt/venv
-COPY requirements/build.txt requirements/base.txt /tmp/requirements/
-# Every package is pinned with its hashes. build.txt brings hatchling, the project's build backend,
-# for the editable install of the next stage.
-RUN /opt/venv/bin/pip install --require-hashes \
-        -r /tmp/requirements/build.txt \
-        -r /tmp/requirements/base.txt
+COPY requirements/install.sh requirements/bootstrap.txt requirements/build.txt \
+     requirements/base.txt /tmp/requirements/
+# Every package is pinned with its hashes. install.sh first installs the pinned installer of
+# bootstrap.txt with the image's own pip, then the locks with it: the stock pip would resolve an
+# extra (fonttools[woff]) to the newest upstream release instead of the lock's. build.txt brings
+# hatchling, the project's build backend, for the editable install of the next stage.
+RUN python -m venv /opt/venv \
+ && /tmp/requirements/install.sh /opt/venv /tmp/requirements/build.txt /tmp/requirements/base.txt
 
 # --- runtime -------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

@@ -9,11 +9,19 @@ export PORT
 
 .PHONY: demo test setup lint lock messages clean bench
 
-$(VENV)/.installed: requirements/base.txt requirements/test.txt requirements/build.txt pyproject.toml
+# The locks installed for development and tests (the production image installs base.txt).
+LOCKS ?= requirements/build.txt requirements/test.txt
+
+# .installed is written last, only after every install succeeded: a failed or interrupted install
+# is tried again by the next make, never taken for done.
+$(VENV)/.installed: requirements/bootstrap.txt $(LOCKS) pyproject.toml requirements/install.sh
+	@rm -f $@
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
-		-r requirements/build.txt -r requirements/test.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@requirements/install.sh $(VENV) $(LOCKS) \
+		|| { echo "make: installing the locked requirements failed (pip's message is above);" \
+		     "fix the cause, then run 'make setup' again." >&2; exit 1; }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		|| { echo "make: installing the project failed; run 'make setup' again." >&2; exit 1; }
 	touch $@
 
 setup: $(VENV)/.installed
@@ -32,7 +40,9 @@ lint: setup
 
 # Re-lock after changing pyproject.toml (needs network access to PyPI).
 lock: setup
-	$(PY) -m pip install --quiet uv
+	$(PY) -m pip install --quiet uv==0.13.8
+	cd requirements && ../$(VENV)/bin/uv pip compile bootstrap.in --python-version 3.11 \
+		--generate-hashes -o bootstrap.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
 		-o requirements/base.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \

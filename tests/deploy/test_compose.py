@@ -761,11 +761,18 @@ def test_image_installs_what_weasyprint_needs_and_warms_the_font_cache():
     assert "fc-cache -f" in runs
 
 
-def test_image_installs_the_locked_requirements_with_their_hashes():
-    runs = [arguments for keyword, arguments in dockerfile_instructions() if keyword == "RUN"]
+def test_image_installs_the_locked_requirements_with_the_bootstrapped_installer():
+    # The image installs like `make setup`: the script bootstraps the pinned pip of bootstrap.txt
+    # (hash-checked) and installs the locks with it (tests/deploy/test_install.py).
+    instructions = dockerfile_instructions()
+    runs = [arguments for keyword, arguments in instructions if keyword == "RUN"]
     (install,) = [run for run in runs if "requirements/base.txt" in run]
-    assert "--require-hashes" in install
+    assert "requirements/install.sh /opt/venv" in install
     assert "requirements/build.txt" in install
+    copied = " ".join(arguments for keyword, arguments in instructions if keyword == "COPY")
+    for name in ("install.sh", "bootstrap.txt", "build.txt", "base.txt"):
+        assert f"requirements/{name}" in copied
+    assert "--require-hashes" in (ROOT / "requirements" / "install.sh").read_text()
     assert any("pip install --no-deps --no-build-isolation -e ." in run for run in runs)
 
 
@@ -804,6 +811,8 @@ def test_image_health_check_requests_healthz():
         "README.md",
         "requirements/base.txt",
         "requirements/build.txt",
+        "requirements/bootstrap.txt",
+        "requirements/install.sh",
         "platform/onboarding/asgi.py",
         "platform/onboarding/settings/production.py",
         "flows/__init__.py",
