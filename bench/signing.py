@@ -35,29 +35,48 @@ def bench_signing(median_ms: Callable[..., list[float]], runs: int) -> None:
         ca_init(organisation="示例期货")
         source = max(DOCUMENTS, key=lambda d: len(d["html"]))
         document = published_document(kind="contract", title=source["title"], html=source["html"])
-        published_flow([("photos", {"security_letter": None}), ("exchanges", {}),
-                        ("witness", {"script": None}), ("certificate", {}),
-                        ("sign", {"documents": [document]})])
+        published_flow(
+            [
+                ("photos", {"security_letter": None}),
+                ("exchanges", {}),
+                ("witness", {"script": None}),
+                ("certificate", {}),
+                ("sign", {"documents": [document]}),
+            ]
+        )
         application = application_start(client=ClientFactory(name="张三"))
         for kind in ("photos", "exchanges", "witness"):
-            StepRecord.objects.create(application=application, kind=kind,
-                                      completed_at=timezone.now(), version=1)
+            StepRecord.objects.create(
+                application=application, kind=kind, completed_at=timezone.now(), version=1
+            )
         key = StandInKey()
         challenge = certificate_challenge_issue(application=application)
-        certificate_issue(application=application, nonce=challenge.nonce,
-                          public_key_der=key.public_key_der(),
-                          signature=key.sign(challenge.message()))
+        certificate_issue(
+            application=application,
+            nonce=challenge.nonce,
+            public_key_der=key.public_key_der(),
+            signature=key.sign(challenge.message()),
+        )
         from flows.selectors import application_document
 
         rendition = application_document(application=application, document=document)
-        html = render_to_string("signing/agreement_pdf.html", {
-            "application": application, "client": application.client, "rendition": rendition,
-            "theme": Theme.objects.first()})
+        html = render_to_string(
+            "signing/agreement_pdf.html",
+            {
+                "application": application,
+                "client": application.client,
+                "rendition": rendition,
+                "theme": Theme.objects.first(),
+            },
+        )
 
         def sign() -> None:
             request = signature_prepare(application=application, document=document)
-            signature_complete(application=application, request_id=request.pk,
-                               signature=key.sign(bytes(request.signed_attributes)))
+            signature_complete(
+                application=application,
+                request_id=request.pk,
+                signature=key.sign(bytes(request.signed_attributes)),
+            )
 
         signed_ms, bare_ms = median_ms(sign, lambda: html_pdf(html), runs=runs)
         from weasyprint import HTML

@@ -11,8 +11,19 @@ from wagtail.rich_text import RichText
 
 from .sanitize import clean_html
 
-DOCUMENT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "superscript",
-                     "subscript"]
+DOCUMENT_FEATURES = [
+    "h2",
+    "h3",
+    "h4",
+    "bold",
+    "italic",
+    "ol",
+    "ul",
+    "hr",
+    "link",
+    "superscript",
+    "subscript",
+]
 
 
 class CleanRichTextBlock(blocks.RichTextBlock):
@@ -48,24 +59,29 @@ class QuestionType:
 
 class OptionBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("选项"), max_length=200)
-    score = blocks.IntegerBlock(label=_("分值"), required=False, default=0,
-                                help_text=_("适当性评估计分用。"))
-    alert = blocks.BooleanBlock(label=_("提醒复核"), required=False,
-                                help_text=_("回访问卷：选择此项时提醒复核人员关注。"))
+    score = blocks.IntegerBlock(
+        label=_("分值"), required=False, default=0, help_text=_("适当性评估计分用。")
+    )
+    alert = blocks.BooleanBlock(
+        label=_("提醒复核"), required=False, help_text=_("回访问卷：选择此项时提醒复核人员关注。")
+    )
 
 
 class QuestionBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("题目"), max_length=500)
-    kind = blocks.ChoiceBlock(choices=QuestionType.CHOICES, default=QuestionType.SINGLE,
-                              label=_("题型"))
+    kind = blocks.ChoiceBlock(
+        choices=QuestionType.CHOICES, default=QuestionType.SINGLE, label=_("题型")
+    )
     required = blocks.BooleanBlock(label=_("必答"), required=False, default=True)
     options = blocks.ListBlock(OptionBlock(), label=_("选项"), default=[])
     yes_alerts = blocks.BooleanBlock(
-        label=_("回答“是”时提醒复核"), required=False,
+        label=_("回答“是”时提醒复核"),
+        required=False,
         help_text=_("仅用于是/否题。"),
     )
     no_alerts = blocks.BooleanBlock(
-        label=_("回答“否”时提醒复核"), required=False,
+        label=_("回答“否”时提醒复核"),
+        required=False,
         help_text=_("仅用于是/否题。"),
     )
 
@@ -73,15 +89,15 @@ class QuestionBlock(blocks.StructBlock):
         value = super().clean(value)
         if value["kind"] in QuestionType.WITH_OPTIONS and len(value["options"]) < 2:
             raise StructBlockValidationError(
-                block_errors={"options": ValidationError(
-                    _("选择题“%(text)s”至少需要两个选项。") % {"text": value["text"]}
-                )}
+                block_errors={
+                    "options": ValidationError(
+                        _("选择题“%(text)s”至少需要两个选项。") % {"text": value["text"]}
+                    )
+                }
             )
         if value["kind"] not in QuestionType.WITH_OPTIONS and value["options"]:
             raise StructBlockValidationError(
-                block_errors={"options": ValidationError(
-                    _("只有单选题和多选题可以设置选项。")
-                )}
+                block_errors={"options": ValidationError(_("只有单选题和多选题可以设置选项。"))}
             )
         return value
 

@@ -7,9 +7,12 @@ from .importing import blocks_from_html, html_from_upload
 
 class DocumentForm(WagtailAdminModelForm):
     import_file = forms.FileField(
-        label=_("从文件导入正文"), required=False,
-        help_text=_("可选：上传 Word 文档（.docx）或 HTML 文件，保存时替换当前正文。"
-                    "脚本和事件属性会被清除。"),
+        label=_("从文件导入正文"),
+        required=False,
+        help_text=_(
+            "可选：上传 Word 文档（.docx）或 HTML 文件，保存时替换当前正文。"
+            "脚本和事件属性会被清除。"
+        ),
     )
 
     def clean(self):

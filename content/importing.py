@@ -28,8 +28,10 @@ def html_from_upload(data: bytes, filename: str) -> str:
     if data[:4] == b"PK\x03\x04":
         return _docx_to_html(data)
     if filename.lower().endswith(".docx"):
-        raise ValidationError(_("“%(name)s”不是有效的 Word 文档（.docx），请用 Word 另存为 .docx 后"
-                                "重新导入。") % {"name": filename})
+        raise ValidationError(
+            _("“%(name)s”不是有效的 Word 文档（.docx），请用 Word 另存为 .docx 后重新导入。")
+            % {"name": filename}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

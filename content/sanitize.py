@@ -8,8 +8,31 @@ import nh3
 
 # Wagtail's stored rich text uses <a linktype=... id=...> and <embed embedtype=...>.
 TAGS = {
-    "p", "br", "h2", "h3", "h4", "b", "strong", "i", "em", "u", "sub", "sup", "ul", "ol", "li",
-    "a", "hr", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "embed",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "hr",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "embed",
 }
 ATTRIBUTES = {
     "a": {"href", "linktype", "id"},

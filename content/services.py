@@ -24,8 +24,12 @@ def document_rendition_ensure(*, revision: Revision) -> DocumentRendition:
     with transaction.atomic():
         rendition, _ = DocumentRendition.objects.get_or_create(
             revision=revision,
-            defaults={"document_id": revision.object_id, "title": document.title, "html": html,
-                      "sha256": DocumentRendition.hash(html)},
+            defaults={
+                "document_id": revision.object_id,
+                "title": document.title,
+                "html": html,
+                "sha256": DocumentRendition.hash(html),
+            },
         )
     return rendition
 

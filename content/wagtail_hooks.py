@@ -17,13 +17,16 @@ class DocumentViewSet(SnippetViewSet):
     list_filter = ["kind", "business_type", "live"]
     search_fields = ["title"]
     panels = [
-        MultiFieldPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("title")],
-                        heading=_("基本信息")),
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("code"), FieldPanel("title")], heading=_("基本信息")
+        ),
         FieldPanel("import_file"),
         FieldPanel("body"),
         FieldPanel("sms_text"),
-        MultiFieldPanel([FieldPanel("business_type"), FieldPanel("exchanges"),
-                         FieldPanel("sort_order")], heading=_("适用范围")),
+        MultiFieldPanel(
+            [FieldPanel("business_type"), FieldPanel("exchanges"), FieldPanel("sort_order")],
+            heading=_("适用范围"),
+        ),
     ]
 
 
@@ -34,8 +37,12 @@ class QuestionnaireViewSet(SnippetViewSet):
     list_display = ["title", "kind", "code", LiveStatusTagColumn(), UpdatedAtColumn()]
     list_filter = ["kind", "live"]
     panels = [
-        FieldPanel("kind"), FieldPanel("code"), FieldPanel("title"), FieldPanel("intro"),
-        FieldPanel("questions"), FieldPanel("bands"),
+        FieldPanel("kind"),
+        FieldPanel("code"),
+        FieldPanel("title"),
+        FieldPanel("intro"),
+        FieldPanel("questions"),
+        FieldPanel("bands"),
     ]
 
 
@@ -62,5 +69,9 @@ class CalendarDayViewSet(SnippetViewSet):
 
 
 CONFIGURATION_VIEWSETS = (
-    DocumentViewSet, QuestionnaireViewSet, ExchangeViewSet, BranchViewSet, CalendarDayViewSet,
+    DocumentViewSet,
+    QuestionnaireViewSet,
+    ExchangeViewSet,
+    BranchViewSet,
+    CalendarDayViewSet,
 )

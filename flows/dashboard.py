@@ -18,7 +18,9 @@ class ApplicationsPanel(Component):
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         counts = dict(
             Application.objects.filter(created_at__gte=start)
-            .values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
         )
         waiting = dict(
             Application.objects.filter(state=ApplicationState.QUEUED_FOR_WITNESS)

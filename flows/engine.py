@@ -36,8 +36,9 @@ def step_records(application: Application) -> dict[str, StepRecord]:
     return {record.kind: record for record in application.step_records.all()}
 
 
-def current_step(application: Application, steps: list[FlowStep],
-                 records: dict[str, StepRecord]) -> FlowStep | None:
+def current_step(
+    application: Application, steps: list[FlowStep], records: dict[str, StepRecord]
+) -> FlowStep | None:
     """None when every step is complete."""
     if application.returned_step:
         for step in steps:
@@ -50,15 +51,16 @@ def current_step(application: Application, steps: list[FlowStep],
     return None
 
 
-def step_is_locked(step: FlowStep, steps: list[FlowStep], records: dict[str, StepRecord],
-                   application: Application) -> bool:
+def step_is_locked(
+    step: FlowStep, steps: list[FlowStep], records: dict[str, StepRecord], application: Application
+) -> bool:
     """A step before a completed locking step (witness, signing) cannot change, except the one
     the application was returned to."""
     if application.returned_step == step.name:
         return False
     return any(
         later.kind.locks_previous and records.get(later.name) and records[later.name].is_complete
-        for later in steps[step.position + 1:]
+        for later in steps[step.position + 1 :]
     )
 
 

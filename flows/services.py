@@ -75,14 +75,19 @@ def application_abandon(*, application: Application, client) -> Application:
     """The investor gives up a pending business (it stays in "my business" as abandoned)."""
     with transaction.atomic():
         locked = lock(Application, pk=application.pk, client=client)
-        if locked.state not in (ApplicationState.IN_PROGRESS, ApplicationState.RETURNED,
-                                ApplicationState.REJECTED):
-            raise BusinessError("该业务当前状态不能放弃，如有疑问请致电客服热线。",
-                                code="cannot_abandon")
+        if locked.state not in (
+            ApplicationState.IN_PROGRESS,
+            ApplicationState.RETURNED,
+            ApplicationState.REJECTED,
+        ):
+            raise BusinessError(
+                "该业务当前状态不能放弃，如有疑问请致电客服热线。", code="cannot_abandon"
+            )
         locked.abandon()
         locked.save()
-        audit_record(action="application.abandon", actor_label=f"investor:{client.pk}",
-                     target=locked)
+        audit_record(
+            action="application.abandon", actor_label=f"investor:{client.pk}", target=locked
+        )
     return locked
 
 
@@ -142,7 +147,6 @@ def steps_reopen(*, application: Application, from_step: str, inclusive: bool = 
     names = [step.name for step in flow_steps(application)]
     if from_step not in names:
         return []
-    reopened = names[names.index(from_step) + (0 if inclusive else 1):]
-    StepRecord.objects.filter(application=application, kind__in=reopened).update(
-        completed_at=None)
+    reopened = names[names.index(from_step) + (0 if inclusive else 1) :]
+    StepRecord.objects.filter(application=application, kind__in=reopened).update(completed_at=None)
     return reopened

@@ -10,8 +10,12 @@ urlpatterns = [
     path("business/<str:acceptance_number>/", investor.resume, name="resume"),
     path("business/<str:acceptance_number>/abandon/", investor.abandon, name="abandon"),
     path("business/<str:acceptance_number>/<str:step>/", investor.step, name="step"),
-    path("business/<str:acceptance_number>/<str:step>/previous/", investor.previous,
-         name="previous"),
-    path("business/<str:acceptance_number>/<str:step>/action/<slug:action>/",
-         investor.step_action, name="step_action"),
+    path(
+        "business/<str:acceptance_number>/<str:step>/previous/", investor.previous, name="previous"
+    ),
+    path(
+        "business/<str:acceptance_number>/<str:step>/action/<slug:action>/",
+        investor.step_action,
+        name="step_action",
+    ),
 ]

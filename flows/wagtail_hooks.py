@@ -33,8 +33,10 @@ class OnboardingConfiguration(SnippetViewSetGroup):
 
     def get_submenu_items(self):
         theme = MenuItem(
-            _("主题与公司信息"), reverse("wagtailsettings:edit", args=["themes", "theme"]),
-            icon_name="view", order=900,
+            _("主题与公司信息"),
+            reverse("wagtailsettings:edit", args=["themes", "theme"]),
+            icon_name="view",
+            order=900,
         )
         return [*super().get_submenu_items(), theme]
 

@@ -8,9 +8,11 @@ REVISIT = "revisit"
 
 
 def _options() -> blocks.StructBlock:
-    return blocks.StructBlock([
-        ("questionnaire", SnippetChooserBlock("content.Questionnaire", label=_("回访问卷"))),
-    ])
+    return blocks.StructBlock(
+        [
+            ("questionnaire", SnippetChooserBlock("content.Questionnaire", label=_("回访问卷"))),
+        ]
+    )
 
 
 # Submitting the revisit submits the application: nothing may come after it.

@@ -26,21 +26,36 @@ ROOT_YEARS, ISSUING_YEARS, SERVICE_YEARS = 20, 10, 5
 CRL_VALID = datetime.timedelta(days=7)
 CRL_REFRESH = datetime.timedelta(days=1)  # sign a new CRL when the old one has less left
 SIGNATURE_KEY_USAGE = x509.KeyUsage(
-    digital_signature=True, content_commitment=True, key_encipherment=False,
-    data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-    encipher_only=False, decipher_only=False)
+    digital_signature=True,
+    content_commitment=True,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
+)
 CA_KEY_USAGE = x509.KeyUsage(
-    digital_signature=False, content_commitment=False, key_encipherment=False,
-    data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-    encipher_only=False, decipher_only=False)
+    digital_signature=False,
+    content_commitment=False,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=True,
+    crl_sign=True,
+    encipher_only=False,
+    decipher_only=False,
+)
 
 
 # --- reading the company's keys ---------------------------------------------------------------
 def company_key(role: str) -> CompanyKey:
     key = CompanyKey.objects.filter(role=role, active=True).first()
     if key is None:
-        raise BusinessError("数字证书服务尚未初始化，请联系管理员运行 manage.py init_ca。",
-                            code="ca_missing")
+        raise BusinessError(
+            "数字证书服务尚未初始化，请联系管理员运行 manage.py init_ca。", code="ca_missing"
+        )
     return key
 
 
@@ -59,8 +74,10 @@ def key_handle(key: CompanyKey) -> KeyHandle:
 
 def company_chain() -> list[x509.Certificate]:
     """The issuing CA then the root: what a signature embeds to let a validator build its path."""
-    return [certificate_of(company_key(CompanyRole.ISSUING)),
-            certificate_of(company_key(CompanyRole.ROOT))]
+    return [
+        certificate_of(company_key(CompanyRole.ISSUING)),
+        certificate_of(company_key(CompanyRole.ROOT)),
+    ]
 
 
 def trust_root() -> x509.Certificate:
@@ -78,13 +95,23 @@ def crl_url(role: str) -> str:
 
 # --- creating the CA ----------------------------------------------------------------------------
 def _name(organisation: str, common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
-def _builder(*, subject: x509.Name, issuer: x509.Certificate | None, public_key,
-             issuer_public_key, not_after: datetime.datetime) -> x509.CertificateBuilder:
+def _builder(
+    *,
+    subject: x509.Name,
+    issuer: x509.Certificate | None,
+    public_key,
+    issuer_public_key,
+    not_after: datetime.datetime,
+) -> x509.CertificateBuilder:
     now = timezone.now()
     return (
         x509.CertificateBuilder()
@@ -95,15 +122,23 @@ def _builder(*, subject: x509.Name, issuer: x509.Certificate | None, public_key,
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(not_after)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public_key),
-                       critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public_key), critical=False
+        )
     )
 
 
 def _crl_point(role: str) -> x509.CRLDistributionPoints:
-    return x509.CRLDistributionPoints([x509.DistributionPoint(
-        full_name=[x509.UniformResourceIdentifier(crl_url(role))],
-        relative_name=None, reasons=None, crl_issuer=None)])
+    return x509.CRLDistributionPoints(
+        [
+            x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(crl_url(role))],
+                relative_name=None,
+                reasons=None,
+                crl_issuer=None,
+            )
+        ]
+    )
 
 
 def _years(years: int) -> datetime.datetime:
@@ -129,21 +164,32 @@ def ca_init(*, organisation: str, force: bool = False) -> dict[str, CompanyKey]:
             existing.update(active=False)
         root_key, root_store = _new_key(CompanyRole.ROOT)
         root_name = _name(organisation, f"{organisation} 根证书")
-        root = (_builder(subject=root_name, issuer=None, public_key=root_key.public_key(),
-                         issuer_public_key=root_key.public_key(), not_after=_years(ROOT_YEARS))
-                .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
-                .add_extension(CA_KEY_USAGE, critical=True))
+        root = (
+            _builder(
+                subject=root_name,
+                issuer=None,
+                public_key=root_key.public_key(),
+                issuer_public_key=root_key.public_key(),
+                not_after=_years(ROOT_YEARS),
+            )
+            .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+            .add_extension(CA_KEY_USAGE, critical=True)
+        )
         root_cert = resign_certificate(root.sign(throwaway_key(), hashes.SHA256()), root_key)
         issuing_key, issuing_store = _new_key(CompanyRole.ISSUING)
-        issuing = (_builder(subject=_name(organisation, f"{organisation} 签发 CA"),
-                            issuer=root_cert, public_key=issuing_key.public_key(),
-                            issuer_public_key=root_key.public_key(),
-                            not_after=_years(ISSUING_YEARS))
-                   .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                   .add_extension(CA_KEY_USAGE, critical=True)
-                   .add_extension(_crl_point(CompanyRole.ROOT), critical=False))
-        issuing_cert = resign_certificate(issuing.sign(throwaway_key(), hashes.SHA256()),
-                                          root_key)
+        issuing = (
+            _builder(
+                subject=_name(organisation, f"{organisation} 签发 CA"),
+                issuer=root_cert,
+                public_key=issuing_key.public_key(),
+                issuer_public_key=root_key.public_key(),
+                not_after=_years(ISSUING_YEARS),
+            )
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(CA_KEY_USAGE, critical=True)
+            .add_extension(_crl_point(CompanyRole.ROOT), critical=False)
+        )
+        issuing_cert = resign_certificate(issuing.sign(throwaway_key(), hashes.SHA256()), root_key)
         created = {
             CompanyRole.ROOT: _save(CompanyRole.ROOT, root_cert, root_store),
             CompanyRole.ISSUING: _save(CompanyRole.ISSUING, issuing_cert, issuing_store),
@@ -153,10 +199,14 @@ def ca_init(*, organisation: str, force: bool = False) -> dict[str, CompanyKey]:
             (CompanyRole.SEAL, f"{organisation} 电子印章", None),
         ):
             service_key, store = _new_key(role)
-            certificate = _issue(subject=_name(organisation, common_name),
-                                 public_key=service_key.public_key(),
-                                 not_after=_years(SERVICE_YEARS), extended_usage=extended,
-                                 issuer_cert=issuing_cert, issuer_key=issuing_key)
+            certificate = _issue(
+                subject=_name(organisation, common_name),
+                public_key=service_key.public_key(),
+                not_after=_years(SERVICE_YEARS),
+                extended_usage=extended,
+                issuer_cert=issuing_cert,
+                issuer_key=issuing_key,
+            )
             created[role] = _save(role, certificate, store)
     return created
 
@@ -166,29 +216,47 @@ def _save(role: str, certificate: x509.Certificate, store: dict) -> CompanyKey:
     return CompanyKey.objects.create(role=role, certificate_pem=pem, **store)
 
 
-def _issue(*, subject: x509.Name, public_key, not_after: datetime.datetime,
-           issuer_cert: x509.Certificate, issuer_key: KeyHandle,
-           extended_usage: list | None = None) -> x509.Certificate:
-    builder = (_builder(subject=subject, issuer=issuer_cert, public_key=public_key,
-                        issuer_public_key=issuer_key.public_key(), not_after=not_after)
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(SIGNATURE_KEY_USAGE, critical=True)
-               .add_extension(_crl_point(CompanyRole.ISSUING), critical=False))
+def _issue(
+    *,
+    subject: x509.Name,
+    public_key,
+    not_after: datetime.datetime,
+    issuer_cert: x509.Certificate,
+    issuer_key: KeyHandle,
+    extended_usage: list | None = None,
+) -> x509.Certificate:
+    builder = (
+        _builder(
+            subject=subject,
+            issuer=issuer_cert,
+            public_key=public_key,
+            issuer_public_key=issuer_key.public_key(),
+            not_after=not_after,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(SIGNATURE_KEY_USAGE, critical=True)
+        .add_extension(_crl_point(CompanyRole.ISSUING), critical=False)
+    )
     if extended_usage:
         builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usage), critical=True)
     return resign_certificate(builder.sign(throwaway_key(), hashes.SHA256()), issuer_key)
 
 
-def investor_certificate_build(*, subject: x509.Name,
-                               public_key: ec.EllipticCurvePublicKey) -> x509.Certificate:
+def investor_certificate_build(
+    *, subject: x509.Name, public_key: ec.EllipticCurvePublicKey
+) -> x509.Certificate:
     """An investor's signing certificate (digitalSignature + nonRepudiation) from the issuing
     CA, valid for settings.SIGNING_CERTIFICATE_DAYS."""
     issuing = company_key(CompanyRole.ISSUING)
     not_after = timezone.now() + datetime.timedelta(days=settings.SIGNING_CERTIFICATE_DAYS)
     issuer_cert = certificate_of(issuing)
-    return _issue(subject=subject, public_key=public_key,
-                  not_after=min(not_after, issuer_cert.not_valid_after_utc),
-                  issuer_cert=issuer_cert, issuer_key=key_handle(issuing))
+    return _issue(
+        subject=subject,
+        public_key=public_key,
+        not_after=min(not_after, issuer_cert.not_valid_after_utc),
+        issuer_cert=issuer_cert,
+        issuer_key=key_handle(issuing),
+    )
 
 
 # --- revocation lists ---------------------------------------------------------------------------
@@ -220,16 +288,18 @@ def crl_expire(role: str = CompanyRole.ISSUING) -> None:
 
 def _crl_sign(ca: CompanyKey, now: datetime.datetime) -> x509.CertificateRevocationList:
     handle = key_handle(ca)
-    builder = (x509.CertificateRevocationListBuilder()
-               .issuer_name(certificate_of(ca).subject)
-               .last_update(now - datetime.timedelta(minutes=1))
-               .next_update(now + CRL_VALID)
-               .add_extension(x509.CRLNumber(ca.crl_number + 1), critical=False)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                   handle.public_key()), critical=False))
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(certificate_of(ca).subject)
+        .last_update(now - datetime.timedelta(minutes=1))
+        .next_update(now + CRL_VALID)
+        .add_extension(x509.CRLNumber(ca.crl_number + 1), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(handle.public_key()), critical=False
+        )
+    )
     for serial, revoked_at, reason in _revoked(ca):
-        entry = (x509.RevokedCertificateBuilder().serial_number(serial)
-                 .revocation_date(revoked_at))
+        entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(revoked_at)
         if reason is not None:
             entry = entry.add_extension(x509.CRLReason(reason), critical=False)
         builder = builder.add_revoked_certificate(entry.build())
@@ -251,7 +321,9 @@ def _revoked(ca: CompanyKey):
     if ca.role != CompanyRole.ISSUING:
         return
     withdrawn = Certificate.objects.filter(
-        revoked_at__isnull=False, created_at__gte=ca.created_at, not_after__gte=timezone.now(),
+        revoked_at__isnull=False,
+        created_at__gte=ca.created_at,
+        not_after__gte=timezone.now(),
     ).values_list("serial", "revoked_at", "revocation_reason")
     for serial, revoked_at, reason in withdrawn:
         yield int(serial, 16), revoked_at, _REASONS.get(reason)

@@ -44,8 +44,10 @@ def _demo_application(client: Client) -> Application:
     pending = pending_application(client=client)
     if pending is not None:
         if pending.remarks != DEMO_REMARK:
-            raise BusinessError("该客户有办理中的业务，demo_sign 不会改动它；请换一位客户。",
-                                code="pending_business")
+            raise BusinessError(
+                "该客户有办理中的业务，demo_sign 不会改动它；请换一位客户。",
+                code="pending_business",
+            )
         application_abandon(application=pending, client=client)
     application = application_start(client=client)
     Application.objects.filter(pk=application.pk).update(remarks=DEMO_REMARK)
@@ -60,15 +62,21 @@ def demo_sign(*, client: Client, out_dir: Path) -> DemoResult:
         raise BusinessError("该业务流程没有“签署协议”步骤。", code="no_sign_step")
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
-    certificate = certificate_issue(application=application, nonce=challenge.nonce,
-                                    public_key_der=key.public_key_der(),
-                                    signature=key.sign(challenge.message()))
+    certificate = certificate_issue(
+        application=application,
+        nonce=challenge.nonce,
+        public_key_der=key.public_key_der(),
+        signature=key.sign(challenge.message()),
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for document in documents:
         request = signature_prepare(application=application, document=document)
-        signed = signature_complete(application=application, request_id=request.pk,
-                                    signature=key.sign(bytes(request.signed_attributes)))
+        signed = signature_complete(
+            application=application,
+            request_id=request.pk,
+            signature=key.sign(bytes(request.signed_attributes)),
+        )
         path = out_dir / signed.filename
         path.write_bytes(signed_document_read(signed=signed))
         files.append(path)

@@ -10,5 +10,7 @@ from flows.models import Application
 
 
 def agreement_pdf(*, application: Application, rendition: DocumentRendition) -> bytes:
-    return template_pdf("signing/agreement_pdf.html", {
-        "application": application, "client": application.client, "rendition": rendition})
+    return template_pdf(
+        "signing/agreement_pdf.html",
+        {"application": application, "client": application.client, "rendition": rendition},
+    )

@@ -38,8 +38,9 @@ class KeyHandle(Protocol):
         """ECDSA with SHA-256 over `data`, DER-encoded."""
         ...
 
-    def pyhanko_signer(self, certificate: x509.Certificate,
-                       chain: list[x509.Certificate]) -> Signer: ...
+    def pyhanko_signer(
+        self, certificate: x509.Certificate, chain: list[x509.Certificate]
+    ) -> Signer: ...
 
 
 def as_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
@@ -66,8 +67,11 @@ class SoftwareKey:
     @classmethod
     def generate(cls) -> SoftwareKey:
         key = ec.generate_private_key(CURVE)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
         return cls(pem)
 
     def public_key(self) -> ec.EllipticCurvePublicKey:
@@ -77,12 +81,16 @@ class SoftwareKey:
         return self._key.sign(data, ALGORITHM)
 
     def pyhanko_signer(self, certificate, chain) -> Signer:
-        der = self._key.private_bytes(serialization.Encoding.DER,
-                                      serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption())
-        return SimpleSigner(signing_cert=as_asn1(certificate),
-                            signing_key=asn1_keys.PrivateKeyInfo.load(der),
-                            cert_registry=_store(chain))
+        der = self._key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        return SimpleSigner(
+            signing_cert=as_asn1(certificate),
+            signing_key=asn1_keys.PrivateKeyInfo.load(der),
+            cert_registry=_store(chain),
+        )
 
 
 @dataclass
@@ -97,8 +105,9 @@ class TokenKey:
         try:
             import pkcs11
         except ImportError as error:  # pragma: no cover - depends on the deployment
-            raise BusinessError("使用 PKCS#11 需要安装 python-pkcs11。", code="pkcs11_missing") \
-                from error
+            raise BusinessError(
+                "使用 PKCS#11 需要安装 python-pkcs11。", code="pkcs11_missing"
+            ) from error
         config = settings.SIGNING_PKCS11
         token = pkcs11.lib(config["module"]).get_token(token_label=config["token"])
         return token.open(user_pin=config["pin"], rw=True)
@@ -112,7 +121,8 @@ class TokenKey:
             parameters = session.create_domain_parameters(
                 pkcs11.KeyType.EC,
                 {pkcs11.Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
-                local=True)
+                local=True,
+            )
             parameters.generate_keypair(store=True, label=label)
         return cls(label)
 
@@ -150,8 +160,10 @@ class _HandleSigner(Signer):
 
         self._handle = handle
         super().__init__(
-            signing_cert=as_asn1(certificate), cert_registry=_store(chain),
-            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}))
+            signing_cert=as_asn1(certificate),
+            cert_registry=_store(chain),
+            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}),
+        )
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
         if dry_run:
@@ -163,24 +175,29 @@ def _resign(der: bytes, kind, tbs_field: str, signature_field: str, key: KeyHand
     """`der` (a certificate or CRL) with its signature replaced by `key`'s over the same
     to-be-signed part; the algorithm identifier stays (both keys are ECDSA P-256/SHA-256)."""
     parsed = kind.load(der)
-    return kind({
-        tbs_field: parsed[tbs_field],
-        "signature_algorithm": parsed["signature_algorithm"],
-        signature_field: key.sign(parsed[tbs_field].dump()),
-    }).dump()
+    return kind(
+        {
+            tbs_field: parsed[tbs_field],
+            "signature_algorithm": parsed["signature_algorithm"],
+            signature_field: key.sign(parsed[tbs_field].dump()),
+        }
+    ).dump()
 
 
 def resign_certificate(certificate: x509.Certificate, key: KeyHandle) -> x509.Certificate:
     der = certificate.public_bytes(serialization.Encoding.DER)
     return x509.load_der_x509_certificate(
-        _resign(der, asn1_x509.Certificate, "tbs_certificate", "signature_value", key))
+        _resign(der, asn1_x509.Certificate, "tbs_certificate", "signature_value", key)
+    )
 
 
-def resign_crl(crl: x509.CertificateRevocationList,
-               key: KeyHandle) -> x509.CertificateRevocationList:
+def resign_crl(
+    crl: x509.CertificateRevocationList, key: KeyHandle
+) -> x509.CertificateRevocationList:
     der = crl.public_bytes(serialization.Encoding.DER)
     return x509.load_der_x509_crl(
-        _resign(der, asn1_crl.CertificateList, "tbs_cert_list", "signature", key))
+        _resign(der, asn1_crl.CertificateList, "tbs_cert_list", "signature", key)
+    )
 
 
 def throwaway_key() -> ec.EllipticCurvePrivateKey:

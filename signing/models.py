@@ -39,8 +39,11 @@ class CompanyKey(models.Model):
     class Meta:
         verbose_name = _("公司证书")
         verbose_name_plural = _("公司证书")
-        constraints = [models.UniqueConstraint(
-            fields=["role"], condition=models.Q(active=True), name="one_active_key_per_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role"], condition=models.Q(active=True), name="one_active_key_per_role"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} #{self.pk}"
@@ -55,10 +58,18 @@ class RevocationReason(models.TextChoices):
 class Certificate(models.Model):
     """A certificate the issuing CA made for an investor's browser-held key."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT,
-                               related_name="certificates", verbose_name=_("客户"))
-    application = models.ForeignKey("flows.Application", on_delete=models.PROTECT,
-                                    related_name="certificates", verbose_name=_("业务"))
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("客户"),
+    )
+    application = models.ForeignKey(
+        "flows.Application",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("业务"),
+    )
     serial = models.CharField(_("序列号"), max_length=40, unique=True)
     # The subject names the investor and their ID number: personal data, kept encrypted.
     certificate_pem = EncryptedTextField(_("证书"))
@@ -67,7 +78,8 @@ class Certificate(models.Model):
     not_after = models.DateTimeField(_("到期时间"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     revocation_reason = models.CharField(
-        _("吊销原因"), max_length=30, choices=RevocationReason.choices, blank=True)
+        _("吊销原因"), max_length=30, choices=RevocationReason.choices, blank=True
+    )
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
 
     class Meta:
@@ -86,8 +98,7 @@ class Certificate(models.Model):
 class CertificateChallenge(models.Model):
     """A one-time value the browser signs with its new key to prove it holds it."""
 
-    application = models.ForeignKey("flows.Application", on_delete=models.CASCADE,
-                                    related_name="+")
+    application = models.ForeignKey("flows.Application", on_delete=models.CASCADE, related_name="+")
     nonce = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -106,11 +117,11 @@ class SignatureRequest(models.Model):
     the CMS signed attributes the investor's browser must sign (they include the PDF's digest).
     The prepared PDF holds personal data, so it is kept encrypted; it is discarded once used."""
 
-    application = models.ForeignKey("flows.Application", on_delete=models.CASCADE,
-                                    related_name="+")
+    application = models.ForeignKey("flows.Application", on_delete=models.CASCADE, related_name="+")
     document = models.ForeignKey("content.Document", on_delete=models.PROTECT, related_name="+")
-    rendition = models.ForeignKey("content.DocumentRendition", on_delete=models.PROTECT,
-                                  related_name="+")
+    rendition = models.ForeignKey(
+        "content.DocumentRendition", on_delete=models.PROTECT, related_name="+"
+    )
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="+")
     prepared_pdf = models.BinaryField()  # encrypted
     unsigned_sha256 = models.CharField(max_length=64)
@@ -131,17 +142,24 @@ class SignedDocument(models.Model):
     what was shown), the hashes of the PDF before and after signing, the certificate, the times.
     The file itself is kept encrypted."""
 
-    application = models.ForeignKey("flows.Application", on_delete=models.PROTECT,
-                                    related_name="signed_documents", verbose_name=_("业务"))
-    document = models.ForeignKey("content.Document", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("文档"))
-    rendition = models.ForeignKey("content.DocumentRendition", on_delete=models.PROTECT,
-                                  related_name="+")
+    application = models.ForeignKey(
+        "flows.Application",
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+        verbose_name=_("业务"),
+    )
+    document = models.ForeignKey(
+        "content.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("文档")
+    )
+    rendition = models.ForeignKey(
+        "content.DocumentRendition", on_delete=models.PROTECT, related_name="+"
+    )
     revision_id = models.PositiveIntegerField(_("文档版本"))
     content_sha256 = models.CharField(_("文档内容哈希"), max_length=64)
     title = models.CharField(_("文档名称"), max_length=255)
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("签署证书"))
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="+", verbose_name=_("签署证书")
+    )
     unsigned_sha256 = models.CharField(_("签署前 PDF 哈希"), max_length=64)
     signed_sha256 = models.CharField(_("签署后 PDF 哈希"), max_length=64)
     file = models.FileField(upload_to="signed/", max_length=200)  # encrypted

@@ -47,12 +47,18 @@ from .tsa import company_timestamper
 # pyHanko warns on every seal that fetching is off: it is off on purpose (the CRLs are handed
 # over, nothing is fetched from the network). Other warnings of that logger stay.
 logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(
-    lambda record: "fetching is not allowed" not in record.getMessage())
+    lambda record: "fetching is not allowed" not in record.getMessage()
+)
 # A revoked or untrusted certificate is a result of verification, reported to whoever asked;
 # pyHanko also logs it as a warning with a traceback. Keep the log for real faults.
 logging.getLogger("pyhanko.sign.validation.generic_cms").addFilter(
-    lambda record: not (record.exc_info and isinstance(
-        record.exc_info[1], PathValidationError | PathBuildingError)))
+    lambda record: (
+        not (
+            record.exc_info
+            and isinstance(record.exc_info[1], PathValidationError | PathBuildingError)
+        )
+    )
+)
 
 INVESTOR_FIELD = "InvestorSignature"
 SEAL_FIELD = "CompanySeal"
@@ -74,11 +80,17 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 def validation_materials() -> dict[str, Any]:
     """What a validator needs, read once from the database: the company root as the only trust
     anchor, the issuing CA, the current CRLs; fetching off (nothing comes from the network)."""
-    crls = [asn1_crl.CertificateList.load(crl_current(role).public_bytes(
-        serialization.Encoding.DER)) for role in (CompanyRole.ROOT, CompanyRole.ISSUING)]
+    crls = [
+        asn1_crl.CertificateList.load(crl_current(role).public_bytes(serialization.Encoding.DER))
+        for role in (CompanyRole.ROOT, CompanyRole.ISSUING)
+    ]
     chain = company_chain()
-    return {"trust_roots": [as_asn1(chain[-1])], "other_certs": [as_asn1(c) for c in chain[:-1]],
-            "crls": crls, "allow_fetching": False}
+    return {
+        "trust_roots": [as_asn1(chain[-1])],
+        "other_certs": [as_asn1(c) for c in chain[:-1]],
+        "crls": crls,
+        "allow_fetching": False,
+    }
 
 
 def validation_context(**options: Any) -> ValidationContext:
@@ -98,23 +110,33 @@ class Prepared:
     signed_attributes: bytes  # DER: what the investor's key signs
 
 
-def investor_prepare(pdf: bytes, *, certificate: x509.Certificate, signer_name: str,
-                     reason: str) -> Prepared:
-    signer = ExternalSigner(signing_cert=as_asn1(certificate), cert_registry=_store(),
-                            signature_value=bytes(72))
+def investor_prepare(
+    pdf: bytes, *, certificate: x509.Certificate, signer_name: str, reason: str
+) -> Prepared:
+    signer = ExternalSigner(
+        signing_cert=as_asn1(certificate), cert_registry=_store(), signature_value=bytes(72)
+    )
 
     async def prepare() -> Prepared:
         meta = signers.PdfSignatureMetadata(
-            field_name=INVESTOR_FIELD, md_algorithm="sha256", name=signer_name, reason=reason,
-            subfilter=fields.SigSeedSubFilter.PADES)
+            field_name=INVESTOR_FIELD,
+            md_algorithm="sha256",
+            name=signer_name,
+            reason=reason,
+            subfilter=fields.SigSeedSubFilter.PADES,
+        )
         pdf_signer = signers.PdfSigner(meta, signer=signer)
         digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=BYTES_RESERVED)
+            IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=BYTES_RESERVED
+        )
         attributes = await signer.signed_attrs(digest.document_digest, "sha256", use_pades=True)
-        return Prepared(pdf=output.getvalue(), document_digest=digest.document_digest,
-                        reserved_start=digest.reserved_region_start,
-                        reserved_end=digest.reserved_region_end,
-                        signed_attributes=attributes.dump())
+        return Prepared(
+            pdf=output.getvalue(),
+            document_digest=digest.document_digest,
+            reserved_start=digest.reserved_region_start,
+            reserved_end=digest.reserved_region_end,
+            signed_attributes=attributes.dump(),
+        )
 
     return run(prepare())
 
@@ -125,8 +147,9 @@ def p1363_to_der(signature: bytes) -> bytes:
 
     if len(signature) != 64:
         raise BusinessError("签名格式不正确。", code="bad_signature_format")
-    return encode_dss_signature(int.from_bytes(signature[:32], "big"),
-                                int.from_bytes(signature[32:], "big"))
+    return encode_dss_signature(
+        int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    )
 
 
 def signature_verify(*, certificate: x509.Certificate, message: bytes, signature: bytes) -> None:
@@ -138,28 +161,35 @@ def signature_verify(*, certificate: x509.Certificate, message: bytes, signature
     try:
         public_key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature as error:
-        raise BusinessError("签名验证失败：签名与证书或文档不符，未签署。",
-                            code="bad_signature") from error
+        raise BusinessError(
+            "签名验证失败：签名与证书或文档不符，未签署。", code="bad_signature"
+        ) from error
 
 
-def investor_finish(prepared: Prepared, *, certificate: x509.Certificate,
-                    signature_der: bytes) -> bytes:
-    signature_verify(certificate=certificate, message=prepared.signed_attributes,
-                     signature=signature_der)
+def investor_finish(
+    prepared: Prepared, *, certificate: x509.Certificate, signature_der: bytes
+) -> bytes:
+    signature_verify(
+        certificate=certificate, message=prepared.signed_attributes, signature=signature_der
+    )
 
-    signer = ExternalSigner(signing_cert=as_asn1(certificate), cert_registry=_store(),
-                            signature_value=signature_der)
+    signer = ExternalSigner(
+        signing_cert=as_asn1(certificate), cert_registry=_store(), signature_value=signature_der
+    )
     timestamper = company_timestamper()
 
     async def finish() -> bytes:
         signed_cms = await signer.async_sign_prescribed_attributes(
-            "sha256", signed_attrs=cms.CMSAttributes.load(prepared.signed_attributes),
-            timestamper=timestamper)
+            "sha256",
+            signed_attrs=cms.CMSAttributes.load(prepared.signed_attributes),
+            timestamper=timestamper,
+        )
         output = io.BytesIO(prepared.pdf)
         digest = PreparedByteRangeDigest(
             document_digest=prepared.document_digest,
             reserved_region_start=prepared.reserved_start,
-            reserved_region_end=prepared.reserved_end)
+            reserved_region_end=prepared.reserved_end,
+        )
         await PdfTBSDocument.async_finish_signing(output, digest, signed_cms)
         return output.getvalue()
 
@@ -170,19 +200,28 @@ def company_seal(pdf: bytes, *, reason: str) -> bytes:
     seal = company_key(CompanyRole.SEAL)
     signer = key_handle(seal).pyhanko_signer(certificate_of(seal), company_chain())
     meta = signers.PdfSignatureMetadata(
-        field_name=SEAL_FIELD, md_algorithm="sha256", reason=reason,
-        subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=True,
-        validation_context=validation_context(), docmdp_permissions=fields.MDPPerm.NO_CHANGES)
+        field_name=SEAL_FIELD,
+        md_algorithm="sha256",
+        reason=reason,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=True,
+        validation_context=validation_context(),
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+    )
     lock = fields.SigFieldSpec(
-        SEAL_FIELD, field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
-        doc_mdp_update_value=fields.MDPPerm.NO_CHANGES)
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=company_timestamper(),
-                                   new_field_spec=lock)
+        SEAL_FIELD,
+        field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
+        doc_mdp_update_value=fields.MDPPerm.NO_CHANGES,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer=signer, timestamper=company_timestamper(), new_field_spec=lock
+    )
 
     async def sign() -> bytes:
         # a fixed reservation spares pyHanko a dry run (and a second timestamp) to size it
-        output = await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                                                 bytes_reserved=BYTES_RESERVED)
+        output = await pdf_signer.async_sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=BYTES_RESERVED
+        )
         return output.getvalue()
 
     return run(sign())

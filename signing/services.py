@@ -55,15 +55,20 @@ def certificate_may_install(*, application: Application) -> None:
     """One certificate per witnessed identity: once one was issued since the witness, only
     "重新安装" (revoke, witness again) leads to another."""
     if certificate_issued_since_witness(application=application):
-        raise BusinessError("本业务已签发过数字证书。如本设备没有该证书或忘记了证书密码，"
-                            "请点击“重新安装”（需重新进行视频见证）。", code="certificate_exists")
+        raise BusinessError(
+            "本业务已签发过数字证书。如本设备没有该证书或忘记了证书密码，"
+            "请点击“重新安装”（需重新进行视频见证）。",
+            code="certificate_exists",
+        )
 
 
 def certificate_challenge_issue(*, application: Application) -> CertificateChallenge:
     seconds = settings.SIGNING_CHALLENGE_SECONDS
     return CertificateChallenge.objects.create(
-        application=application, nonce=secrets.token_urlsafe(32),
-        expires_at=timezone.now() + datetime.timedelta(seconds=seconds))
+        application=application,
+        nonce=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + datetime.timedelta(seconds=seconds),
+    )
 
 
 def _public_key(public_key_der: bytes) -> ec.EllipticCurvePublicKey:
@@ -82,8 +87,11 @@ def signature_der(signature: bytes) -> bytes:
 
 
 def _challenge_take(*, application: Application, nonce: str) -> CertificateChallenge:
-    challenge = (CertificateChallenge.objects.select_for_update()
-                 .filter(application=application, nonce=nonce).first())
+    challenge = (
+        CertificateChallenge.objects.select_for_update()
+        .filter(application=application, nonce=nonce)
+        .first()
+    )
     if challenge is None:
         raise BusinessError("安装请求无效，请重新安装。", code="challenge_unknown")
     if challenge.used_at is not None:
@@ -93,8 +101,9 @@ def _challenge_take(*, application: Application, nonce: str) -> CertificateChall
     return challenge
 
 
-def certificate_issue(*, application: Application, nonce: str, public_key_der: bytes,
-                      signature: bytes) -> Certificate:
+def certificate_issue(
+    *, application: Application, nonce: str, public_key_der: bytes, signature: bytes
+) -> Certificate:
     """Issue a certificate for a key the browser made, once it proves it holds the private key
     by signing the challenge. The challenge is spent by any attempt. One certificate per
     witnessed identity: a second one needs `certificate_reinstall` and a new witness. The
@@ -108,11 +117,13 @@ def certificate_issue(*, application: Application, nonce: str, public_key_der: b
         challenge.used_at = timezone.now()
         challenge.save(update_fields=["used_at"])
         try:
-            public_key.verify(signature_der(signature), challenge.message(),
-                              ec.ECDSA(hashes.SHA256()))
+            public_key.verify(
+                signature_der(signature), challenge.message(), ec.ECDSA(hashes.SHA256())
+            )
         except (InvalidSignature, ValueError):
-            proof_error = BusinessError("无法证明持有私钥，证书未签发，请重新安装。",
-                                        code="bad_proof")
+            proof_error = BusinessError(
+                "无法证明持有私钥，证书未签发，请重新安装。", code="bad_proof"
+            )
         if proof_error is None:
             certificate = _certificate_create(application, public_key)
     if proof_error is not None:
@@ -120,30 +131,45 @@ def certificate_issue(*, application: Application, nonce: str, public_key_der: b
     return certificate
 
 
-def _certificate_create(application: Application,
-                        public_key: ec.EllipticCurvePublicKey) -> Certificate:
+def _certificate_create(
+    application: Application, public_key: ec.EllipticCurvePublicKey
+) -> Certificate:
     client = application.client
     for earlier in Certificate.objects.filter(client=client, revoked_at__isnull=True):
         certificate_revoke(certificate=earlier, reason=RevocationReason.SUPERSEDED)
     # the organisation the issuing CA names: the company that certifies the investor
-    company = certificate_of(company_key(CompanyRole.ISSUING)).subject \
-        .get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
-    subject = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, company),
-        x509.NameAttribute(NameOID.COMMON_NAME, client.name),
-        x509.NameAttribute(NameOID.SERIAL_NUMBER, client.id_number),
-    ])
+    company = (
+        certificate_of(company_key(CompanyRole.ISSUING))
+        .subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0]
+        .value
+    )
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, company),
+            x509.NameAttribute(NameOID.COMMON_NAME, client.name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, client.id_number),
+        ]
+    )
     issued = investor_certificate_build(subject=subject, public_key=public_key)
-    spki = public_key.public_bytes(serialization.Encoding.DER,
-                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+    spki = public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     certificate = Certificate.objects.create(
-        client=client, application=application, serial=f"{issued.serial_number:x}",
+        client=client,
+        application=application,
+        serial=f"{issued.serial_number:x}",
         certificate_pem=issued.public_bytes(serialization.Encoding.PEM).decode(),
         public_key_sha256=hashlib.sha256(spki).hexdigest(),
-        not_before=issued.not_valid_before_utc, not_after=issued.not_valid_after_utc)
-    audit_record(action="certificate.issue", actor_label=_investor(application),
-                 target=application, data={"serial": certificate.serial})
+        not_before=issued.not_valid_before_utc,
+        not_after=issued.not_valid_after_utc,
+    )
+    audit_record(
+        action="certificate.issue",
+        actor_label=_investor(application),
+        target=application,
+        data={"serial": certificate.serial},
+    )
     return certificate
 
 
@@ -155,8 +181,12 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
         certificate.revocation_reason = reason
         certificate.save(update_fields=["revoked_at", "revocation_reason"])
         crl_expire()  # in the same transaction: the next CRL lists it
-        audit_record(action="certificate.revoke", target=certificate.application,
-                     reason=reason, data={"serial": certificate.serial})
+        audit_record(
+            action="certificate.revoke",
+            target=certificate.application,
+            reason=reason,
+            data={"serial": certificate.serial},
+        )
     return certificate
 
 
@@ -173,10 +203,15 @@ def certificate_reinstall(*, application: Application) -> list[str]:
         current = certificate_current(application=application)
         if current is not None:
             certificate_revoke(certificate=current, reason=RevocationReason.SUPERSEDED)
-        reopened = steps_reopen(application=application, from_step=WITNESS_STEP) \
-            or steps_reopen(application=application, from_step=CERTIFICATE)
-        audit_record(action="certificate.reinstall", actor_label=_investor(application),
-                     target=application, data={"reopened": reopened})
+        reopened = steps_reopen(application=application, from_step=WITNESS_STEP) or steps_reopen(
+            application=application, from_step=CERTIFICATE
+        )
+        audit_record(
+            action="certificate.reinstall",
+            actor_label=_investor(application),
+            target=application,
+            data={"reopened": reopened},
+        )
     return reopened
 
 
@@ -194,21 +229,34 @@ def signature_prepare(*, application: Application, document: Document) -> Signat
     rendition = application_document(application=application, document=document)
     pdf = agreement_pdf(application=application, rendition=rendition)
     prepared = pades.investor_prepare(
-        pdf, certificate=certificate_of(certificate), signer_name=application.client.name,
-        reason=f"签署《{rendition.title}》")
+        pdf,
+        certificate=certificate_of(certificate),
+        signer_name=application.client.name,
+        reason=f"签署《{rendition.title}》",
+    )
     seconds = settings.SIGNING_REQUEST_SECONDS
     return SignatureRequest.objects.create(
-        application=application, document=document, rendition=rendition,
-        certificate=certificate, prepared_pdf=crypto.encrypt(prepared.pdf),
+        application=application,
+        document=document,
+        rendition=rendition,
+        certificate=certificate,
+        prepared_pdf=crypto.encrypt(prepared.pdf),
         unsigned_sha256=hashlib.sha256(pdf).hexdigest(),
-        document_digest=prepared.document_digest, reserved_start=prepared.reserved_start,
-        reserved_end=prepared.reserved_end, signed_attributes=prepared.signed_attributes,
-        expires_at=timezone.now() + datetime.timedelta(seconds=seconds))
+        document_digest=prepared.document_digest,
+        reserved_start=prepared.reserved_start,
+        reserved_end=prepared.reserved_end,
+        signed_attributes=prepared.signed_attributes,
+        expires_at=timezone.now() + datetime.timedelta(seconds=seconds),
+    )
 
 
 def _request_take(*, application: Application, request_id: int) -> SignatureRequest:
-    request = (SignatureRequest.objects.select_for_update().select_related("certificate")
-               .filter(application=application, pk=request_id).first())
+    request = (
+        SignatureRequest.objects.select_for_update()
+        .select_related("certificate")
+        .filter(application=application, pk=request_id)
+        .first()
+    )
     if request is None:
         raise BusinessError("签署请求不存在，请重新签署。", code="request_unknown")
     if request.used_at is not None:
@@ -223,8 +271,9 @@ def _request_take(*, application: Application, request_id: int) -> SignatureRequ
     return request
 
 
-def signature_complete(*, application: Application, request_id: int,
-                       signature: bytes) -> SignedDocument:
+def signature_complete(
+    *, application: Application, request_id: int, signature: bytes
+) -> SignedDocument:
     """Check the browser's signature, embed it, seal the document and keep it. A request is
     spent by any attempt, so that a refused signature cannot be retried against it."""
     failure: BusinessError | None = None
@@ -235,44 +284,70 @@ def signature_complete(*, application: Application, request_id: int,
         prepared = pades.Prepared(
             pdf=crypto.decrypt(bytes(request.prepared_pdf)),
             document_digest=bytes(request.document_digest),
-            reserved_start=request.reserved_start, reserved_end=request.reserved_end,
-            signed_attributes=bytes(request.signed_attributes))
+            reserved_start=request.reserved_start,
+            reserved_end=request.reserved_end,
+            signed_attributes=bytes(request.signed_attributes),
+        )
         request.prepared_pdf = b""
         request.save(update_fields=["used_at", "prepared_pdf"])
         try:
             signed = pades.investor_finish(
-                prepared, certificate=certificate_of(request.certificate),
-                signature_der=signature_der(signature))
+                prepared,
+                certificate=certificate_of(request.certificate),
+                signature_der=signature_der(signature),
+            )
         except BusinessError as error:
             failure = error
         else:
-            record = _signed_store(application, request, pades.company_seal(
-                signed, reason="公司电子印章：确认投资者签署"))
+            record = _signed_store(
+                application,
+                request,
+                pades.company_seal(signed, reason="公司电子印章：确认投资者签署"),
+            )
     if failure is not None:
-        audit_record(action="signature.refused", actor_label=_investor(application),
-                     target=application, reason=failure.code,
-                     data={"document": request.document_id})
+        audit_record(
+            action="signature.refused",
+            actor_label=_investor(application),
+            target=application,
+            reason=failure.code,
+            data={"document": request.document_id},
+        )
         raise failure
     return record
 
 
-def _signed_store(application: Application, request: SignatureRequest,
-                  sealed: bytes) -> SignedDocument:
+def _signed_store(
+    application: Application, request: SignatureRequest, sealed: bytes
+) -> SignedDocument:
     now = timezone.now()
     rendition = request.rendition
     record = SignedDocument(
-        application=application, document=request.document, rendition=rendition,
-        revision_id=rendition.revision_id, content_sha256=rendition.sha256,
-        title=rendition.title, certificate=request.certificate,
+        application=application,
+        document=request.document,
+        rendition=rendition,
+        revision_id=rendition.revision_id,
+        content_sha256=rendition.sha256,
+        title=rendition.title,
+        certificate=request.certificate,
         unsigned_sha256=request.unsigned_sha256,
-        signed_sha256=hashlib.sha256(sealed).hexdigest(), size=len(sealed),
-        prepared_at=request.created_at, signed_at=now, sealed_at=now)
+        signed_sha256=hashlib.sha256(sealed).hexdigest(),
+        size=len(sealed),
+        prepared_at=request.created_at,
+        signed_at=now,
+        sealed_at=now,
+    )
     record.file.save("signed", ContentFile(crypto.encrypt(sealed)), save=False)
     record.save()
-    audit_record(action="signature.complete", actor_label=_investor(application),
-                 target=application, data={"document": request.document_id,
-                                           "signed_sha256": record.signed_sha256,
-                                           "serial": request.certificate.serial})
+    audit_record(
+        action="signature.complete",
+        actor_label=_investor(application),
+        target=application,
+        data={
+            "document": request.document_id,
+            "signed_sha256": record.signed_sha256,
+            "serial": request.certificate.serial,
+        },
+    )
     return record
 
 

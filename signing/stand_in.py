@@ -14,11 +14,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 @dataclass
 class StandInKey:
     private_key: ec.EllipticCurvePrivateKey = field(
-        default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
 
     def public_key_der(self) -> bytes:
         return self.private_key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
     def sign(self, message: bytes) -> bytes:
         r, s = decode_dss_signature(self.private_key.sign(message, ec.ECDSA(hashes.SHA256())))

@@ -9,17 +9,40 @@ SIGN = "sign"
 
 
 def _sign_options() -> blocks.StructBlock:
-    return blocks.StructBlock([
-        ("documents", blocks.ListBlock(
-            SnippetChooserBlock("content.Document"), label=_("需签署的文档"), min_num=1,
-            help_text=_("客户须知、期货经纪合同、风险揭示书等。"))),
-    ])
+    return blocks.StructBlock(
+        [
+            (
+                "documents",
+                blocks.ListBlock(
+                    SnippetChooserBlock("content.Document"),
+                    label=_("需签署的文档"),
+                    min_num=1,
+                    help_text=_("客户须知、期货经纪合同、风险揭示书等。"),
+                ),
+            ),
+        ]
+    )
 
 
 # Installing a certificate needs a witnessed identity; signing needs the certificate. What was
 # signed locks every earlier step (the certificate above all).
-registry.register(StepKind(CERTIFICATE, _("安装数字证书"), after=("witness",), icon="key",
-                           handler="signing.handlers.CertificateStep"))
-registry.register(StepKind(SIGN, _("签署协议"), _sign_options, after=("certificate",),
-                           icon="edit", handler="signing.handlers.SignStep",
-                           locks_previous=True))
+registry.register(
+    StepKind(
+        CERTIFICATE,
+        _("安装数字证书"),
+        after=("witness",),
+        icon="key",
+        handler="signing.handlers.CertificateStep",
+    )
+)
+registry.register(
+    StepKind(
+        SIGN,
+        _("签署协议"),
+        _sign_options,
+        after=("certificate",),
+        icon="edit",
+        handler="signing.handlers.SignStep",
+        locks_previous=True,
+    )
+)

@@ -27,14 +27,22 @@ class TimeStampResponse(core.Sequence):
     """RFC 3161's TimeStampResp, whose token is OPTIONAL (asn1crypto's class requires it, so a
     rejection could not be encoded with it)."""
 
-    _fields = [("status", tsp.PKIStatusInfo),
-               ("time_stamp_token", cms.ContentInfo, {"optional": True})]
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 def _rejection(failure: str, text: str) -> bytes:
-    return TimeStampResponse({"status": {
-        "status": "rejection", "status_string": [text], "fail_info": {failure},
-    }}).dump()
+    return TimeStampResponse(
+        {
+            "status": {
+                "status": "rejection",
+                "status_string": [text],
+                "fail_info": {failure},
+            }
+        }
+    ).dump()
 
 
 def timestamp_respond(request_der: bytes) -> bytes:
@@ -68,22 +76,22 @@ async def timestamp_respond_async(request_der: bytes, *, signer: Signer) -> byte
         "serial_number": secrets.randbits(127),
         "gen_time": timezone.now(),
         "accuracy": {"seconds": 1},
-        "tsa": asn1_x509.GeneralName(name="directory_name",
-                                     value=signer.signing_cert.subject),
+        "tsa": asn1_x509.GeneralName(name="directory_name", value=signer.signing_cert.subject),
     }
     if request["nonce"].native is not None:
         info["nonce"] = request["nonce"]
-    content = cms.EncapsulatedContentInfo({
-        "content_type": "tst_info",
-        "content": cms.ParsableOctetString(tsp.TSTInfo(info).dump()),
-    })
+    content = cms.EncapsulatedContentInfo(
+        {
+            "content_type": "tst_info",
+            "content": cms.ParsableOctetString(tsp.TSTInfo(info).dump()),
+        }
+    )
     # pyHanko's generic attributes: content type, message digest, ESS signing-certificate-v2
     # (RFC 5816) and CMS algorithm protection. Not its CAdES set, whose signing-time attribute
     # made asn1crypto re-encode the token over and over once nested in a signature (0.75–5 s
     # per signature, at random; `make bench` showed it); a token's time is its genTime anyway.
     token = await signer.async_sign_general_data(content, "sha256", detached=False)
-    return tsp.TimeStampResp({"status": {"status": "granted"},
-                              "time_stamp_token": token}).dump()
+    return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token}).dump()
 
 
 class CompanyTimeStamper(TimeStamper):
@@ -96,7 +104,8 @@ class CompanyTimeStamper(TimeStamper):
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return tsp.TimeStampResp.load(
-            await timestamp_respond_async(req.dump(), signer=self._signer))
+            await timestamp_respond_async(req.dump(), signer=self._signer)
+        )
 
 
 def company_timestamper() -> TimeStamper:

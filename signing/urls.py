@@ -9,13 +9,22 @@ urlpatterns = [
     path("signing/ca/<str:role>.pem", public.ca_certificate, name="ca_certificate"),
     path("signing/tsa/", public.timestamp, name="tsa"),
     # the investor
-    path("business/<str:acceptance_number>/documents/<int:document_id>/preview.pdf",
-         investor.document_preview, name="document_preview"),
-    path("business/<str:acceptance_number>/signed/<int:pk>.pdf",
-         records.investor_signed_document, name="investor_signed"),
+    path(
+        "business/<str:acceptance_number>/documents/<int:document_id>/preview.pdf",
+        investor.document_preview,
+        name="document_preview",
+    ),
+    path(
+        "business/<str:acceptance_number>/signed/<int:pk>.pdf",
+        records.investor_signed_document,
+        name="investor_signed",
+    ),
     # staff (reviewer, and anyone with the right to the application)
-    path("console/review/<str:acceptance_number>/signed/<int:pk>.pdf",
-         records.staff_signed_document, name="staff_signed"),
+    path(
+        "console/review/<str:acceptance_number>/signed/<int:pk>.pdf",
+        records.staff_signed_document,
+        name="staff_signed",
+    ),
     # anyone: check a PDF's signatures
     path("signing/verify/", records.verify_page, name="verify"),
 ]

@@ -63,8 +63,14 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         """The one verdict: the page and the API show this."""
-        return (self.intact and self.valid and self.trusted and not self.revoked
-                and not self.modified_after and not self.problems)
+        return (
+            self.intact
+            and self.valid
+            and self.trusted
+            and not self.revoked
+            and not self.modified_after
+            and not self.problems
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "ok": self.ok}
@@ -74,7 +80,8 @@ def pdf_size_check(size: int) -> None:
     if size > MAX_PDF_BYTES:
         raise BusinessError(
             _("文件超过 %(max_mb)s MB。") % {"max_mb": MAX_PDF_BYTES // (1024 * 1024)},
-            code="too_large")
+            code="too_large",
+        )
 
 
 def pdf_from_upload(upload) -> bytes:
@@ -109,8 +116,10 @@ async def _validate(signature, materials: dict[str, Any]):
     status = await async_validate_pdf_signature(signature, ValidationContext(**materials))
     timestamp = status.timestamp_validity
     if status.revoked and timestamp and timestamp.intact and timestamp.valid and timestamp.trusted:
-        at_signing = await async_validate_pdf_signature(signature, ValidationContext(
-            **materials, moment=timestamp.timestamp, retroactive_revinfo=True))
+        at_signing = await async_validate_pdf_signature(
+            signature,
+            ValidationContext(**materials, moment=timestamp.timestamp, retroactive_revinfo=True),
+        )
         if not at_signing.revoked:
             return at_signing, True
     return status, False
@@ -147,21 +156,42 @@ async def _report(signature, materials: dict[str, Any]) -> SignatureReport:
         serial=f"{certificate.serial_number:x}",
         signing_time=status.signer_reported_dt.isoformat() if status.signer_reported_dt else None,
         timestamp_time=timestamp.timestamp.isoformat() if timestamp else None,
-        timestamp_valid=bool(timestamp and timestamp.intact and timestamp.valid
-                             and timestamp.trusted),
-        intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
-        revoked=bool(status.revoked), coverage=coverage,
-        coverage_label=str(COVERAGE.get(coverage, coverage)), modification=modification,
+        timestamp_valid=bool(
+            timestamp and timestamp.intact and timestamp.valid and timestamp.trusted
+        ),
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        revoked=bool(status.revoked),
+        coverage=coverage,
+        coverage_label=str(COVERAGE.get(coverage, coverage)),
+        modification=modification,
         modification_label=str(MODIFICATIONS.get(modification, modification)),
-        modified_after=modified_after, summary=status.summary(), problems=problems,
-        notes=notes)
+        modified_after=modified_after,
+        summary=status.summary(),
+        problems=problems,
+        notes=notes,
+    )
 
 
 def _broken(signature, reason: str) -> SignatureReport:
     return SignatureReport(
-        field=signature.field_name, signer="", signer_dn="", serial="", signing_time=None,
-        timestamp_time=None, timestamp_valid=False, intact=False, valid=False, trusted=False,
-        revoked=False, coverage="UNCLEAR", coverage_label=str(COVERAGE["UNCLEAR"]),
-        modification="OTHER", modification_label=str(MODIFICATIONS["OTHER"]),
-        modified_after=True, summary="INVALID",
-        problems=[_("签名无法验证：%(reason)s") % {"reason": reason[:200]}])
+        field=signature.field_name,
+        signer="",
+        signer_dn="",
+        serial="",
+        signing_time=None,
+        timestamp_time=None,
+        timestamp_valid=False,
+        intact=False,
+        valid=False,
+        trusted=False,
+        revoked=False,
+        coverage="UNCLEAR",
+        coverage_label=str(COVERAGE["UNCLEAR"]),
+        modification="OTHER",
+        modification_label=str(MODIFICATIONS["OTHER"]),
+        modified_after=True,
+        summary="INVALID",
+        problems=[_("签名无法验证：%(reason)s") % {"reason": reason[:200]}],
+    )

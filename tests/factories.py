@@ -82,14 +82,19 @@ def published_flow(steps=None, business_type="add_trading_code"):
     return definition
 
 
-def published_document(kind="agreement", code=None, title="测试协议",
-                       html="<p>第一条 测试条款。</p>"):
+def published_document(
+    kind="agreement", code=None, title="测试协议", html="<p>第一条 测试条款。</p>"
+):
     from content.importing import blocks_from_html
     from content.models import Document
 
-    document = Document(kind=kind, code=code or f"doc-{next(_serial)}", title=title,
-                        body=blocks_from_html(html) if kind != "sms_template" else [],
-                        sms_text="验证码 {code}" if kind == "sms_template" else "")
+    document = Document(
+        kind=kind,
+        code=code or f"doc-{next(_serial)}",
+        title=title,
+        body=blocks_from_html(html) if kind != "sms_template" else [],
+        sms_text="验证码 {code}" if kind == "sms_template" else "",
+    )
     document.save()
     document.save_revision().publish()
     return Document.objects.get(pk=document.pk)
@@ -98,12 +103,24 @@ def published_document(kind="agreement", code=None, title="测试协议",
 def published_questionnaire(kind="revisit", code=None, questions=None, bands=None):
     from content.models import Questionnaire
 
-    questions = questions or [("question", {
-        "text": "是否本人操作账户？", "kind": "yes_no", "required": True, "options": [],
-        "yes_alerts": False, "no_alerts": True,
-    })]
+    questions = questions or [
+        (
+            "question",
+            {
+                "text": "是否本人操作账户？",
+                "kind": "yes_no",
+                "required": True,
+                "options": [],
+                "yes_alerts": False,
+                "no_alerts": True,
+            },
+        )
+    ]
     questionnaire = Questionnaire(
-        kind=kind, code=code or f"q-{next(_serial)}", title="测试问卷", questions=questions,
+        kind=kind,
+        code=code or f"q-{next(_serial)}",
+        title="测试问卷",
+        questions=questions,
         bands=[("bands", bands)] if bands else [],
     )
     questionnaire.full_clean()

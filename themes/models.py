@@ -13,8 +13,12 @@ colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
 class Theme(BaseSiteSetting):
     company_name = models.CharField(_("公司名称"), max_length=100, default="示例期货")
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("标志"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("标志"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("显示在页眉（白色背景上），建议高度 64 像素以上的 PNG 或 SVG。"),
     )
     hotline = models.CharField(_("客服热线"), max_length=30, default="400-000-0000")
@@ -26,7 +30,8 @@ class Theme(BaseSiteSetting):
     )
     landing_title = models.CharField(_("首页标题"), max_length=100, default="网上业务办理")
     landing_intro = models.TextField(
-        _("首页介绍"), blank=True,
+        _("首页介绍"),
+        blank=True,
         default="已在本公司开户的客户，可在线增开交易编码：上传证件、适当性确认、视频见证、"
         "电子签署，全程约 20 分钟。",
     )

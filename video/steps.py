@@ -8,11 +8,18 @@ WITNESS = "witness"
 
 
 def _options() -> blocks.StructBlock:
-    return blocks.StructBlock([
-        ("script", SnippetChooserBlock(
-            "content.Questionnaire", label=_("见证话术"),
-            help_text=_("坐席在视频中向投资者提问的知识问答。"))),
-    ])
+    return blocks.StructBlock(
+        [
+            (
+                "script",
+                SnippetChooserBlock(
+                    "content.Questionnaire",
+                    label=_("见证话术"),
+                    help_text=_("坐席在视频中向投资者提问的知识问答。"),
+                ),
+            ),
+        ]
+    )
 
 
 # The agent compares the face with the ID photos: photos must be taken before.

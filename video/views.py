@@ -11,7 +11,7 @@ def witness_console(request):
     issue)."""
     profile = getattr(request.user, "staff_profile", None)
     return render(
-        request, "video/witness_console.html",
-        {"branch": profile.branch if profile else None,
-         "branch_id": agent_branch_id(request.user)},
+        request,
+        "video/witness_console.html",
+        {"branch": profile.branch if profile else None, "branch_id": agent_branch_id(request.user)},
     )

@@ -12,7 +12,20 @@ from .reference import (
 )
 
 __all__ = [
-    "SIGNED_KINDS", "ArticleIndexPage", "ArticlePage", "Branch", "BusinessType", "CalendarDay",
-    "CalendarDayKind", "Document", "DocumentKind", "DocumentRendition", "Exchange",
-    "ExchangeCategory", "HomePage", "Questionnaire", "QuestionnaireKind", "is_working_day",
+    "SIGNED_KINDS",
+    "ArticleIndexPage",
+    "ArticlePage",
+    "Branch",
+    "BusinessType",
+    "CalendarDay",
+    "CalendarDayKind",
+    "Document",
+    "DocumentKind",
+    "DocumentRendition",
+    "Exchange",
+    "ExchangeCategory",
+    "HomePage",
+    "Questionnaire",
+    "QuestionnaireKind",
+    "is_working_day",
 ]

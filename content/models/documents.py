@@ -48,28 +48,45 @@ SIGNED_KINDS = {DocumentKind.CUSTOMER_NOTICE, DocumentKind.CONTRACT, DocumentKin
 
 
 class Document(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin,
-    index.Indexed, ClusterableModel,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
 ):
     kind = models.CharField(_("类型"), max_length=30, choices=DocumentKind.choices)
     code = models.SlugField(
-        _("编号"), max_length=60, unique=True, allow_unicode=False,
+        _("编号"),
+        max_length=60,
+        unique=True,
+        allow_unicode=False,
         help_text=_("英文编号，流程配置和记录中引用，如 risk-disclosure-general。"),
         error_messages={"unique": _("该编号已被另一份文档使用。")},
     )
     title = models.CharField(_("标题"), max_length=200)
     body = StreamField(DocumentBodyBlock(), verbose_name=_("正文"), blank=True)
     sms_text = models.TextField(
-        _("短信内容"), blank=True,
-        help_text=_("仅短信模板使用。可用占位符：{code} 验证码，{acceptance_number} 受理单号，"
-                    "{company} 公司名称。"),
+        _("短信内容"),
+        blank=True,
+        help_text=_(
+            "仅短信模板使用。可用占位符：{code} 验证码，{acceptance_number} 受理单号，"
+            "{company} 公司名称。"
+        ),
     )
     business_type = models.CharField(
-        _("适用业务"), max_length=30, choices=BusinessType.choices, blank=True,
+        _("适用业务"),
+        max_length=30,
+        choices=BusinessType.choices,
+        blank=True,
         help_text=_("留空表示适用于所有业务。"),
     )
     exchanges = ParentalManyToManyField(
-        "content.Exchange", verbose_name=_("适用交易所"), blank=True, related_name="+",
+        "content.Exchange",
+        verbose_name=_("适用交易所"),
+        blank=True,
+        related_name="+",
         help_text=_("留空表示适用于所有交易所。"),
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)

@@ -31,12 +31,19 @@ class QuestionnaireKind(models.TextChoices):
 
 
 class Questionnaire(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin,
-    index.Indexed, models.Model,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    models.Model,
 ):
     kind = models.CharField(_("类型"), max_length=20, choices=QuestionnaireKind.choices)
     code = models.SlugField(
-        _("编号"), max_length=60, unique=True,
+        _("编号"),
+        max_length=60,
+        unique=True,
         error_messages={"unique": _("该编号已被另一份问卷使用。")},
     )
     title = models.CharField(_("标题"), max_length=200)
@@ -44,7 +51,9 @@ class Questionnaire(
     questions = StreamField(QuestionsBlock(), verbose_name=_("题目"), blank=True)
     bands = StreamField(
         [("bands", ListBlock(ScoreBandBlock(), label=_("分数段")))],
-        verbose_name=_("评级分数段"), blank=True, max_num=1,
+        verbose_name=_("评级分数段"),
+        blank=True,
+        max_num=1,
         help_text=_("仅适当性评估问卷使用：总分落在哪一段，即评为哪一级。"),
     )
 
@@ -74,20 +83,30 @@ class Questionnaire(
             raise ValidationError({"bands": _("适当性评估问卷需要设置评级分数段。")})
         for lower, upper in zip(bands, bands[1:], strict=False):
             if upper["min_score"] != lower["max_score"] + 1:
-                raise ValidationError({"bands": _(
-                    "分数段必须首尾相接、互不重叠：%(a)s–%(b)s 之后应从 %(next)s 分开始。"
-                ) % {"a": lower["min_score"], "b": lower["max_score"],
-                     "next": lower["max_score"] + 1}})
+                raise ValidationError(
+                    {
+                        "bands": _(
+                            "分数段必须首尾相接、互不重叠：%(a)s–%(b)s 之后应从 %(next)s 分开始。"
+                        )
+                        % {
+                            "a": lower["min_score"],
+                            "b": lower["max_score"],
+                            "next": lower["max_score"] + 1,
+                        }
+                    }
+                )
 
     def content_hash(self) -> str:
         """SHA-256 of exactly what was asked (questions, options, bands): stored with answers."""
-        content = {"title": self.title, "intro": self.intro,
-                   "questions": self.questions.get_prep_value(),
-                   "bands": self.score_bands()}
+        content = {
+            "title": self.title,
+            "intro": self.intro,
+            "questions": self.questions.get_prep_value(),
+            "bands": self.score_bands(),
+        }
         for question in content["questions"]:
             question.pop("id", None)
-        canonical = json.dumps(content, ensure_ascii=False, sort_keys=True,
-                               cls=DjangoJSONEncoder)
+        canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def get_preview_template(self, request, mode_name):

@@ -22,7 +22,9 @@ class ExchangeCategory(models.TextChoices):
 
 class Exchange(models.Model):
     code = models.CharField(
-        _("交易所代码"), max_length=10, unique=True,
+        _("交易所代码"),
+        max_length=10,
+        unique=True,
         error_messages={"unique": _("交易所代码已存在：每个交易所只能登记一次。")},
         validators=[RegexValidator(r"^[A-Z]{2,10}$", _("代码为 2 到 10 位大写字母，如 SHFE。"))],
     )
@@ -30,11 +32,14 @@ class Exchange(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=100)
     category = models.CharField(_("类别"), max_length=20, choices=ExchangeCategory.choices)
     needs_score_reports = models.BooleanField(
-        _("首次开户需上传成绩报告单"), default=False,
+        _("首次开户需上传成绩报告单"),
+        default=False,
         help_text=_("金融期货、原油期货首次开户需要 2 至 10 张知识测试成绩报告单。"),
     )
     trading_code_pattern = models.CharField(
-        _("交易编码格式"), max_length=100, default=r"^\d{8}$",
+        _("交易编码格式"),
+        max_length=100,
+        default=r"^\d{8}$",
         help_text=_("正则表达式，复核录入交易编码时校验。"),
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -60,7 +65,9 @@ class Exchange(models.Model):
 
 class Branch(models.Model):
     code = models.CharField(
-        _("营业部编号"), max_length=4, unique=True,
+        _("营业部编号"),
+        max_length=4,
+        unique=True,
         error_messages={"unique": _("营业部编号已存在。")},
         validators=[RegexValidator(r"^\d{4}$", _("营业部编号为 4 位数字。"))],
         help_text=_("受理单号的第 3 至 6 位。"),
@@ -89,8 +96,9 @@ class CalendarDay(models.Model):
     """An exception to "Monday to Friday are working days": a holiday on a weekday, or a
     weekend day that is worked (调休)."""
 
-    date = models.DateField(_("日期"), unique=True,
-                            error_messages={"unique": _("该日期已在日历中。")})
+    date = models.DateField(
+        _("日期"), unique=True, error_messages={"unique": _("该日期已在日历中。")}
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=CalendarDayKind.choices)
     note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如：国庆节。"))
 

@@ -12,7 +12,14 @@ from .records import StepRecord
 from .suitability import SuitabilityAssessment
 
 __all__ = [
-    "BUSINESS_PREFIX", "PENDING_STATES", "AcceptanceCounter", "Application", "ApplicationState",
-    "BusinessType", "FlowDefinition", "ScoreReport", "StepRecord",
+    "BUSINESS_PREFIX",
+    "PENDING_STATES",
+    "AcceptanceCounter",
+    "Application",
+    "ApplicationState",
+    "BusinessType",
+    "FlowDefinition",
+    "ScoreReport",
+    "StepRecord",
     "SuitabilityAssessment",
 ]

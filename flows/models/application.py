@@ -50,28 +50,43 @@ class AcceptanceCounter(models.Model):
 
 class Application(ConcurrentTransitionMixin, models.Model):
     client = models.ForeignKey(
-        "clients.Client", verbose_name=_("客户"), on_delete=models.PROTECT,
+        "clients.Client",
+        verbose_name=_("客户"),
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     business_type = models.CharField(
-        _("业务类型"), max_length=30, choices=BusinessType.choices,
+        _("业务类型"),
+        max_length=30,
+        choices=BusinessType.choices,
         default=BusinessType.ADD_TRADING_CODE,
     )
     acceptance_number = models.CharField(_("受理单号"), max_length=16, unique=True)
     state = FSMField(
-        _("状态"), max_length=30, choices=ApplicationState.choices,
-        default=ApplicationState.IN_PROGRESS, protected=True,
+        _("状态"),
+        max_length=30,
+        choices=ApplicationState.choices,
+        default=ApplicationState.IN_PROGRESS,
+        protected=True,
     )
     flow_revision = models.ForeignKey(
-        "wagtailcore.Revision", verbose_name=_("流程版本"), on_delete=models.PROTECT,
-        related_name="+", help_text=_("开始办理时生效的流程定义版本：之后的修改不影响本业务。"),
+        "wagtailcore.Revision",
+        verbose_name=_("流程版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("开始办理时生效的流程定义版本：之后的修改不影响本业务。"),
     )
     pinned_documents = models.JSONField(
-        _("开始办理时的文档版本"), default=dict, blank=True, editable=False,
+        _("开始办理时的文档版本"),
+        default=dict,
+        blank=True,
+        editable=False,
         help_text=_("文档编号 → 发布版本编号：之后审批通过的新版本不影响本业务。"),
     )
     returned_step = models.CharField(
-        _("退回步骤"), max_length=40, blank=True,
+        _("退回步骤"),
+        max_length=40,
+        blank=True,
         help_text=_("见证退回或复核驳回时，投资者需要修改的步骤。"),
     )
     remarks = models.TextField(_("备注"), blank=True)
@@ -99,20 +114,28 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self.state in PENDING_STATES
 
     # --- lifecycle: transitions only change self; services lock, check, save and notify ---
-    @transition(field=state, source=[ApplicationState.IN_PROGRESS, ApplicationState.RETURNED,
-                                     ApplicationState.REJECTED], target=ApplicationState.ABANDONED)
+    @transition(
+        field=state,
+        source=[ApplicationState.IN_PROGRESS, ApplicationState.RETURNED, ApplicationState.REJECTED],
+        target=ApplicationState.ABANDONED,
+    )
     def abandon(self) -> None:
         pass
 
-    @transition(field=state, source=[ApplicationState.RETURNED, ApplicationState.REJECTED],
-                target=ApplicationState.IN_PROGRESS)
+    @transition(
+        field=state,
+        source=[ApplicationState.RETURNED, ApplicationState.REJECTED],
+        target=ApplicationState.IN_PROGRESS,
+    )
     def resume(self) -> None:
         """The investor fixed the step they were sent back to."""
         self.returned_step = ""
 
-    @transition(field=state, source=[ApplicationState.IN_PROGRESS,
-                                     ApplicationState.QUEUED_FOR_WITNESS],
-                target=ApplicationState.RETURNED)
+    @transition(
+        field=state,
+        source=[ApplicationState.IN_PROGRESS, ApplicationState.QUEUED_FOR_WITNESS],
+        target=ApplicationState.RETURNED,
+    )
     def return_to_step(self, *, step: str, reason: str) -> None:
         self.returned_step = step
         self.remarks = reason
@@ -120,8 +143,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         """Whether the investor may work on the steps now."""
-        return self.state in (ApplicationState.IN_PROGRESS, ApplicationState.RETURNED,
-                              ApplicationState.REJECTED)
+        return self.state in (
+            ApplicationState.IN_PROGRESS,
+            ApplicationState.RETURNED,
+            ApplicationState.REJECTED,
+        )
 
     @property
     def flow(self):

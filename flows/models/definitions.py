@@ -18,7 +18,10 @@ from ..steps.rules import flow_steps_problems
 
 class FlowDefinition(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model):
     business_type = models.CharField(
-        _("业务类型"), max_length=30, choices=BusinessType.choices, unique=True,
+        _("业务类型"),
+        max_length=30,
+        choices=BusinessType.choices,
+        unique=True,
         error_messages={"unique": _("该业务已有流程定义，请编辑已有的定义。")},
     )
     name = models.CharField(_("名称"), max_length=100)

@@ -10,7 +10,9 @@ class ScoreReport(models.Model):
     """An exam score report (成绩报告单) for a first financial or crude-oil futures account."""
 
     application = models.ForeignKey(
-        "flows.Application", verbose_name=_("业务申请"), on_delete=models.CASCADE,
+        "flows.Application",
+        verbose_name=_("业务申请"),
+        on_delete=models.CASCADE,
         related_name="score_reports",
     )
     file = models.FileField(_("加密文件"), max_length=200)

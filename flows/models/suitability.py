@@ -10,24 +10,35 @@ class SuitabilityAssessment(models.Model):
     class and its expiry on file are updated from it."""
 
     client = models.ForeignKey(
-        "clients.Client", verbose_name=_("客户"), on_delete=models.PROTECT,
+        "clients.Client",
+        verbose_name=_("客户"),
+        on_delete=models.PROTECT,
         related_name="suitability_assessments",
     )
     application = models.ForeignKey(
-        "flows.Application", verbose_name=_("业务申请"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="suitability_assessments",
+        "flows.Application",
+        verbose_name=_("业务申请"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suitability_assessments",
     )
     questionnaire = models.ForeignKey(
-        "content.Questionnaire", verbose_name=_("问卷"), on_delete=models.PROTECT,
+        "content.Questionnaire",
+        verbose_name=_("问卷"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     revision = models.ForeignKey(
-        "wagtailcore.Revision", verbose_name=_("问卷版本"), on_delete=models.PROTECT,
+        "wagtailcore.Revision",
+        verbose_name=_("问卷版本"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     content_hash = models.CharField(_("问卷内容哈希"), max_length=64)
     answers = models.JSONField(
-        _("答案"), help_text=_("题目序号 → 所选选项序号（多选题为序号列表）。"),
+        _("答案"),
+        help_text=_("题目序号 → 所选选项序号（多选题为序号列表）。"),
     )
     score = models.IntegerField(_("得分"))
     suitability_class = models.CharField(

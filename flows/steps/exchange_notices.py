@@ -50,8 +50,9 @@ NOTICE_C1_C2 = Notice(DocumentKind.NOTICE_C1_C2, 2, GIVE_UP, before_selection=Tr
 NOTICE_C3 = Notice(DocumentKind.NOTICE_C3, 2, CHOOSE_AGAIN, before_selection=False)
 # C1/C2 choosing financial or crude oil: review may refuse. The manual gives it as a note
 # ("说明"), not as a two-step notice, and its text asks for one "我已知悉": once is enough.
-WARNING_C1_C2 = Notice(DocumentKind.WARNING_C1_C2, 1, CHOOSE_AGAIN, before_selection=False,
-                       insist_label=_("我已知悉"))
+WARNING_C1_C2 = Notice(
+    DocumentKind.WARNING_C1_C2, 1, CHOOSE_AGAIN, before_selection=False, insist_label=_("我已知悉")
+)
 
 NOTICES = {notice.kind: notice for notice in (NOTICE_C1_C2, NOTICE_C3, WARNING_C1_C2)}
 
@@ -81,13 +82,15 @@ def notices_for(client, exchanges: Iterable[Exchange]) -> list[Notice]:
     return []
 
 
-def notice_documents(*, application: Application, notice: Notice,
-                     exchanges: Iterable[Exchange]) -> list[Document]:
+def notice_documents(
+    *, application: Application, notice: Notice, exchanges: Iterable[Exchange]
+) -> list[Document]:
     """The live texts of a notice for this business and, for the notices about financial and
     crude-oil futures, these exchanges (a text may be scoped to CFFEX or INE)."""
     scope = [] if notice.before_selection else [e for e in exchanges if is_risky(e)]
-    return list(documents_live(kind=notice.kind, business_type=application.business_type,
-                               exchanges=scope))
+    return list(
+        documents_live(kind=notice.kind, business_type=application.business_type, exchanges=scope)
+    )
 
 
 def confirmations(acknowledgements: list[dict], rendition_id: int) -> int:
@@ -103,21 +106,31 @@ def confirmations(acknowledgements: list[dict], rendition_id: int) -> int:
     return count
 
 
-def notices_missing(*, application: Application, notices: list[Notice],
-                    exchanges: Iterable[Exchange]) -> list[Notice]:
+def notices_missing(
+    *, application: Application, notices: list[Notice], exchanges: Iterable[Exchange]
+) -> list[Notice]:
     """Required notices without any live text: the step cannot go on without them."""
     exchanges = list(exchanges)
-    return [notice for notice in notices
-            if not notice_documents(application=application, notice=notice, exchanges=exchanges)]
+    return [
+        notice
+        for notice in notices
+        if not notice_documents(application=application, notice=notice, exchanges=exchanges)
+    ]
 
 
-def notice_pending(*, application: Application, acknowledgements: list[dict],
-                   notices: list[Notice], exchanges: Iterable[Exchange]) -> PendingNotice | None:
+def notice_pending(
+    *,
+    application: Application,
+    acknowledgements: list[dict],
+    notices: list[Notice],
+    exchanges: Iterable[Exchange],
+) -> PendingNotice | None:
     """The acknowledgement due next, in order: notice by notice, text by text."""
     exchanges = list(exchanges)
     for notice in notices:
-        for document in notice_documents(application=application, notice=notice,
-                                         exchanges=exchanges):
+        for document in notice_documents(
+            application=application, notice=notice, exchanges=exchanges
+        ):
             rendition = application_document(application=application, document=document)
             done = confirmations(acknowledgements, rendition.pk)
             if done < notice.times:
@@ -125,8 +138,9 @@ def notice_pending(*, application: Application, acknowledgements: list[dict],
     return None
 
 
-def acknowledgement_entry(pending: PendingNotice, choice: str,
-                          selection: list[str]) -> dict[str, Any]:
+def acknowledgement_entry(
+    pending: PendingNotice, choice: str, selection: list[str]
+) -> dict[str, Any]:
     """What proves an acknowledgement: the exact text version, which confirmation, the choice,
     the server time, and the selection it was about."""
     rendition = pending.rendition

@@ -75,8 +75,10 @@ class ExchangesStep(StepHandler):
 
     def draft(self) -> dict[str, Any]:
         data = self.record.data or {}
-        return data.get("draft") or {"selected": data.get("selected", []),
-                                     "score_choice": data.get("score_choice", "upload")}
+        return data.get("draft") or {
+            "selected": data.get("selected", []),
+            "score_choice": data.get("score_choice", "upload"),
+        }
 
     def chosen(self, draft: dict[str, Any]) -> list[Exchange]:
         offered = self.offered()
@@ -96,9 +98,12 @@ class ExchangesStep(StepHandler):
         return self._pending_for([])
 
     def _pending_for(self, chosen: list[Exchange]) -> PendingNotice | None:
-        return notice_pending(application=self.application,
-                              acknowledgements=self.acknowledgements(),
-                              notices=notices_for(self.client, chosen), exchanges=chosen)
+        return notice_pending(
+            application=self.application,
+            acknowledgements=self.acknowledgements(),
+            notices=notices_for(self.client, chosen),
+            exchanges=chosen,
+        )
 
     def suitability_missing(self) -> bool:
         return self.client.investor_type != "professional" and not self.client.suitability_class
@@ -107,18 +112,21 @@ class ExchangesStep(StepHandler):
     def get_context(self, request: HttpRequest) -> dict[str, Any]:
         pending = None if self.suitability_missing() else self.pending()
         draft = self.draft()
-        return {"exchanges_step": {
-            "pending": pending,
-            "pending_html": self._pending_html(pending),
-            "alternative_label": CHOICE_LABELS[pending.notice.alternative] if pending else "",
-            "suitability_missing": self.suitability_missing(),
-            "groups": self._groups(set(draft.get("selected", []))),
-            "has_opened": bool(self.opened),
-            "reports_possible": reports_needed(self.client, self.offered().values()),
-            "reports": list(self.application.score_reports.all()),
-            "score_choice": draft.get("score_choice", "upload"),
-            "min_reports": MIN_REPORTS, "max_reports": MAX_REPORTS,
-        }}
+        return {
+            "exchanges_step": {
+                "pending": pending,
+                "pending_html": self._pending_html(pending),
+                "alternative_label": CHOICE_LABELS[pending.notice.alternative] if pending else "",
+                "suitability_missing": self.suitability_missing(),
+                "groups": self._groups(set(draft.get("selected", []))),
+                "has_opened": bool(self.opened),
+                "reports_possible": reports_needed(self.client, self.offered().values()),
+                "reports": list(self.application.score_reports.all()),
+                "score_choice": draft.get("score_choice", "upload"),
+                "min_reports": MIN_REPORTS,
+                "max_reports": MAX_REPORTS,
+            }
+        }
 
     @staticmethod
     def _pending_html(pending: PendingNotice | None) -> str:
@@ -128,10 +136,16 @@ class ExchangesStep(StepHandler):
         opened_categories = {e.category for e in self.exchanges if e.pk in self.opened}
         groups = []
         for value, label in ExchangeCategory.choices:
-            items = [{
-                "exchange": e, "trading_code": self.opened.get(e.pk), "checked": e.code in selected,
-                "first_reports": e.needs_score_reports and value not in opened_categories,
-            } for e in self.exchanges if e.category == value]
+            items = [
+                {
+                    "exchange": e,
+                    "trading_code": self.opened.get(e.pk),
+                    "checked": e.code in selected,
+                    "first_reports": e.needs_score_reports and value not in opened_categories,
+                }
+                for e in self.exchanges
+                if e.category == value
+            ]
             if items:
                 groups.append({"label": label, "items": items})
         return groups
@@ -151,8 +165,10 @@ class ExchangesStep(StepHandler):
         score_choice = request.POST.get("score_choice") or "upload"
         if score_choice not in SCORE_CHOICES:
             return _refused("score_reports", _("请选择上传成绩报告单或参加在线知识测试。"))
-        draft = {"selected": [e.code for e in self.exchanges if e.code in posted],
-                 "score_choice": score_choice}
+        draft = {
+            "selected": [e.code for e in self.exchanges if e.code in posted],
+            "score_choice": score_choice,
+        }
         chosen = self.chosen(draft)
         files = request.FILES.getlist("score_reports")
         if files and score_choice == "upload" and reports_needed(self.client, chosen):
@@ -169,13 +185,13 @@ class ExchangesStep(StepHandler):
                 return self._keep(draft, {"score_reports": [count_message()]})
         notices = notices_for(self.client, chosen)
         if notices_missing(application=self.application, notices=notices, exchanges=chosen):
-            return self._keep(draft, {"__all__": [
-                _("适当性告知内容暂未配置，暂不能办理，请致电客服热线。")]})
+            return self._keep(
+                draft, {"__all__": [_("适当性告知内容暂未配置，暂不能办理，请致电客服热线。")]}
+            )
         if self._pending_for(chosen) is not None:
             return self._keep({**draft, "confirming": True}, {})
         data = {"selected": draft["selected"], "score_choice": draft["score_choice"]}
-        return StepResult(done=True, data=data,
-                          evidence=self._final_evidence(draft, needs_reports))
+        return StepResult(done=True, data=data, evidence=self._final_evidence(draft, needs_reports))
 
     def _keep(self, draft: dict[str, Any], errors: dict[str, list[str]]) -> StepResult:
         """Not done: keep what the investor is working on (the confirmed selection stays)."""
@@ -184,29 +200,38 @@ class ExchangesStep(StepHandler):
         return StepResult(done=False, errors=errors, data=data)
 
     def _final_evidence(self, draft: dict[str, Any], needs_reports: bool) -> dict[str, Any]:
-        evidence = {**(self.record.evidence or {}), "reports_required": needs_reports,
-                    "selection": {"exchanges": draft["selected"],
-                                  "at": timezone.now().isoformat()}}
+        evidence = {
+            **(self.record.evidence or {}),
+            "reports_required": needs_reports,
+            "selection": {"exchanges": draft["selected"], "at": timezone.now().isoformat()},
+        }
         evidence.pop("score_reports", None)
         if needs_reports and draft["score_choice"] == "upload":
             evidence["score_reports"] = score_reports_evidence(self.application)
         elif needs_reports:
-            evidence["knowledge_test"] = {**evidence.get("knowledge_test", {}),
-                                          "chosen_at": timezone.now().isoformat(),
-                                          "url": settings.KNOWLEDGE_TEST_URL}
+            evidence["knowledge_test"] = {
+                **evidence.get("knowledge_test", {}),
+                "chosen_at": timezone.now().isoformat(),
+                "url": settings.KNOWLEDGE_TEST_URL,
+            }
         self.record.evidence = evidence
         return evidence
 
     # --- background actions --------------------------------------------------------------------
     def action(self, request: HttpRequest, name: str) -> HttpResponse | None:
-        actions = {"acknowledge": self._acknowledge, "knowledge-test": self._knowledge_test,
-                   "remove-report": self._remove_report}
+        actions = {
+            "acknowledge": self._acknowledge,
+            "knowledge-test": self._knowledge_test,
+            "remove-report": self._remove_report,
+        }
         return actions[name](request) if name in actions else None
 
     def _acknowledge(self, request: HttpRequest) -> HttpResponse:
         pending = None if self.suitability_missing() else self.pending()
-        if pending is None or (request.POST.get("document"), request.POST.get("confirmation")) \
-                != (str(pending.document.pk), str(pending.confirmation)):
+        if pending is None or (request.POST.get("document"), request.POST.get("confirmation")) != (
+            str(pending.document.pk),
+            str(pending.confirmation),
+        ):
             messages.info(request, _("该告知已处理，请按当前页面继续办理。"))
             return self._back()
         choice = request.POST.get("choice")
@@ -226,12 +251,15 @@ class ExchangesStep(StepHandler):
         """Append to the acknowledgement log under the application's row lock."""
         with transaction.atomic():
             lock(Application, pk=self.application.pk)
-            stored = StepRecord.objects.filter(application=self.application,
-                                               kind=self.record.kind).first()
+            stored = StepRecord.objects.filter(
+                application=self.application, kind=self.record.kind
+            ).first()
             log = [*(stored.evidence.get("acknowledgements", []) if stored else []), entry]
-            record = step_evidence_merge(application=self.application,
-                                         step_name=self.record.kind,
-                                         update={"acknowledgements": log})
+            record = step_evidence_merge(
+                application=self.application,
+                step_name=self.record.kind,
+                update={"acknowledgements": log},
+            )
         self.record = record
 
     def _give_up(self, request: HttpRequest) -> HttpResponse:
@@ -246,8 +274,15 @@ class ExchangesStep(StepHandler):
     def _choose_again(self, request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
         risky = {e.code for e in self.exchanges if is_risky(e)}
         kept = [code for code in draft.get("selected", []) if code not in risky]
-        self._save(StepResult(done=False, data={**self.record.data, "draft": {
-            **draft, "selected": kept, "confirming": False}}))
+        self._save(
+            StepResult(
+                done=False,
+                data={
+                    **self.record.data,
+                    "draft": {**draft, "selected": kept, "confirming": False},
+                },
+            )
+        )
         messages.info(request, _("请重新选择交易所。"))
         return self._back()
 
@@ -260,28 +295,44 @@ class ExchangesStep(StepHandler):
         draft = {key: value for key, value in draft.items() if key != "confirming"}
         result = self._judge(self.chosen(draft), draft)
         self._save(result)
-        return redirect("flows:resume", self.application.acceptance_number) if result.done \
+        return (
+            redirect("flows:resume", self.application.acceptance_number)
+            if result.done
             else self._back()
+        )
 
     def _save(self, result: StepResult) -> None:
-        self.record = step_save(application=self.application, step_name=self.record.kind,
-                                version=self.record.version, result=result)
+        self.record = step_save(
+            application=self.application,
+            step_name=self.record.kind,
+            version=self.record.version,
+            result=result,
+        )
 
     def _knowledge_test(self, request: HttpRequest) -> HttpResponse:
         """The link to the online knowledge test, through here so the visit is on record."""
         followed = (self.record.evidence or {}).get("knowledge_test", {})
         now = timezone.now().isoformat()
-        step_evidence_merge(application=self.application, step_name=self.record.kind, update={
-            "knowledge_test": {**followed, "url": settings.KNOWLEDGE_TEST_URL,
-                               "first_followed_at": followed.get("first_followed_at", now),
-                               "last_followed_at": now}})
+        step_evidence_merge(
+            application=self.application,
+            step_name=self.record.kind,
+            update={
+                "knowledge_test": {
+                    **followed,
+                    "url": settings.KNOWLEDGE_TEST_URL,
+                    "first_followed_at": followed.get("first_followed_at", now),
+                    "last_followed_at": now,
+                }
+            },
+        )
         return redirect(settings.KNOWLEDGE_TEST_URL)
 
     def _remove_report(self, request: HttpRequest) -> HttpResponse:
         if self.record.is_complete:
             messages.error(request, _("本步骤已完成，成绩报告单不能删除；如需补充可继续上传。"))
-        elif score_report_remove(application=self.application,
-                                 report_id=_int(request.POST.get("report"))):
+        elif score_report_remove(
+            application=self.application, report_id=_int(request.POST.get("report"))
+        ):
             messages.success(request, _("已删除该成绩报告单。"))
         return self._back()
 
@@ -299,4 +350,3 @@ def _int(value: str | None) -> int:
         return int(value or "")
     except ValueError:
         return 0
-

@@ -15,33 +15,75 @@ AGREEMENTS = "agreements"
 
 
 def _photos_options() -> blocks.StructBlock:
-    return blocks.StructBlock([
-        ("security_letter", SnippetChooserBlock(
-            "content.Document", label=_("数字证书安全责任书"),
-            help_text=_("在本步骤阅读并同意。"))),
-    ])
+    return blocks.StructBlock(
+        [
+            (
+                "security_letter",
+                SnippetChooserBlock(
+                    "content.Document",
+                    label=_("数字证书安全责任书"),
+                    help_text=_("在本步骤阅读并同意。"),
+                ),
+            ),
+        ]
+    )
 
 
 def _basic_info_options() -> blocks.StructBlock:
-    return blocks.StructBlock([
-        ("suitability_questionnaire", SnippetChooserBlock(
-            "content.Questionnaire", label=_("适当性评估问卷"),
-            help_text=_("客户适当性信息缺失或过期时先做此评估。"))),
-    ])
+    return blocks.StructBlock(
+        [
+            (
+                "suitability_questionnaire",
+                SnippetChooserBlock(
+                    "content.Questionnaire",
+                    label=_("适当性评估问卷"),
+                    help_text=_("客户适当性信息缺失或过期时先做此评估。"),
+                ),
+            ),
+        ]
+    )
 
 
 def _agreements_options() -> blocks.StructBlock:
-    return blocks.StructBlock([
-        ("documents", blocks.ListBlock(
-            SnippetChooserBlock("content.Document"), label=_("需阅读的协议"), min_num=1)),
-    ])
+    return blocks.StructBlock(
+        [
+            (
+                "documents",
+                blocks.ListBlock(
+                    SnippetChooserBlock("content.Document"), label=_("需阅读的协议"), min_num=1
+                ),
+            ),
+        ]
+    )
 
 
-registry.register(StepKind(PHOTOS, _("上传照片"), _photos_options, icon="image",
-                           handler="flows.steps.photos.PhotosStep"))
-registry.register(StepKind(BASIC_INFO, _("个人基本资料"), _basic_info_options, icon="user",
-                           handler="flows.steps.basic_info.BasicInfoStep"))
-registry.register(StepKind(EXCHANGES, _("交易所选择"), icon="site",
-                           handler="flows.steps.exchanges.ExchangesStep"))
-registry.register(StepKind(AGREEMENTS, _("阅读相关协议"), _agreements_options, icon="doc-full",
-                           handler="flows.steps.agreements.AgreementsStep"))
+registry.register(
+    StepKind(
+        PHOTOS,
+        _("上传照片"),
+        _photos_options,
+        icon="image",
+        handler="flows.steps.photos.PhotosStep",
+    )
+)
+registry.register(
+    StepKind(
+        BASIC_INFO,
+        _("个人基本资料"),
+        _basic_info_options,
+        icon="user",
+        handler="flows.steps.basic_info.BasicInfoStep",
+    )
+)
+registry.register(
+    StepKind(EXCHANGES, _("交易所选择"), icon="site", handler="flows.steps.exchanges.ExchangesStep")
+)
+registry.register(
+    StepKind(
+        AGREEMENTS,
+        _("阅读相关协议"),
+        _agreements_options,
+        icon="doc-full",
+        handler="flows.steps.agreements.AgreementsStep",
+    )
+)

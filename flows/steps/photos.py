@@ -66,8 +66,11 @@ class PhotosStep(StepHandler):
         if errors:
             return StepResult(done=False, errors=errors, data=data)
         if uploaded:  # show the processed photos for confirmation before moving on
-            return StepResult(done=False, data=data, message=_(
-                "照片已处理，请确认照片清晰、完整、方向正确后点击“下一步”。"))
+            return StepResult(
+                done=False,
+                data=data,
+                message=_("照片已处理，请确认照片清晰、完整、方向正确后点击“下一步”。"),
+            )
         missing = [IdPhotoSide(side).label for side in SIDES if side not in chosen]
         if missing:
             errors["photos"] = [_("请上传：%(sides)s。") % {"sides": "、".join(map(str, missing))}]
@@ -78,9 +81,11 @@ class PhotosStep(StepHandler):
             return StepResult(done=False, errors=errors, data=data)
         evidence = {"photos": chosen, "agreed_at": timezone.now().isoformat()}
         if letter is not None:
-            evidence["security_letter"] = {"rendition": letter.pk,
-                                           "revision": letter.revision_id,
-                                           "sha256": letter.sha256}
+            evidence["security_letter"] = {
+                "rendition": letter.pk,
+                "revision": letter.revision_id,
+                "sha256": letter.sha256,
+            }
         return StepResult(done=True, data=data, evidence=evidence)
 
     def _store_uploads(self, request: HttpRequest, errors: dict[str, list[str]]) -> dict[str, int]:
@@ -93,8 +98,9 @@ class PhotosStep(StepHandler):
                 errors[side] = [_("照片超过 20 MB，请压缩或重新拍摄后上传。")]
                 continue
             try:
-                photo = id_photo_store(client=self.application.client, side=side,
-                                       upload_bytes=upload.read())
+                photo = id_photo_store(
+                    client=self.application.client, side=side, upload_bytes=upload.read()
+                )
             except BusinessError as refusal:
                 errors[side] = [refusal.message]
                 continue

@@ -34,7 +34,6 @@ class StepKind:
     # witnessed, what was signed) unless the application is returned to one of them.
     locks_previous: bool = False
 
-
     def handler_class(self) -> type[StepHandler]:
         from django.utils.module_loading import import_string
 

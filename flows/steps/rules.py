@@ -20,16 +20,19 @@ def flow_steps_problems(
         if name not in registry:
             problems.append(_("步骤类型“%(name)s”没有任何应用提供，不能使用。") % {"name": name})
     for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(_("步骤“%(step)s”出现了多次，每种步骤只能出现一次。")
-                        % {"step": label.get(name, name)})
+        problems.append(
+            _("步骤“%(step)s”出现了多次，每种步骤只能出现一次。") % {"step": label.get(name, name)}
+        )
     for position, name in enumerate(names):
         kind = registry.get(name)
         if kind is None:
             continue
         for required in kind.after:
             if required not in names[:position]:
-                problems.append(_("“%(step)s”必须在“%(required)s”之后。")
-                                % {"step": kind.label, "required": label.get(required, required)})
+                problems.append(
+                    _("“%(step)s”必须在“%(required)s”之后。")
+                    % {"step": kind.label, "required": label.get(required, required)}
+                )
         if kind.last and position != len(names) - 1:
             problems.append(_("“%(step)s”必须是最后一步。") % {"step": kind.label})
     return problems

@@ -33,13 +33,14 @@ def count_message() -> str:
 
 def reports_needed(client, exchanges: Iterable[Exchange]) -> bool:
     """A first account of a category whose exchange asks for score reports."""
-    opened = {account.exchange.category for account in
-              client.exchange_accounts.select_related("exchange")}
+    opened = {
+        account.exchange.category for account in client.exchange_accounts.select_related("exchange")
+    }
     return any(e.needs_score_reports and e.category not in opened for e in exchanges)
 
 
 def image_content_type(data: bytes) -> str | None:
-    """"image/jpeg" or "image/png" when the bytes are such an image, whatever the file is called."""
+    """The image type ("image/jpeg" or "image/png") of the bytes, whatever the file is called."""
     declared = next((fmt for sig, fmt in _SIGNATURES.items() if data.startswith(sig)), None)
     if declared is None:
         return None
@@ -56,14 +57,16 @@ def _checked(files) -> tuple[list[tuple[bytes, str]], list[str]]:
     accepted, problems = [], []
     for upload in files:
         if upload.size > MAX_BYTES:
-            problems.append(_("成绩报告单“%(name)s”超过 10 MB，请压缩后重新上传。")
-                            % {"name": upload.name})
+            problems.append(
+                _("成绩报告单“%(name)s”超过 10 MB，请压缩后重新上传。") % {"name": upload.name}
+            )
             continue
         data = upload.read()
         content_type = image_content_type(data)
         if content_type is None:
-            problems.append(_("成绩报告单“%(name)s”不是 JPEG 或 PNG 图片，请重新上传。")
-                            % {"name": upload.name})
+            problems.append(
+                _("成绩报告单“%(name)s”不是 JPEG 或 PNG 图片，请重新上传。") % {"name": upload.name}
+            )
             continue
         accepted.append((data, content_type))
     return accepted, problems
@@ -79,11 +82,16 @@ def score_reports_add(*, application: Application, files) -> list[str]:
         return [count_message()]
     with transaction.atomic():
         for data, content_type in accepted:
-            name = default_storage.save(f"score-reports/{secrets.token_hex(16)}.bin",
-                                        ContentFile(crypto.encrypt(data)))
+            name = default_storage.save(
+                f"score-reports/{secrets.token_hex(16)}.bin", ContentFile(crypto.encrypt(data))
+            )
             ScoreReport.objects.create(
-                application=application, file=name, content_type=content_type, size=len(data),
-                sha256=hashlib.sha256(data).hexdigest())
+                application=application,
+                file=name,
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
     return []
 
 
@@ -105,7 +113,12 @@ def score_report_read(report: ScoreReport) -> bytes:
 
 def score_reports_evidence(application: Application) -> list[dict]:
     return [
-        {"id": r.pk, "sha256": r.sha256, "content_type": r.content_type, "size": r.size,
-         "uploaded_at": r.uploaded_at.isoformat()}
+        {
+            "id": r.pk,
+            "sha256": r.sha256,
+            "content_type": r.content_type,
+            "size": r.size,
+            "uploaded_at": r.uploaded_at.isoformat(),
+        }
         for r in application.score_reports.all()
     ]

@@ -44,16 +44,19 @@ def enter(request):
 @investor_required
 def my_business(request):
     applications = list(investor_applications(client=request.investor))
-    return render(request, "flows/my_business.html", {
-        "pending": [a for a in applications if a.is_pending],
-        "finished": [a for a in applications if not a.is_pending],
-    })
+    return render(
+        request,
+        "flows/my_business.html",
+        {
+            "pending": [a for a in applications if a.is_pending],
+            "finished": [a for a in applications if not a.is_pending],
+        },
+    )
 
 
 @investor_required
 def resume(request, acceptance_number: str):
-    application = investor_application(client=request.investor,
-                                       acceptance_number=acceptance_number)
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     if not application.is_editable:
         return redirect("flows:my_business")
     steps = flow_steps(application)
@@ -64,8 +67,7 @@ def resume(request, acceptance_number: str):
 @require_POST
 @investor_required
 def abandon(request, acceptance_number: str):
-    application = investor_application(client=request.investor,
-                                       acceptance_number=acceptance_number)
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     try:
         application_abandon(application=application, client=request.investor)
         messages.success(request, _("业务已放弃。"))
@@ -77,9 +79,8 @@ def abandon(request, acceptance_number: str):
 @require_POST
 @investor_required
 def previous(request, acceptance_number: str, step: str):
-    """"上一步" as an explicit action: what was entered stays on the record."""
-    application = investor_application(client=request.investor,
-                                       acceptance_number=acceptance_number)
+    """ "上一步" as an explicit action: what was entered stays on the record."""
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     steps = flow_steps(application)
     target = find_step(steps, step)
     if target is None or target.position == 0:
@@ -89,11 +90,13 @@ def previous(request, acceptance_number: str, step: str):
 
 @investor_required
 def step(request, acceptance_number: str, step: str):
-    application = investor_application(client=request.investor,
-                                       acceptance_number=acceptance_number)
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     if not application.is_editable:
-        messages.info(request, _("该业务当前状态为“%(state)s”，不能修改。")
-                      % {"state": application.get_state_display()})
+        messages.info(
+            request,
+            _("该业务当前状态为“%(state)s”，不能修改。")
+            % {"state": application.get_state_display()},
+        )
         return redirect("flows:my_business")
     steps = flow_steps(application)
     records = step_records(application)
@@ -107,8 +110,9 @@ def step(request, acceptance_number: str, step: str):
         messages.info(request, _("请先完成“%(step)s”。") % {"step": current.kind.label})
         return redirect(step_url(application, current))
     record = records.get(target.name) or StepRecord(application=application, kind=target.name)
-    handler = target.kind.handler_class()(application=application, record=record,
-                                          options=target.options)
+    handler = target.kind.handler_class()(
+        application=application, record=record, options=target.options
+    )
     locked = step_is_locked(target, steps, records, application)
     result = None
     if request.method == "POST":
@@ -116,35 +120,47 @@ def step(request, acceptance_number: str, step: str):
         if not isinstance(outcome, StepResult):
             return outcome
         result = outcome
-    return render(request, "flows/step.html", {
-        "application": application, "steps": _progress(steps, records, current),
-        "step": target, "handler": handler, "locked": locked,
-        "errors": result.errors if result else {},
-        # an error summary at the top (every message), fields show theirs inline too
-        "page_errors": [m for ms in result.errors.values() for m in ms] if result else [],
-        "token": signing.dumps([application.pk, target.name, record.version], salt=TOKEN_SALT),
-        "previous": steps[target.position - 1] if target.position else None,
-        **handler.get_context(request),
-    }, status=400 if result and result.errors else 200)
+    return render(
+        request,
+        "flows/step.html",
+        {
+            "application": application,
+            "steps": _progress(steps, records, current),
+            "step": target,
+            "handler": handler,
+            "locked": locked,
+            "errors": result.errors if result else {},
+            # an error summary at the top (every message), fields show theirs inline too
+            "page_errors": [m for ms in result.errors.values() for m in ms] if result else [],
+            "token": signing.dumps([application.pk, target.name, record.version], salt=TOKEN_SALT),
+            "previous": steps[target.position - 1] if target.position else None,
+            **handler.get_context(request),
+        },
+        status=400 if result and result.errors else 200,
+    )
 
 
 @require_POST
 @investor_required
 def step_action(request, acceptance_number: str, step: str, action: str):
     """A step's background call, under the same rules as showing the step."""
-    application = investor_application(client=request.investor,
-                                       acceptance_number=acceptance_number)
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     steps = flow_steps(application)
     records = step_records(application)
     target = find_step(steps, step)
     current = current_step(application, steps, records)
-    if (target is None or current is None or not application.is_editable
-            or target.position > current.position
-            or step_is_locked(target, steps, records, application)):
+    if (
+        target is None
+        or current is None
+        or not application.is_editable
+        or target.position > current.position
+        or step_is_locked(target, steps, records, application)
+    ):
         return JsonResponse({"message": _("当前不能进行此操作，请刷新页面。")}, status=409)
     record = records.get(target.name) or StepRecord(application=application, kind=target.name)
-    handler = target.kind.handler_class()(application=application, record=record,
-                                          options=target.options)
+    handler = target.kind.handler_class()(
+        application=application, record=record, options=target.options
+    )
     response = handler.action(request, action)
     if response is None:
         raise Http404
@@ -166,8 +182,9 @@ def _submit(request, application, target, record, handler, locked):
     result = handler.submit(request)
     if result.done or result.data is not None or result.evidence is not None:
         try:
-            handler.record = step_save(application=application, step_name=target.name,
-                                       version=version, result=result)
+            handler.record = step_save(
+                application=application, step_name=target.name, version=version, result=result
+            )
         except BusinessError as error:
             return StepResult(done=False, errors={"__all__": [error.message]})
     if result.message:
@@ -178,13 +195,17 @@ def _submit(request, application, target, record, handler, locked):
 
 
 def _stale() -> StepResult:
-    return StepResult(done=False, errors={"__all__": [
-        _("页面已过期或内容被修改，请刷新页面后重新提交。")]})
+    return StepResult(
+        done=False, errors={"__all__": [_("页面已过期或内容被修改，请刷新页面后重新提交。")]}
+    )
 
 
 def _progress(steps, records, current):
     return [
-        {"step": s, "done": bool(records.get(s.name) and records[s.name].is_complete),
-         "current": current is not None and s.position == current.position}
+        {
+            "step": s,
+            "done": bool(records.get(s.name) and records[s.name].is_complete),
+            "current": current is not None and s.position == current.position,
+        }
         for s in steps
     ]

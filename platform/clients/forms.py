@@ -25,9 +25,12 @@ class CaptchaInput(CaptchaTextInput):
 
 def field_mark_invalid(form: forms.Form, name: str) -> None:
     """The field's input says it is invalid and points at its error text."""
-    form.fields[name].widget.attrs.update({
-        "aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-error",
-    })
+    form.fields[name].widget.attrs.update(
+        {
+            "aria-invalid": "true",
+            "aria-describedby": f"{form[name].auto_id}-error",
+        }
+    )
 
 
 class AccessibleForm(forms.Form):
@@ -40,19 +43,28 @@ class AccessibleForm(forms.Form):
 
 class IdentityForm(AccessibleForm):
     id_number = forms.CharField(
-        label=_("身份证号码"), max_length=18, min_length=18,
+        label=_("身份证号码"),
+        max_length=18,
+        min_length=18,
         error_messages={
             "required": _("请输入身份证号码。"),
             "min_length": ID_NUMBER_INVALID,
             "max_length": ID_NUMBER_INVALID,
         },
-        widget=forms.TextInput(attrs={
-            "autocomplete": "off", "inputmode": "text", "maxlength": "18",
-            "autocapitalize": "characters", "spellcheck": "false",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "text",
+                "maxlength": "18",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
     account_type = forms.ChoiceField(
-        label=_("账户类型"), choices=AccountType.choices, initial=AccountType.INDIVIDUAL,
+        label=_("账户类型"),
+        choices=AccountType.choices,
+        initial=AccountType.INDIVIDUAL,
         error_messages={"invalid_choice": _("请选择账户类型。"), "required": _("请选择账户类型。")},
     )
 
@@ -65,7 +77,8 @@ class IdentityForm(AccessibleForm):
 
 class SmsCodeRequestForm(IdentityForm):
     captcha = CaptchaField(
-        label=_("图形验证码"), widget=CaptchaInput(),
+        label=_("图形验证码"),
+        widget=CaptchaInput(),
         error_messages={
             "invalid": _("图形验证码错误，请重新输入。"),
             "required": _("请输入图形验证码。"),
@@ -76,15 +89,21 @@ class SmsCodeRequestForm(IdentityForm):
 
 class LoginForm(IdentityForm):
     sms_code = forms.RegexField(
-        label=_("短信验证码"), regex=r"^\d{6}$", max_length=6,
+        label=_("短信验证码"),
+        regex=r"^\d{6}$",
+        max_length=6,
         error_messages={
             "required": _("请输入短信验证码。"),
             "invalid": _("短信验证码为 6 位数字，请检查后重新输入。"),
             "max_length": _("短信验证码为 6 位数字，请检查后重新输入。"),
         },
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "maxlength": "6",
+            }
+        ),
     )
     consent = forms.BooleanField(
         label=_("我已阅读并同意《隐私政策》"),

@@ -21,9 +21,21 @@ from .models import AccountType, Client, ClientExchange, InvestorType, Suitabili
 from .selectors import client_by_id_number
 
 COLUMNS = [
-    "client_no", "name", "id_number", "id_valid_from", "id_valid_until", "id_address", "phone",
-    "mobile", "education", "occupation", "investor_type", "suitability_class",
-    "suitability_expires", "branch_code", "exchanges",
+    "client_no",
+    "name",
+    "id_number",
+    "id_valid_from",
+    "id_valid_until",
+    "id_address",
+    "phone",
+    "mobile",
+    "education",
+    "occupation",
+    "investor_type",
+    "suitability_class",
+    "suitability_expires",
+    "branch_code",
+    "exchanges",
 ]
 REQUIRED = {"client_no", "name", "id_number", "mobile", "branch_code"}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -100,7 +112,7 @@ def _date(raw: str, name: str) -> tuple[datetime.date | None, str]:
 
 
 def _exchanges(raw: str, exchanges: dict) -> tuple[dict, list[str]]:
-    """"SHFE:81000010;DCE:82000010" → {Exchange: trading code}."""
+    """ "SHFE:81000010;DCE:82000010" → {Exchange: trading code}."""
     opened, problems = {}, []
     for item in filter(None, (part.strip() for part in raw.replace("；", ";").split(";"))):
         code, _, trading_code = item.partition(":")

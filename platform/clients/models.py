@@ -45,7 +45,9 @@ class Client(models.Model):
     education = models.CharField(_("学历"), max_length=30, blank=True)
     occupation = models.CharField(_("职业"), max_length=50, blank=True)
     investor_type = models.CharField(
-        _("投资者类别"), max_length=20, choices=InvestorType.choices,
+        _("投资者类别"),
+        max_length=20,
+        choices=InvestorType.choices,
         default=InvestorType.ORDINARY,
     )
     suitability_class = models.CharField(
@@ -53,11 +55,15 @@ class Client(models.Model):
     )
     suitability_expires = models.DateField(_("适当性评估有效期至"), null=True, blank=True)
     branch = models.ForeignKey(
-        "content.Branch", verbose_name=_("开户营业部"), on_delete=models.PROTECT,
+        "content.Branch",
+        verbose_name=_("开户营业部"),
+        on_delete=models.PROTECT,
         related_name="clients",
     )
     exchanges = models.ManyToManyField(
-        "content.Exchange", through="ClientExchange", verbose_name=_("已开交易所"),
+        "content.Exchange",
+        through="ClientExchange",
+        verbose_name=_("已开交易所"),
         related_name="+",
     )
 

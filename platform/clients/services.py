@@ -133,13 +133,18 @@ def sms_code_send(
             status=LoginCodeStatus.REPLACED
         )
         LoginCode.objects.create(
-            client=client, code_hash=_code_hash(code, salt), salt=salt, ip_hash=_ip_hash(ip),
-            created_at=now, expires_at=now + CODE_TTL,
+            client=client,
+            code_hash=_code_hash(code, salt),
+            salt=salt,
+            ip_hash=_ip_hash(ip),
+            created_at=now,
+            expires_at=now + CODE_TTL,
         )
         text = sms_login_template().replace("{code}", code).replace("{company}", company_name)
         sms_send(mobile=client.mobile, text=text, purpose=SMS_PURPOSE)
-        audit_record(action="investor.login_code_sent", actor_label=f"investor:{client.pk}",
-                     target=client)
+        audit_record(
+            action="investor.login_code_sent", actor_label=f"investor:{client.pk}", target=client
+        )
     return SmsCodeSent(
         masked_mobile=mask_mobile(client.mobile),
         resend_in=int(RESEND_AFTER.total_seconds()),
@@ -153,7 +158,8 @@ def _sms_code_check_throttles(*, client: Client, ip: str, now: datetime.datetime
         seconds = math.ceil((latest.created_at + RESEND_AFTER - now).total_seconds())
         raise BusinessError(
             _("请在 %(seconds)d 秒后重新获取。") % {"seconds": seconds},
-            code="resend_too_soon", extra={"resend_in": seconds},
+            code="resend_too_soon",
+            extra={"resend_in": seconds},
         )
     since = now - HOUR
     by_client = client.login_codes.filter(created_at__gt=since).count()
@@ -187,11 +193,16 @@ def investor_authenticate(
         _login_state_update(client=client, failed=refusal is not None, now=now)
         if refusal is None:
             consent = PrivacyConsent.objects.create(
-                client=client, rendition=rendition, revision_id=rendition.revision_id,
-                sha256=rendition.sha256, accepted_at=now,
+                client=client,
+                rendition=rendition,
+                revision_id=rendition.revision_id,
+                sha256=rendition.sha256,
+                accepted_at=now,
             )
             audit_record(
-                action="investor.login", actor_label=f"investor:{client.pk}", target=client,
+                action="investor.login",
+                actor_label=f"investor:{client.pk}",
+                target=client,
                 data={"privacy_rendition": consent.rendition_id, "privacy_sha256": consent.sha256},
             )
     if refusal is not None:
@@ -238,7 +249,8 @@ def _sms_code_use(*, client: Client, sms_code: str, now: datetime.datetime) -> B
         return BusinessError(_("验证码错误次数过多，请重新获取。"), code="sms_code_burned")
     return BusinessError(
         _("短信验证码错误，还可尝试 %(left)d 次。") % {"left": left},
-        code="sms_code_wrong", extra={"tries_left": left},
+        code="sms_code_wrong",
+        extra={"tries_left": left},
     )
 
 
@@ -254,6 +266,7 @@ def _login_state_update(*, client: Client, failed: bool, now: datetime.datetime)
         state.failures_in_a_row += 1
         if state.failures_in_a_row >= LOCK_AFTER_FAILURES:
             state.failures_in_a_row, state.locked_until = 0, now + LOCK_FOR
-            audit_record(action="investor.login_locked", actor_label=f"investor:{client.pk}",
-                         target=client)
+            audit_record(
+                action="investor.login_locked", actor_label=f"investor:{client.pk}", target=client
+            )
     state.save()

@@ -92,8 +92,13 @@ def _render_page(
     """The one login page, whichever of its two buttons was pressed (`posted`: that form, whose
     ID number, account type and errors are shown)."""
     identity = posted or sms_form
-    owner = {"id_number": identity, "account_type": identity, "captcha": sms_form,
-             "sms_code": login_form, "consent": login_form}
+    owner = {
+        "id_number": identity,
+        "account_type": identity,
+        "captcha": sms_form,
+        "sms_code": login_form,
+        "consent": login_form,
+    }
     errors: dict[str, list[str]] = {}
     if posted is not None:
         errors = {name: [str(e) for e in posted.errors.get(name, [])] for name in owner}
@@ -102,16 +107,21 @@ def _render_page(
         field_mark_invalid(owner[name], name)
     fields = {name: PageField(form[name], errors.get(name, [])) for name, form in owner.items()}
     general = [str(e) for e in posted.non_field_errors()] if posted else []
-    return render(request, "clients/login.html", {
-        "fields": fields,
-        "general_errors": general,
-        "has_errors": bool(general) or any(field.errors for field in fields.values()),
-        "privacy_rendition": login_form["privacy_rendition"],
-        "rendition": privacy_policy_rendition(),
-        "masked_mobile": _masked_mobile_shown(request, identity),
-        "sent_message": sent_message,
-        "device_texts": _device_texts(),
-    }, status=status)
+    return render(
+        request,
+        "clients/login.html",
+        {
+            "fields": fields,
+            "general_errors": general,
+            "has_errors": bool(general) or any(field.errors for field in fields.values()),
+            "privacy_rendition": login_form["privacy_rendition"],
+            "rendition": privacy_policy_rendition(),
+            "masked_mobile": _masked_mobile_shown(request, identity),
+            "sent_message": sent_message,
+            "device_texts": _device_texts(),
+        },
+        status=status,
+    )
 
 
 def _masked_mobile_shown(request: HttpRequest, identity: Form) -> str:
@@ -131,10 +141,13 @@ def _device_texts() -> dict[str, str]:
         "camera": _("未检测到摄像头，请连接摄像头后刷新页面。"),
         "microphone": _("未检测到麦克风，请连接麦克风后刷新页面。"),
         "speaker": _("未检测到扬声器，请连接扬声器或耳机后刷新页面。"),
-        "denied": _("浏览器未允许使用摄像头和麦克风。请在浏览器设置中允许本网站使用摄像头和麦克风，"
-                    "然后点击“重新检测”。"),
-        "unsupported": _("当前浏览器无法检测摄像头和麦克风，请使用最新版本的浏览器并通过 https "
-                         "访问本网站。"),
+        "denied": _(
+            "浏览器未允许使用摄像头和麦克风。请在浏览器设置中允许本网站使用摄像头和麦克风，"
+            "然后点击“重新检测”。"
+        ),
+        "unsupported": _(
+            "当前浏览器无法检测摄像头和麦克风，请使用最新版本的浏览器并通过 https 访问本网站。"
+        ),
         "busy": _("摄像头或麦克风正被其他程序占用，请关闭其他程序后点击“重新检测”。"),
         "found": _("正常"),
         "missing": _("未检测到"),
@@ -152,8 +165,9 @@ def _login_form_unbound(request: HttpRequest) -> LoginForm:
     initial: dict[str, Any] = {"privacy_rendition": rendition.pk if rendition else None}
     initial.update({n: request.POST.get(n) for n in IDENTITY_FIELDS if n in request.POST})
     if request.method == "POST":
-        initial.update(sms_code=request.POST.get("sms_code", ""),
-                       consent=bool(request.POST.get("consent")))
+        initial.update(
+            sms_code=request.POST.get("sms_code", ""), consent=bool(request.POST.get("consent"))
+        )
     return LoginForm(initial=initial)
 
 
@@ -162,15 +176,18 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if current_investor(request) is not None:
             return redirect(_after_login_url())
-        return _render_page(request, sms_form=SmsCodeRequestForm(),
-                            login_form=_login_form_unbound(request))
+        return _render_page(
+            request, sms_form=SmsCodeRequestForm(), login_form=_login_form_unbound(request)
+        )
     form = LoginForm(request.POST)
     sms_form = SmsCodeRequestForm(initial={n: request.POST.get(n) for n in IDENTITY_FIELDS})
     if form.is_valid():
         try:
             client = services.investor_authenticate(
-                id_number=form.cleaned_data["id_number"], sms_code=form.cleaned_data["sms_code"],
-                ip=_ip(request), privacy_rendition_id=form.cleaned_data["privacy_rendition"],
+                id_number=form.cleaned_data["id_number"],
+                sms_code=form.cleaned_data["sms_code"],
+                ip=_ip(request),
+                privacy_rendition_id=form.cleaned_data["privacy_rendition"],
             )
         except BusinessError as error:
             form.add_error(ERROR_FIELD.get(error.code), error.message)
@@ -187,7 +204,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @require_POST
 def sms_code(request: HttpRequest) -> HttpResponse:
-    """"获取验证码": JSON for the page's script, or the whole page again without JavaScript."""
+    """ "获取验证码": JSON for the page's script, or the whole page again without JavaScript."""
     form = SmsCodeRequestForm(request.POST)
     sent: services.SmsCodeSent | None = None
     resend_in: int | None = None
@@ -195,7 +212,8 @@ def sms_code(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             sent = services.sms_code_send(
-                id_number=form.cleaned_data["id_number"], ip=_ip(request),
+                id_number=form.cleaned_data["id_number"],
+                ip=_ip(request),
                 company_name=_company_name(request),
             )
         except BusinessError as error:
@@ -208,28 +226,42 @@ def sms_code(request: HttpRequest) -> HttpResponse:
             }
     message = _("验证码已发送至 %(mobile)s") % {"mobile": sent.masked_mobile} if sent else ""
     if _wants_json(request):
-        return _sms_code_json(form, extra_errors, sent, message,
-                              resend_in=sent.resend_in if sent else resend_in)
-    return _render_page(request, sms_form=form, login_form=_login_form_unbound(request),
-                        posted=form, extra_errors=extra_errors, sent_message=message,
-                        status=200 if sent else 400)
+        return _sms_code_json(
+            form, extra_errors, sent, message, resend_in=sent.resend_in if sent else resend_in
+        )
+    return _render_page(
+        request,
+        sms_form=form,
+        login_form=_login_form_unbound(request),
+        posted=form,
+        extra_errors=extra_errors,
+        sent_message=message,
+        status=200 if sent else 400,
+    )
 
 
 def _sms_code_json(
-    form: SmsCodeRequestForm, extra_errors: dict[str, list[str]],
-    sent: services.SmsCodeSent | None, message: str, *, resend_in: int | None,
+    form: SmsCodeRequestForm,
+    extra_errors: dict[str, list[str]],
+    sent: services.SmsCodeSent | None,
+    message: str,
+    *,
+    resend_in: int | None,
 ) -> JsonResponse:
     key = CaptchaStore.generate_key()  # the one posted is used up, right or wrong
     errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
     errors.update(extra_errors)
-    return JsonResponse({
-        "ok": sent is not None,
-        "message": message,
-        "errors": errors,
-        "masked_mobile": sent.masked_mobile if sent else "",
-        "resend_in": resend_in,
-        "captcha": {"key": key, "image_url": captcha_image_url(key)},
-    }, status=200 if sent else 400)
+    return JsonResponse(
+        {
+            "ok": sent is not None,
+            "message": message,
+            "errors": errors,
+            "masked_mobile": sent.masked_mobile if sent else "",
+            "resend_in": resend_in,
+            "captcha": {"key": key, "image_url": captcha_image_url(key)},
+        },
+        status=200 if sent else 400,
+    )
 
 
 @require_POST

@@ -14,18 +14,23 @@ from common.exceptions import BusinessError
 
 def exception_handler(exc, context):
     if isinstance(exc, BusinessError):
-        return Response({"message": exc.message, "code": exc.code, "extra": exc.extra},
-                        status=400)
+        return Response({"message": exc.message, "code": exc.code, "extra": exc.extra}, status=400)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"message": "输入有误 / invalid input", "code": "invalid",
-                         "extra": {"fields": response.data}}
+        response.data = {
+            "message": "输入有误 / invalid input",
+            "code": "invalid",
+            "extra": {"fields": response.data},
+        }
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        response.data = {"message": str(detail), "code": getattr(detail, "code", "error"),
-                         "extra": {}}
+        response.data = {
+            "message": str(detail),
+            "code": getattr(detail, "code", "error"),
+            "extra": {},
+        }
     return response
 
 

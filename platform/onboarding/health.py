@@ -63,5 +63,6 @@ def healthz(request):
             report[name] = f"error: {type(error).__name__}"
             failing.append(name)
     status = 503 if failing else 200
-    return JsonResponse({"status": "fail" if failing else "ok", "checks": report,
-                         "failing": failing}, status=status)
+    return JsonResponse(
+        {"status": "fail" if failing else "ok", "checks": report, "failing": failing}, status=status
+    )

@@ -12,8 +12,12 @@ class StaffProfile(models.Model):
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     branch = models.ForeignKey(
-        "content.Branch", verbose_name=_("所属营业部"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "content.Branch",
+        verbose_name=_("所属营业部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         help_text=_("见证坐席只接待本营业部的投资者。"),
     )
 
@@ -36,7 +40,9 @@ class IntegratorKey(AbstractAPIKey):
     call made with it acts as its owner, so roles and audit apply as for a person."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
         verbose_name=_("所属账号"),
     )
 

@@ -32,6 +32,7 @@ LABELS = {
     Role.COMPLIANCE: _("合规审核员"),
 }
 
+
 # "app_label.codename" of each role's permissions; the custom ones are declared on
 # staff.models.StaffProfile.Meta.permissions.
 def _model_permissions(label: str, *actions: str) -> list[str]:
@@ -54,9 +55,12 @@ PERMISSIONS = {
         *_model_permissions("content.document", *EDIT, "lock", "unlock"),
         *_model_permissions("content.questionnaire", *EDIT, "lock", "unlock"),
         *_model_permissions("flows.flowdefinition", *PUBLISH),
-        "themes.change_theme", "themes.view_theme",
-        "wagtaildocs.add_document", "wagtaildocs.change_document",
-        "wagtailimages.add_image", "wagtailimages.change_image",
+        "themes.change_theme",
+        "themes.view_theme",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
         # staff accounts and which branch each agent serves
         *_model_permissions("auth.user", "add", "change", "view"),
         "auth.view_group",
@@ -77,8 +81,14 @@ PERMISSIONS = {
 
 # Wagtail page permissions (on the whole tree) per role: the landing, education and help pages.
 PAGE_PERMISSIONS = {
-    Role.ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page",
-                         "bulk_delete_page"],
+    Role.ADMINISTRATOR: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+        "bulk_delete_page",
+    ],
 }
 
 CONSOLE_PERMISSION = {

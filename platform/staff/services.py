@@ -31,8 +31,9 @@ def _page_permissions_sync(group: Group, codenames: list[str]) -> None:
     root = Page.get_first_root_node()
     if root is None or not codenames:
         return
-    for permission in Permission.objects.filter(content_type__app_label="wagtailcore",
-                                                codename__in=codenames):
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
         GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
 

@@ -22,8 +22,9 @@ def crl(request, role: str):
         current = crl_current(role)
     except BusinessError as error:
         raise Http404 from error
-    response = HttpResponse(current.public_bytes(serialization.Encoding.DER),
-                            content_type="application/pkix-crl")
+    response = HttpResponse(
+        current.public_bytes(serialization.Encoding.DER), content_type="application/pkix-crl"
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -36,8 +37,10 @@ def ca_certificate(request, role: str):
         key = company_key(role)
     except BusinessError as error:
         raise Http404 from error
-    response = HttpResponse(certificate_of(key).public_bytes(serialization.Encoding.PEM),
-                            content_type="application/x-pem-file")
+    response = HttpResponse(
+        certificate_of(key).public_bytes(serialization.Encoding.PEM),
+        content_type="application/x-pem-file",
+    )
     response["Content-Disposition"] = f'attachment; filename="{role}.pem"'
     return response
 
@@ -50,7 +53,8 @@ def timestamp(request):
     if not body or len(body) > MAX_TIMESTAMP_QUERY:
         return HttpResponse("empty or oversized request", status=400, content_type="text/plain")
     if request.content_type != "application/timestamp-query":
-        return HttpResponse("expected application/timestamp-query", status=415,
-                            content_type="text/plain")
+        return HttpResponse(
+            "expected application/timestamp-query", status=415, content_type="text/plain"
+        )
     reply = timestamp_respond(body)
     return HttpResponse(reply, content_type="application/timestamp-reply")

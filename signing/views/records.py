@@ -130,7 +130,7 @@ def _moment(value: str | None) -> datetime.datetime | None:
 def _shown(report: SignatureReport) -> dict:
     return {
         **report.as_dict(),
-                "label": FIELD_LABELS.get(report.field, report.field),
+        "label": FIELD_LABELS.get(report.field, report.field),
         "signing_moment": _moment(report.signing_time),
         "timestamp_moment": _moment(report.timestamp_time),
     }
@@ -142,8 +142,11 @@ def verify_page(request):
     context: dict = {"max_mb": MAX_PDF_BYTES // (1024 * 1024)}
     status = 200
     if request.method == "POST" and rate_limit_exceeded(
-            scope="verify", who=request.META.get("REMOTE_ADDR", ""),
-            limit=VERIFY_LIMIT, window_seconds=VERIFY_WINDOW_SECONDS):
+        scope="verify",
+        who=request.META.get("REMOTE_ADDR", ""),
+        limit=VERIFY_LIMIT,
+        window_seconds=VERIFY_WINDOW_SECONDS,
+    ):
         context["error"] = _("验签次数过多，请十分钟后再试。")
         return render(request, "signing/verify.html", context, status=429)
     if request.method == "POST":

@@ -7,11 +7,15 @@ from tests.factories import BranchFactory, ExchangeFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("client_no,name,id_number,id_valid_from,id_valid_until,id_address,phone,mobile,"
-          "education,occupation,investor_type,suitability_class,suitability_expires,"
-          "branch_code,exchanges\n")
-GOOD = ("80020001,钱多多,11010519491231002X,2015-01-01,长期,北京市示例路 1 号,,13912345678,"
-        "本科,教师,ordinary,C3,2027-12-31,0001,SHFE:81000099\n")
+HEADER = (
+    "client_no,name,id_number,id_valid_from,id_valid_until,id_address,phone,mobile,"
+    "education,occupation,investor_type,suitability_class,suitability_expires,"
+    "branch_code,exchanges\n"
+)
+GOOD = (
+    "80020001,钱多多,11010519491231002X,2015-01-01,长期,北京市示例路 1 号,,13912345678,"
+    "本科,教师,ordinary,C3,2027-12-31,0001,SHFE:81000099\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +58,7 @@ def test_importing_again_updates_instead_of_duplicating(tmp_path):
     ],
 )
 def test_a_bad_row_refuses_the_whole_file_naming_the_line(tmp_path, change, reason):
-    other = GOOD.replace("80020001", "80020002").replace("11010519491231002X",
-                                                         "110101199001010011")
+    other = GOOD.replace("80020001", "80020002").replace("11010519491231002X", "110101199001010011")
     with pytest.raises(CommandError, match=reason) as refused:
         run(tmp_path, HEADER + other + GOOD.replace(*change))
     assert "第 3 行" in str(refused.value)

@@ -44,14 +44,19 @@ def unknown_id_number(serial: int = 1) -> str:
 
 @pytest.fixture
 def policy():
-    published_document(kind="privacy_policy", code="privacy-policy", title="隐私政策",
-                       html="<p>本公司如何处理您的个人信息。</p>")
+    published_document(
+        kind="privacy_policy",
+        code="privacy-policy",
+        title="隐私政策",
+        html="<p>本公司如何处理您的个人信息。</p>",
+    )
     return privacy_policy_rendition()
 
 
 def send(client, *, now=T0, ip=IP, company_name="示例期货"):
-    return services.sms_code_send(id_number=client.id_number, ip=ip, company_name=company_name,
-                                  now=now)
+    return services.sms_code_send(
+        id_number=client.id_number, ip=ip, company_name=company_name, now=now
+    )
 
 
 def last_code() -> str:
@@ -61,7 +66,10 @@ def last_code() -> str:
 
 def log_in(client, code, *, rendition, now=SOON, ip=IP):
     return services.investor_authenticate(
-        id_number=client.id_number, sms_code=code, ip=ip, privacy_rendition_id=rendition.pk,
+        id_number=client.id_number,
+        sms_code=code,
+        ip=ip,
+        privacy_rendition_id=rendition.pk,
         now=now,
     )
 
@@ -247,7 +255,8 @@ def test_looking_up_id_numbers_not_on_file_is_limited_per_ip(monkeypatch):
 
     # then
     assert (error.code, error.message) == (
-        "lookups_throttled", "身份证号码查询过于频繁，请 1 小时后再试。"
+        "lookups_throttled",
+        "身份证号码查询过于频繁，请 1 小时后再试。",
     )
     assert send(ClientFactory(), ip="198.51.100.1")
     assert send(ClientFactory(), now=T0 + datetime.timedelta(hours=1, seconds=1))
@@ -274,7 +283,10 @@ def test_the_right_code_logs_in_records_the_consent_and_audits_without_personal_
     assert logged_in == client
     consent = PrivacyConsent.objects.get()
     assert (consent.client, consent.rendition, consent.revision_id, consent.sha256) == (
-        client, policy, policy.revision_id, policy.sha256
+        client,
+        policy,
+        policy.revision_id,
+        policy.sha256,
     )
     assert consent.accepted_at == T0 + seconds(30)
     event = AuditEvent.objects.get(action="investor.login")
@@ -343,8 +355,9 @@ def test_five_wrong_tries_burn_the_code(policy):
     code = last_code()
 
     # when
-    messages = [refusal(lambda: log_in(client, wrong(code), rendition=policy)).message
-                for _ in range(5)]
+    messages = [
+        refusal(lambda: log_in(client, wrong(code), rendition=policy)).message for _ in range(5)
+    ]
 
     # then
     assert messages == [

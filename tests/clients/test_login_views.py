@@ -32,8 +32,12 @@ CAPTCHA_WRONG = "图形验证码错误，请重新输入。"
 
 @pytest.fixture
 def policy():
-    published_document(kind="privacy_policy", code="privacy-policy", title="隐私政策",
-                       html="<p>本公司如何处理您的个人信息。</p>")
+    published_document(
+        kind="privacy_policy",
+        code="privacy-policy",
+        title="隐私政策",
+        html="<p>本公司如何处理您的个人信息。</p>",
+    )
     return privacy_policy_rendition()
 
 
@@ -43,8 +47,12 @@ def solved_captcha() -> dict[str, str]:
 
 
 def ask_code(http, id_number: str, *, json: bool = True, captcha: dict | None = None, **extra):
-    data = {"id_number": id_number, "account_type": "individual",
-            **(captcha or solved_captcha()), **extra}
+    data = {
+        "id_number": id_number,
+        "account_type": "individual",
+        **(captcha or solved_captcha()),
+        **extra,
+    }
     return http.post(SMS_URL, data, **(JSON if json else {}))
 
 
@@ -53,8 +61,12 @@ def last_code() -> str:
 
 
 def log_in(http, client, code: str, rendition, *, consent: bool = True):
-    data = {"id_number": client.id_number, "account_type": "individual", "sms_code": code,
-            "privacy_rendition": rendition.pk}
+    data = {
+        "id_number": client.id_number,
+        "account_type": "individual",
+        "sms_code": code,
+        "privacy_rendition": rendition.pk,
+    }
     if consent:
         data["consent"] = "on"
     return http.post(LOGIN_URL, data)
@@ -70,8 +82,12 @@ def test_the_login_page_has_every_field_with_a_label_and_the_policy_from_the_cms
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    for field_id, label in [("id_id_number", "身份证号码"), ("id_account_type", "账户类型"),
-                            ("id_captcha_1", "图形验证码"), ("id_sms_code", "短信验证码")]:
+    for field_id, label in [
+        ("id_id_number", "身份证号码"),
+        ("id_account_type", "账户类型"),
+        ("id_captcha_1", "图形验证码"),
+        ("id_sms_code", "短信验证码"),
+    ]:
         assert f'<label for="{field_id}">{label}</label>' in html
     assert '<option value="individual" selected>个人</option>' in html
     assert "我已阅读并同意" in html and "《隐私政策》" in html
@@ -209,8 +225,11 @@ def test_the_captcha_the_page_shows_is_the_one_checked(client):
     ("case", "field", "message"),
     [
         ("not a client", "id_number", NOT_A_CLIENT),
-        ("id expired", "id_number",
-         "您的身份证件已过期，请携带有效身份证件到营业部临柜更新后再办理。"),
+        (
+            "id expired",
+            "id_number",
+            "您的身份证件已过期，请携带有效身份证件到营业部临柜更新后再办理。",
+        ),
         ("too soon", "sms_code", "请在 60 秒后重新获取。"),
     ],
 )
@@ -292,7 +311,9 @@ def test_the_right_code_logs_in_records_the_consent_and_goes_to_the_business(cli
     assert client.session[SESSION_KEY] == investor.pk
     consent = PrivacyConsent.objects.get()
     assert (consent.client, consent.rendition_id, consent.sha256) == (
-        investor, policy.pk, policy.sha256
+        investor,
+        policy.pk,
+        policy.sha256,
     )
 
 
@@ -321,8 +342,13 @@ def test_a_refused_login_stays_on_the_page_with_the_reason_at_its_field(
     investor = ClientFactory()
     ask_code(client, investor.id_number)
     code = last_code()
-    data = {"id_number": investor.id_number, "account_type": "individual", "sms_code": code,
-            "consent": "on", "privacy_rendition": policy.pk}
+    data = {
+        "id_number": investor.id_number,
+        "account_type": "individual",
+        "sms_code": code,
+        "consent": "on",
+        "privacy_rendition": policy.pk,
+    }
     if case == "no consent":
         del data["consent"]
     if case == "no code":

@@ -48,8 +48,10 @@ def table(rows: list[list[str]]) -> str:
 
 
 def make_docx(*body: str) -> bytes:
-    document = f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{"".join(body)}' \
-               "</w:body></w:document>"
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{"".join(body)}'
+        "</w:body></w:document>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)

@@ -20,18 +20,32 @@ pytestmark = pytest.mark.django_db
 def test_the_configuration_menu_holds_every_screen(admin_client):
     page = admin_client.get("/cms/").content.decode()
     # the sidebar is drawn from JSON in the page, where Chinese is \\u-escaped
-    for label in ("开户配置", "业务流程", "文档与协议", "问卷", "交易所", "营业部", "交易日历",
-                  "主题与公司信息"):
+    for label in (
+        "开户配置",
+        "业务流程",
+        "文档与协议",
+        "问卷",
+        "交易所",
+        "营业部",
+        "交易日历",
+        "主题与公司信息",
+    ):
         assert json.dumps(label)[1:-1] in page, label
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/cms/snippets/content/document/", "/cms/snippets/content/questionnaire/",
-     "/cms/snippets/content/exchange/", "/cms/snippets/content/branch/",
-     "/cms/snippets/content/calendarday/", "/cms/snippets/flows/flowdefinition/",
-     "/cms/settings/themes/theme/1/", "/cms/snippets/content/document/add/",
-     "/cms/snippets/flows/flowdefinition/add/"],
+    [
+        "/cms/snippets/content/document/",
+        "/cms/snippets/content/questionnaire/",
+        "/cms/snippets/content/exchange/",
+        "/cms/snippets/content/branch/",
+        "/cms/snippets/content/calendarday/",
+        "/cms/snippets/flows/flowdefinition/",
+        "/cms/settings/themes/theme/1/",
+        "/cms/snippets/content/document/add/",
+        "/cms/snippets/flows/flowdefinition/add/",
+    ],
 )
 def test_each_configuration_screen_opens(admin_client, url):
     assert admin_client.get(url, follow=True).status_code == 200
@@ -60,9 +74,17 @@ def test_a_compliance_officer_reaches_the_admin_but_not_the_configuration(client
 def post_new_document(admin_client, upload):
     from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-    data = nested_form_data({"kind": "agreement", "code": "imported", "title": "导入的协议",
-                             "body": streamfield([]), "sms_text": "", "business_type": "",
-                             "sort_order": "0"})
+    data = nested_form_data(
+        {
+            "kind": "agreement",
+            "code": "imported",
+            "title": "导入的协议",
+            "body": streamfield([]),
+            "sms_text": "",
+            "business_type": "",
+            "sort_order": "0",
+        }
+    )
     data["import_file"] = upload
     data["action-publish"] = "1"
     return admin_client.post("/cms/snippets/content/document/add/", data)
@@ -104,6 +126,8 @@ def test_an_administrator_cannot_publish_a_document_without_compliance_review():
 def test_flow_steps_are_labelled_in_chinese_in_the_editor():
     from flows.models import FlowDefinition
 
-    labels = {name: block.label for name, block in
-              FlowDefinition._meta.get_field("steps").stream_block.child_blocks.items()}
+    labels = {
+        name: block.label
+        for name, block in FlowDefinition._meta.get_field("steps").stream_block.child_blocks.items()
+    }
     assert labels["photos"] == "上传照片" and labels["revisit"] == "在线回访"

@@ -15,8 +15,10 @@ from tests.factories import ExchangeFactory, published_document, staff_user
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ('<p onclick="steal()">条款<script>alert(1)</script>'
-           '<a href="javascript:evil()">链接</a><img src=x onerror=alert(2)></p>')
+HOSTILE = (
+    '<p onclick="steal()">条款<script>alert(1)</script>'
+    '<a href="javascript:evil()">链接</a><img src=x onerror=alert(2)></p>'
+)
 
 
 def test_script_and_event_handlers_are_stripped_when_saved():
@@ -29,8 +31,11 @@ def test_script_and_event_handlers_are_stripped_when_saved():
 
 
 def test_a_word_file_is_imported_with_headings_lists_and_tables():
-    data = make_docx(paragraph("第一章 总则", "Heading1"), paragraph("第一条 甲方应当……"),
-                     table([["项目", "标准"], ["手续费", "交易所标准的 1.2 倍"]]))
+    data = make_docx(
+        paragraph("第一章 总则", "Heading1"),
+        paragraph("第一条 甲方应当……"),
+        table([["项目", "标准"], ["手续费", "交易所标准的 1.2 倍"]]),
+    )
     blocks = blocks_from_html(html_from_upload(data, "协议.docx"))
     assert [kind for kind, _ in blocks] == ["rich_text", "table"]
     assert "<h2>第一章 总则</h2>" in blocks[0][1].source

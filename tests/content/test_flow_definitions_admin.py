@@ -17,19 +17,22 @@ pytestmark = pytest.mark.django_db
 
 def listblock(values):
     """ListBlock form data (wagtail.test.utils has no helper for it)."""
-    data = {str(i): {"value": value, "deleted": "", "order": str(i)}
-            for i, value in enumerate(values)}
+    data = {
+        str(i): {"value": value, "deleted": "", "order": str(i)} for i, value in enumerate(values)
+    }
     data["count"] = str(len(values))
     return data
 
 
 def post_steps(admin_client, definition, steps, action="action-publish"):
     url = reverse("wagtailsnippets_flows_flowdefinition:edit", args=[definition.pk])
-    data = nested_form_data({
-        "business_type": definition.business_type,
-        "name": definition.name,
-        "steps": streamfield(steps),
-    })
+    data = nested_form_data(
+        {
+            "business_type": definition.business_type,
+            "name": definition.name,
+            "steps": streamfield(steps),
+        }
+    )
     data[action] = "1"
     return admin_client.post(url, data)
 
@@ -39,10 +42,16 @@ def test_publishing_signing_before_the_certificate_is_refused_with_the_reason(ad
     letter = published_document("security_letter")
     contract = published_document("contract")
     script = published_questionnaire("witness_script")
-    response = post_steps(admin_client, definition, [
-        ("photos", {"security_letter": letter.pk}), ("witness", {"script": script.pk}),
-        ("sign", {"documents": listblock([contract.pk])}), ("certificate", {}),
-    ])
+    response = post_steps(
+        admin_client,
+        definition,
+        [
+            ("photos", {"security_letter": letter.pk}),
+            ("witness", {"script": script.pk}),
+            ("sign", {"documents": listblock([contract.pk])}),
+            ("certificate", {}),
+        ],
+    )
     assert response.status_code == 200  # the form again, with the reason on the steps field
     errors = response.context["form"].errors.as_data()["steps"][0].messages
     assert errors == ["“签署协议”必须在“安装数字证书”之后。"]
@@ -53,9 +62,14 @@ def test_publishing_signing_before_the_certificate_is_refused_with_the_reason(ad
 def test_a_valid_reorder_is_published_and_followed(admin_client):
     letter = published_document("security_letter")
     definition = published_flow([("exchanges", {}), ("photos", {"security_letter": letter})])
-    response = post_steps(admin_client, definition, [
-        ("photos", {"security_letter": letter.pk}), ("exchanges", {}),
-    ])
+    response = post_steps(
+        admin_client,
+        definition,
+        [
+            ("photos", {"security_letter": letter.pk}),
+            ("exchanges", {}),
+        ],
+    )
     assert response.status_code == 302
     assert FlowDefinition.objects.get().step_names() == ["photos", "exchanges"]
 
@@ -63,8 +77,12 @@ def test_a_valid_reorder_is_published_and_followed(admin_client):
 def test_a_broken_draft_may_be_saved_but_not_published(admin_client):
     definition = published_flow([("exchanges", {})])
     revisit = published_questionnaire("revisit")
-    response = post_steps(admin_client, definition, [("revisit", {"questionnaire": revisit.pk}),
-                                                      ("exchanges", {})], action="action-save")
+    response = post_steps(
+        admin_client,
+        definition,
+        [("revisit", {"questionnaire": revisit.pk}), ("exchanges", {})],
+        action="action-save",
+    )
     assert response.status_code == 302
     live = FlowDefinition.objects.get()
     assert live.step_names() == ["exchanges"]  # the live row is untouched by a draft

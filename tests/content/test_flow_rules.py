@@ -4,8 +4,16 @@ import pytest
 
 from flows.steps.rules import flow_steps_problems
 
-DEFAULT = ["photos", "basic_info", "exchanges", "agreements", "witness", "certificate", "sign",
-           "revisit"]
+DEFAULT = [
+    "photos",
+    "basic_info",
+    "exchanges",
+    "agreements",
+    "witness",
+    "certificate",
+    "sign",
+    "revisit",
+]
 
 
 def test_the_default_order_is_valid():
@@ -15,10 +23,14 @@ def test_the_default_order_is_valid():
 @pytest.mark.parametrize(
     ("steps", "reason"),
     [
-        (["photos", "witness", "sign", "certificate", "revisit"],
-         "“签署协议”必须在“安装数字证书”之后"),
-        (["photos", "certificate", "witness", "sign", "revisit"],
-         "“安装数字证书”必须在“视频见证”之后"),
+        (
+            ["photos", "witness", "sign", "certificate", "revisit"],
+            "“签署协议”必须在“安装数字证书”之后",
+        ),
+        (
+            ["photos", "certificate", "witness", "sign", "revisit"],
+            "“安装数字证书”必须在“视频见证”之后",
+        ),
         (["photos", "witness", "certificate", "revisit", "sign"], "“在线回访”必须是最后一步"),
         (["witness", "photos", "certificate", "sign", "revisit"], "“视频见证”必须在“上传照片”之后"),
         (["photos", "teleport", "revisit"], "步骤类型“teleport”没有任何应用提供"),

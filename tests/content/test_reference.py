@@ -17,8 +17,9 @@ def test_a_duplicate_exchange_code_is_refused_with_a_message():
     assert "交易所代码已存在" in str(refused.value.message_dict["code"])
 
 
-@pytest.mark.parametrize(("code", "ok"), [("INE", True), ("ine", False), ("X", False),
-                                          ("SHFE1", False)])
+@pytest.mark.parametrize(
+    ("code", "ok"), [("INE", True), ("ine", False), ("X", False), ("SHFE1", False)]
+)
 def test_exchange_codes_are_capital_letters(code, ok):
     exchange = Exchange(code=code, name_zh="测试", name_en="Test", category="commodity")
     if ok:
@@ -29,8 +30,13 @@ def test_exchange_codes_are_capital_letters(code, ok):
 
 
 def test_a_trading_code_format_must_be_a_valid_pattern():
-    exchange = Exchange(code="TEST", name_zh="测试", name_en="Test", category="commodity",
-                        trading_code_pattern="^[0-9{8}$")
+    exchange = Exchange(
+        code="TEST",
+        name_zh="测试",
+        name_en="Test",
+        category="commodity",
+        trading_code_pattern="^[0-9{8}$",
+    )
     with pytest.raises(ValidationError, match="不是有效的正则表达式"):
         exchange.full_clean()
 
@@ -38,10 +44,10 @@ def test_a_trading_code_format_must_be_a_valid_pattern():
 @pytest.mark.parametrize(
     ("day", "exception", "working"),
     [
-        (datetime.date(2026, 11, 25), None, True),        # a Wednesday
-        (datetime.date(2026, 11, 28), None, False),       # a Saturday
-        (datetime.date(2026, 10, 1), "holiday", False),   # National Day, a Thursday
-        (datetime.date(2026, 10, 10), "make_up", True),   # a worked Saturday (调休)
+        (datetime.date(2026, 11, 25), None, True),  # a Wednesday
+        (datetime.date(2026, 11, 28), None, False),  # a Saturday
+        (datetime.date(2026, 10, 1), "holiday", False),  # National Day, a Thursday
+        (datetime.date(2026, 10, 10), "make_up", True),  # a worked Saturday (调休)
     ],
 )
 def test_working_days_follow_the_calendar(day, exception, working):

@@ -733,8 +733,9 @@ def test_command_runs_project_code_that_exists(where, argv):
 
 
 def test_every_app_service_runs_project_code():
-    checked = {re.sub(r"-(command|healthcheck-\d+)$", "", where)
-               for where, _argv in PROJECT_COMMANDS}
+    checked = {
+        re.sub(r"-(command|healthcheck-\d+)$", "", where) for where, _argv in PROJECT_COMMANDS
+    }
     assert APP_SERVICES <= checked
 
 

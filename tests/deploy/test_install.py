@@ -83,10 +83,10 @@ def stub_index(tmp_path) -> StubIndex:
     pins stubfont 1.0, and the index also serves stubfont 1.1, published after the lock."""
     folder = tmp_path / "index"
     folder.mkdir()
-    font = stub_wheel(folder, "stubfont", "1.0", requires=['stubbrotli; extra == "woff"'],
-                      extras=["woff"])
-    stub_wheel(folder, "stubfont", "1.1", requires=['stubbrotli; extra == "woff"'],
-               extras=["woff"])
+    font = stub_wheel(
+        folder, "stubfont", "1.0", requires=['stubbrotli; extra == "woff"'], extras=["woff"]
+    )
+    stub_wheel(folder, "stubfont", "1.1", requires=['stubbrotli; extra == "woff"'], extras=["woff"])
     brotli = stub_wheel(folder, "stubbrotli", "1.0")
     weasy = stub_wheel(folder, "stubweasy", "1.0", requires=["stubfont[woff]>=1.0"])
     lock = tmp_path / "stub-lock.txt"
@@ -105,13 +105,32 @@ def locked_installer_wheels(tmp_path_factory) -> Path:
     installs below run with no index at all."""
     folder = tmp_path_factory.mktemp("locked-wheels")
     download = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
-         "-r", str(BOOTSTRAP_LOCK), "-r", str(REQUIREMENTS / "build.txt"), "-d", str(folder)],
-        env=pip_environment(), capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--require-hashes",
+            "-r",
+            str(BOOTSTRAP_LOCK),
+            "-r",
+            str(REQUIREMENTS / "build.txt"),
+            "-d",
+            str(folder),
+        ],
+        env=pip_environment(),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     if download.returncode:
-        pytest.skip(f"PyPI does not answer, so the locked installer cannot be fetched: "
-                    f"{download.stderr.strip()[-300:]}")
+        pytest.skip(
+            f"PyPI does not answer, so the locked installer cannot be fetched: "
+            f"{download.stderr.strip()[-300:]}"
+        )
     return folder
 
 
@@ -136,17 +155,29 @@ def stock_venv(path: Path) -> Path:
 
 def installed_version(python: Path, distribution: str) -> str:
     return subprocess.run(  # noqa: S603
-        [str(python), "-c",
-         f"import importlib.metadata as m; print(m.version({distribution!r}))"],
-        capture_output=True, text=True, check=True,
+        [str(python), "-c", f"import importlib.metadata as m; print(m.version({distribution!r}))"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
 def make_setup(venv: Path, locks: list[Path], env: dict[str, str]):
     return subprocess.run(  # noqa: S603
-        ["make", "--no-print-directory", "-C", str(ROOT), "setup", f"VENV={venv}",
-         f"LOCKS={' '.join(map(str, locks))}"],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(ROOT),
+            "setup",
+            f"VENV={venv}",
+            f"LOCKS={' '.join(map(str, locks))}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -200,7 +231,10 @@ def test_the_stock_pip_of_a_new_venv_takes_the_newer_release(tmp_path, stub_inde
     # when
     result = subprocess.run(  # noqa: S603
         [str(python), "-m", "pip", "install", "--require-hashes", "-r", str(stub_index.lock)],
-        env=offline(stub_index.folder), capture_output=True, text=True, check=False,
+        env=offline(stub_index.folder),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     # then
@@ -261,8 +295,9 @@ def test_a_missing_lock_file_stops_the_install(tmp_path, stub_index, locked_inst
     (venv / ".installed").parent.mkdir()
 
     # when
-    result = make_setup(venv, [tmp_path / "nowhere.txt"],
-                        offline(stub_index.folder, locked_installer_wheels))
+    result = make_setup(
+        venv, [tmp_path / "nowhere.txt"], offline(stub_index.folder, locked_installer_wheels)
+    )
 
     # then
     assert result.returncode != 0
@@ -273,8 +308,9 @@ def test_a_missing_lock_file_stops_the_install(tmp_path, stub_index, locked_inst
 def test_an_index_that_does_not_answer_stops_the_install(tmp_path, stub_index):
     # given: the only index is a closed local port
     venv = tmp_path / "venv"
-    env = pip_environment(PIP_INDEX_URL="http://127.0.0.1:9/simple/", PIP_RETRIES="0",
-                          PIP_TIMEOUT="2")
+    env = pip_environment(
+        PIP_INDEX_URL="http://127.0.0.1:9/simple/", PIP_RETRIES="0", PIP_TIMEOUT="2"
+    )
 
     # when
     result = make_setup(venv, [stub_index.lock], env)

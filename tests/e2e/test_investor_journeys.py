@@ -61,8 +61,11 @@ def files(tmp_path_factory) -> dict[str, Path]:
         paths[side].write_bytes(card_photo(side)[0])
     signature = Image.new("RGB", (1280, 960), (228, 226, 220))
     pen = ImageDraw.Draw(signature)
-    pen.line([(300, 520), (420, 380), (520, 560), (650, 400), (780, 540), (960, 430)],
-             fill=(25, 25, 40), width=9)
+    pen.line(
+        [(300, 520), (420, 380), (520, 560), (650, 400), (780, 540), (960, 430)],
+        fill=(25, 25, 40),
+        width=9,
+    )
     buffer = io.BytesIO()
     signature.save(buffer, "JPEG", quality=90)
     paths["signature"].write_bytes(buffer.getvalue())
@@ -80,9 +83,14 @@ def guarded(phone_page, watch, request) -> Iterator:
     last state is kept as a screenshot (last-<test>.png)."""
     seen = watch(phone_page)
     server_errors: list[str] = []
-    phone_page.on("response", lambda response: (
-        server_errors.append(f"{response.status} {response.url}")
-        if response.status >= 500 else None))
+    phone_page.on(
+        "response",
+        lambda response: (
+            server_errors.append(f"{response.status} {response.url}")
+            if response.status >= 500
+            else None
+        ),
+    )
     yield phone_page
     shot(phone_page, "last-" + re.sub(r"\W+", "-", request.node.name).strip("-"))
     assert server_errors == []
@@ -118,7 +126,7 @@ PENDING = "section[aria-labelledby=pending-heading] .business"
 
 
 def abandon(page, business) -> None:
-    """"放弃" on a business in "my business", confirming the browser's dialog."""
+    """ "放弃" on a business in "my business", confirming the browser's dialog."""
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         business.get_by_role("button", name="放弃").click()
@@ -298,10 +306,13 @@ def test_a_client_walks_to_the_witness_step_with_the_notices_of_their_class(
 # --- refusals, my business, opened exchanges -------------------------------------------------
 
 
-@pytest.mark.parametrize(("id_number", "message"), [
-    pytest.param(CLIENTS["sun_li_expired"][0], ID_EXPIRED, id="expired-id"),
-    pytest.param(UNKNOWN_ID, NOT_A_CLIENT, id="not-a-client"),
-])
+@pytest.mark.parametrize(
+    ("id_number", "message"),
+    [
+        pytest.param(CLIENTS["sun_li_expired"][0], ID_EXPIRED, id="expired-id"),
+        pytest.param(UNKNOWN_ID, NOT_A_CLIENT, id="not-a-client"),
+    ],
+)
 def test_login_is_refused_with_what_to_do(phone_page, watch, server_env, id_number, message):
     page = phone_page
     seen = watch(page)
@@ -336,7 +347,8 @@ def test_a_client_with_a_pending_business_lands_on_my_business_and_resumes_or_ab
     with page.expect_navigation():
         business.get_by_role("link", name="继续办理").click()
     expect(page.locator(".business-path")).to_have_text(
-        f"业务办理/增开交易编码 [受理单号:{number}]")
+        f"业务办理/增开交易编码 [受理单号:{number}]"
+    )
     shot(page, "wu_min-resumed")
     # back to my business, abandon (after the confirm dialog)
     with page.expect_navigation():
@@ -394,8 +406,15 @@ def answer_assessment(page) -> None:
         box.fill("无")
 
 
-def check_navigation(page, base: str, step: str, label: str, later: str | None,
-                     earlier: str | None, earlier_label: str | None) -> None:
+def check_navigation(
+    page,
+    base: str,
+    step: str,
+    label: str,
+    later: str | None,
+    earlier: str | None,
+    earlier_label: str | None,
+) -> None:
     """At the current step `step`: reload, back (and return), a typed later URL, a typed
     earlier URL. Ends on the current step."""
     here = f"{base}/{step}/"
@@ -428,10 +447,16 @@ def test_back_reload_typed_urls_and_previous_step_never_break_the_journey(
     expect(title(page)).to_have_text("上传照片")
     number = re.search(r"/business/(\d{16})/", page.url).group(1)
     base = f"{live_server_url}/business/{number}"
-    steps = {"photos": "上传照片", "basic_info": "个人基本资料", "exchanges": "交易所选择",
-             "agreements": "阅读相关协议"}
-    names = [re.search(r"/business/\d{16}/(\w+)/", href).group(1) for href in page.locator(
-        "ol.progress a").evaluate_all("links => links.map(a => a.href)")]
+    steps = {
+        "photos": "上传照片",
+        "basic_info": "个人基本资料",
+        "exchanges": "交易所选择",
+        "agreements": "阅读相关协议",
+    }
+    names = [
+        re.search(r"/business/\d{16}/(\w+)/", href).group(1)
+        for href in page.locator("ol.progress a").evaluate_all("links => links.map(a => a.href)")
+    ]
     assert names[0] == "photos"
 
     # step 1

@@ -55,8 +55,10 @@ def age_login_codes(server_env: dict[str, str]) -> None:
     would otherwise refuse a later test (those rules have their own unit tests)."""
     database = server_env["DATABASE_URL"].removeprefix("sqlite:///")
     with closing(sqlite3.connect(database)) as db:
-        db.execute("UPDATE clients_logincode SET created_at = "
-                   "strftime('%Y-%m-%d %H:%M:%f', created_at, '-2 hours')")
+        db.execute(
+            "UPDATE clients_logincode SET created_at = "
+            "strftime('%Y-%m-%d %H:%M:%f', created_at, '-2 hours')"
+        )
         db.commit()
 
 
@@ -79,9 +81,10 @@ def test_an_investor_logs_in_on_a_phone_with_captcha_and_sms_code(
     )
     expect(page.locator("#login-button")).to_be_enabled()
     page.screenshot(path=SCREENSHOTS / "login-phone.png", full_page=True)
-    assert page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    ) <= 0
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
 
     # when: ID number, captcha, "获取验证码"
     ask_for_code(page, server_env, LI_MING["id_number"])
@@ -89,7 +92,9 @@ def test_an_investor_logs_in_on_a_phone_with_captcha_and_sms_code(
     # then: the code went to the mobile on file, shown masked, and the button counts down
     expect(page.locator("#sms-sent")).to_have_text(f"验证码已发送至 {LI_MING['masked']}")
     expect(page.locator("#masked-mobile")).to_have_text(LI_MING["masked"])
-    expect(page.locator("#mobile-on-file")).to_contain_text("如手机号码已变更，请到营业部临柜办理变更。")
+    expect(page.locator("#mobile-on-file")).to_contain_text(
+        "如手机号码已变更，请到营业部临柜办理变更。"
+    )
     sms_button = page.locator("#sms-button")
     expect(sms_button).to_be_disabled()
     expect(sms_button).to_have_text(re.compile(r"^\d+ 秒后重新获取$"))
@@ -160,8 +165,11 @@ def test_without_javascript_the_sms_button_submits_the_form_and_login_still_work
 ):
     # given: a phone browser with JavaScript off (no device check can run)
     context = browser.new_context(
-        base_url=live_server_url, locale="zh-CN", java_script_enabled=False,
-        viewport={"width": 390, "height": 844}, is_mobile=True,
+        base_url=live_server_url,
+        locale="zh-CN",
+        java_script_enabled=False,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
     )
     page = context.new_page()
     try:

@@ -45,7 +45,13 @@ def at_exchanges_step(server_env, context, base_url: str, client_no: str) -> str
     of the exchanges step."""
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", PREPARE.format(client_no=client_no)],
-        cwd=ROOT, env=server_env, capture_output=True, text=True, timeout=120, check=True)
+        cwd=ROOT,
+        env=server_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     acceptance_number, session_key = result.stdout.strip().splitlines()[-1].split()
     context.add_cookies([{"name": "sessionid", "value": session_key, "url": base_url}])
     return f"/business/{acceptance_number}/exchanges/"
@@ -55,8 +61,9 @@ def insist(page) -> None:
     page.locator(".notice-actions button.primary").click()
 
 
-def test_c2_notices_warning_knowledge_test_and_agreements(phone_page, phone_context, watch,
-                                                          live_server_url, server_env):
+def test_c2_notices_warning_knowledge_test_and_agreements(
+    phone_page, phone_context, watch, live_server_url, server_env
+):
     # given
     seen = watch(phone_page)
     url = at_exchanges_step(server_env, phone_context, live_server_url, WANG_FANG_C2)
@@ -92,8 +99,9 @@ def test_c2_notices_warning_knowledge_test_and_agreements(phone_page, phone_cont
     assert seen.errors == []
 
 
-def test_c3_choosing_crude_oil_then_choosing_again(phone_page, phone_context, live_server_url,
-                                                   server_env):
+def test_c3_choosing_crude_oil_then_choosing_again(
+    phone_page, phone_context, live_server_url, server_env
+):
     url = at_exchanges_step(server_env, phone_context, live_server_url, ZHANG_WEI_C3)
     page = phone_page
     page.goto(url)

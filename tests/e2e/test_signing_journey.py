@@ -31,8 +31,11 @@ NO_KEY_HERE = "本设备未找到数字证书，请重新安装（需重新进�
 REINSTALL_WARNING = "重新安装将吊销当前数字证书，并需要重新进行视频见证。确定重新安装吗？"
 RULE_LENGTH = "证书密码须为 8–32 位"
 RULES = [  # (password, the messages it gets), each refused in the browser
-    ("", ["请设置证书密码"]), ("abc123", [RULE_LENGTH]), ("a1" * 17, [RULE_LENGTH]),
-    ("abcdefgh", [RULE_LETTERS_AND_DIGITS, RULE_NO_RUNS]), ("Qa111111b", [RULE_NO_RUNS]),
+    ("", ["请设置证书密码"]),
+    ("abc123", [RULE_LENGTH]),
+    ("a1" * 17, [RULE_LENGTH]),
+    ("abcdefgh", [RULE_LETTERS_AND_DIGITS, RULE_NO_RUNS]),
+    ("Qa111111b", [RULE_NO_RUNS]),
     ("xy987654", [RULE_NO_RUNS]),
 ]
 SIGNING_TIMEOUT_MS = 45_000
@@ -81,8 +84,14 @@ print(json.dumps([
 def server_shell(server_env: dict[str, str], code: str) -> str:
     """Run Python in the live server's environment (its SQLite database); its last line out."""
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=server_env,
-        capture_output=True, text=True, timeout=120, check=False)
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=server_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1]
 
@@ -122,9 +131,14 @@ def install_certificate(page) -> None:
     page.get_by_role("button", name="安装证书").click()
     expect(errors).to_have_text(["两次输入的证书密码不一致"])
     # a good one, refused once by the CA: the reason, and "重新安装" (no witness needed yet)
-    page.route(ISSUE, lambda route: route.fulfill(status=400, content_type="application/json",
-                                                  body=json.dumps({"message": REFUSED,
-                                                                   "code": "bad_proof"})))
+    page.route(
+        ISSUE,
+        lambda route: route.fulfill(
+            status=400,
+            content_type="application/json",
+            body=json.dumps({"message": REFUSED, "code": "bad_proof"}),
+        ),
+    )
     page.get_by_label("确认证书密码").fill(GOOD)
     page.get_by_role("button", name="安装证书").click()
     expect(page.locator(".install-error")).to_have_text(REFUSED)
@@ -144,7 +158,8 @@ def shot(page, name: str) -> None:
 
 def move_key(page, source: str, target: str) -> None:
     """Keep the record of `source` under `target` instead (as if this device had no key)."""
-    page.evaluate("""([source, target]) => new Promise((resolve, reject) => {
+    page.evaluate(
+        """([source, target]) => new Promise((resolve, reject) => {
       const opening = indexedDB.open("onboarding-keys");
       opening.onerror = () => reject(opening.error);
       opening.onsuccess = () => {
@@ -157,12 +172,15 @@ def move_key(page, source: str, target: str) -> None:
         transaction.oncomplete = () => { opening.result.close(); resolve(); };
         transaction.onerror = () => reject(transaction.error);
       };
-    })""", [source, target])
+    })""",
+        [source, target],
+    )
 
 
 def stored_key(page, serial: str) -> dict:
     """What IndexedDB keeps for the certificate: sizes and names, not the key itself."""
-    return page.evaluate("""serial => new Promise((resolve, reject) => {
+    return page.evaluate(
+        """serial => new Promise((resolve, reject) => {
       const opening = indexedDB.open("onboarding-keys");
       opening.onerror = () => reject(opening.error);
       opening.onsuccess = () => {
@@ -175,7 +193,9 @@ def stored_key(page, serial: str) -> dict:
                         pem: r.certificate.startsWith("-----BEGIN CERTIFICATE-----")});
         };
       };
-    })""", serial)
+    })""",
+        serial,
+    )
 
 
 def test_an_investor_installs_the_certificate_and_signs_every_document(
@@ -183,15 +203,26 @@ def test_an_investor_installs_the_certificate_and_signs_every_document(
 ):
     # given: a business past the video witness, the investor logged in through the real page
     page = phone_page
-    acceptance_number = server_shell(server_env, PREPARE.format(
-        id_number=ID_NUMBER, mobile=MOBILE, name=NAME))
+    acceptance_number = server_shell(
+        server_env, PREPARE.format(id_number=ID_NUMBER, mobile=MOBILE, name=NAME)
+    )
     seen = watch(page)
     posted: list[tuple[str, str]] = []  # (url, body) of every POST the page makes
-    page.on("request", lambda request: posted.append((request.url, request.post_data or ""))
-            if request.method == "POST" else None)
+    page.on(
+        "request",
+        lambda request: (
+            posted.append((request.url, request.post_data or ""))
+            if request.method == "POST"
+            else None
+        ),
+    )
     failures: list[str] = []
-    page.on("response", lambda response: failures.append(f"{response.status} {response.url}")
-            if response.status >= 500 else None)
+    page.on(
+        "response",
+        lambda response: (
+            failures.append(f"{response.status} {response.url}") if response.status >= 500 else None
+        ),
+    )
     log_in(page, server_env)
     page.goto(f"/business/{acceptance_number}/")
 
@@ -202,10 +233,25 @@ def test_an_investor_installs_the_certificate_and_signs_every_document(
     # then: the key is kept wrapped on this device, under the serial
     kept = stored_key(page, serial)
     assert kept == {
-        "fields": ["acceptance_number", "certificate", "created", "iterations", "iv", "not_after",
-                   "public_key", "salt", "serial", "wrapped_key"],
-        "wrapped": kept["wrapped"], "salt": 16, "iv": 12, "iterations": 600_000,
-        "acceptance": acceptance_number, "pem": True}
+        "fields": [
+            "acceptance_number",
+            "certificate",
+            "created",
+            "iterations",
+            "iv",
+            "not_after",
+            "public_key",
+            "salt",
+            "serial",
+            "wrapped_key",
+        ],
+        "wrapped": kept["wrapped"],
+        "salt": 16,
+        "iv": 12,
+        "iterations": 600_000,
+        "acceptance": acceptance_number,
+        "pem": True,
+    }
     assert kept["wrapped"] > 100  # pkcs8 of a P-256 key, encrypted, with its GCM tag
 
     # when: on to the signing step
@@ -255,7 +301,8 @@ def test_an_investor_installs_the_certificate_and_signs_every_document(
 
     # then: every document signed, "下一步" moves on
     expect(page.locator(".sign-progress")).to_have_text(
-        "全部协议已签署，请点击“下一步”。", timeout=SIGNING_TIMEOUT_MS)
+        "全部协议已签署，请点击“下一步”。", timeout=SIGNING_TIMEOUT_MS
+    )
     expect(rows.locator(".sign-status")).to_have_text([SIGNED] * count)
     shot(page, "5-signed")
     with page.expect_navigation():
@@ -270,8 +317,9 @@ def test_an_investor_installs_the_certificate_and_signs_every_document(
     assert failures == []
 
     # then: on the server, each signed PDF has both signatures intact, valid and trusted
-    verified = json.loads(server_shell(server_env, VERIFY.format(
-        acceptance_number=acceptance_number)))
+    verified = json.loads(
+        server_shell(server_env, VERIFY.format(acceptance_number=acceptance_number))
+    )
     assert len(verified) == count
     for document in verified:
         reports = document["reports"]

@@ -18,8 +18,10 @@ def test_acceptance_numbers_are_16_digits_prefix_branch_serial():
     second = acceptance_number_next(business_type="add_trading_code", branch_code="0002")
     assert first == "1300020000000001"
     assert second == "1300020000000002"
-    assert acceptance_number_next(business_type="add_trading_code",
-                                  branch_code="0001") == "1300010000000001"
+    assert (
+        acceptance_number_next(business_type="add_trading_code", branch_code="0001")
+        == "1300010000000001"
+    )
 
 
 def test_a_client_with_a_pending_business_cannot_start_another():
@@ -35,7 +37,8 @@ def test_a_client_with_a_pending_business_cannot_start_another():
 def test_a_finished_business_does_not_block_a_new_one():
     client = ClientFactory()
     Application.objects.filter(pk=application_start(client=client).pk).update(
-        state=ApplicationState.APPROVED)
+        state=ApplicationState.APPROVED
+    )
     assert application_start(client=client).state == ApplicationState.IN_PROGRESS
 
 

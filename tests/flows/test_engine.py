@@ -21,11 +21,19 @@ def answer_steps(monkeypatch):
     """Every kind of the test flow answers like tests.flows.handlers.AnswerHandler."""
     for name in STEPS:
         kind = registry.get(name)
-        monkeypatch.setitem(registry._kinds, name, dataclasses.replace(
-            kind, handler="tests.flows.handlers.AnswerHandler"))
-    published_flow([("photos", {"security_letter": None}),
-                    ("basic_info", {"suitability_questionnaire": None}),
-                    ("exchanges", {}), ("witness", {"script": None})])
+        monkeypatch.setitem(
+            registry._kinds,
+            name,
+            dataclasses.replace(kind, handler="tests.flows.handlers.AnswerHandler"),
+        )
+    published_flow(
+        [
+            ("photos", {"security_letter": None}),
+            ("basic_info", {"suitability_questionnaire": None}),
+            ("exchanges", {}),
+            ("witness", {"script": None}),
+        ]
+    )
 
 
 def log_in(client, investor=None):
@@ -143,7 +151,8 @@ def test_previous_step_is_an_explicit_action_that_keeps_what_was_entered(client)
     post(client, f"{base}/photos/", answer="ok 照片")
     assert client.post(f"{base}/basic_info/previous/").url == f"{base}/photos/"
     assert StepRecord.objects.get(application=application, kind="photos").data == {
-        "answer": "ok 照片"}
+        "answer": "ok 照片"
+    }
 
 
 def test_changing_an_earlier_step_asks_to_confirm_the_later_ones_again(client):
@@ -159,8 +168,9 @@ def test_steps_before_a_completed_locking_step_cannot_change(client, monkeypatch
     # given a flow where the witness locks what came before it, and the witness done
     kind = registry.get("witness")
     monkeypatch.setitem(registry._kinds, "witness", dataclasses.replace(kind, locks_previous=True))
-    published_flow([("photos", {"security_letter": None}), ("witness", {"script": None}),
-                    ("exchanges", {})])
+    published_flow(
+        [("photos", {"security_letter": None}), ("witness", {"script": None}), ("exchanges", {})]
+    )
     log_in(client)
     application, base = start(client)
     post(client, f"{base}/photos/")
@@ -169,8 +179,7 @@ def test_steps_before_a_completed_locking_step_cannot_change(client, monkeypatch
     response = post(client, f"{base}/photos/", answer="ok changed")
     # then it is refused and nothing changes
     assert response.status_code == 302
-    assert StepRecord.objects.get(application=application, kind="photos").data == {
-        "answer": "ok"}
+    assert StepRecord.objects.get(application=application, kind="photos").data == {"answer": "ok"}
 
 
 def test_abandoning_ends_the_business_and_allows_a_new_one(client):
@@ -193,7 +202,8 @@ def test_my_business_lists_pending_and_finished_with_remarks(client):
     investor = log_in(client)
     application, _ = start(client)
     Application.objects.filter(pk=application.pk).update(
-        state=ApplicationState.RETURNED, returned_step="photos", remarks="身份证照片不清晰")
+        state=ApplicationState.RETURNED, returned_step="photos", remarks="身份证照片不清晰"
+    )
     page = client.get("/business/").content.decode()
     assert application.acceptance_number in page and "身份证照片不清晰" in page
     assert investor.pk

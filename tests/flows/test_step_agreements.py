@@ -89,12 +89,16 @@ def test_reading_records_version_times_and_duration(client, one_agreement, monke
     answer = act(client, url, "end", one_agreement).json()
     monkeypatch.undo()
     # then
-    rendition = DocumentRendition.objects.get(pk=application.pinned_documents[
-        str(one_agreement.pk)])
+    rendition = DocumentRendition.objects.get(
+        pk=application.pinned_documents[str(one_agreement.pk)]
+    )
     reading = readings(application)[str(one_agreement.pk)]
     assert answer["read"] is True
     assert (reading["rendition"], reading["revision"], reading["sha256"]) == (
-        rendition.pk, rendition.revision_id, rendition.sha256)
+        rendition.pk,
+        rendition.revision_id,
+        rendition.sha256,
+    )
     assert reading["opened_at"] == start_time.isoformat()
     assert reading["seconds"] == 42.5
     response = next_step(client, url)
@@ -153,8 +157,7 @@ def test_a_new_revision_published_later_does_not_change_what_is_read(client, one
     assert next_step(client, url).status_code == 302
 
 
-def test_the_page_shows_each_agreement_in_a_scroll_box_with_an_end_marker(client,
-                                                                           two_agreements):
+def test_the_page_shows_each_agreement_in_a_scroll_box_with_an_end_marker(client, two_agreements):
     _, url = begin(client)
     page = client.get(url).content.decode()
     assert page.count('class="agreement-end"') == 2

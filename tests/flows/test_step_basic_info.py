@@ -43,15 +43,35 @@ VALID = {
 
 # Q1 single (1 / 5 / 10 points), Q2 multiple (2 / 3 points): totals 3..15.
 QUESTIONS = [
-    ("question", {"text": "您的投资经验：", "kind": "single", "required": True, "options": [
-        {"label": "无经验", "score": 1, "alert": False},
-        {"label": "1-3 年", "score": 5, "alert": False},
-        {"label": "3 年以上", "score": 10, "alert": False},
-    ], "yes_alerts": False, "no_alerts": False}),
-    ("question", {"text": "您投资过的品种：", "kind": "multiple", "required": True, "options": [
-        {"label": "股票", "score": 2, "alert": False},
-        {"label": "期货", "score": 3, "alert": False},
-    ], "yes_alerts": False, "no_alerts": False}),
+    (
+        "question",
+        {
+            "text": "您的投资经验：",
+            "kind": "single",
+            "required": True,
+            "options": [
+                {"label": "无经验", "score": 1, "alert": False},
+                {"label": "1-3 年", "score": 5, "alert": False},
+                {"label": "3 年以上", "score": 10, "alert": False},
+            ],
+            "yes_alerts": False,
+            "no_alerts": False,
+        },
+    ),
+    (
+        "question",
+        {
+            "text": "您投资过的品种：",
+            "kind": "multiple",
+            "required": True,
+            "options": [
+                {"label": "股票", "score": 2, "alert": False},
+                {"label": "期货", "score": 3, "alert": False},
+            ],
+            "yes_alerts": False,
+            "no_alerts": False,
+        },
+    ),
 ]
 BANDS = [
     {"min_score": 0, "max_score": 5, "suitability_class": "C1"},
@@ -70,8 +90,9 @@ def questionnaire():
 
 @pytest.fixture
 def flow(questionnaire):
-    return published_flow([("basic_info", {"suitability_questionnaire": questionnaire}),
-                           ("exchanges", {})])
+    return published_flow(
+        [("basic_info", {"suitability_questionnaire": questionnaire}), ("exchanges", {})]
+    )
 
 
 def log_in(client, **fields):
@@ -117,18 +138,32 @@ def field_error(response, field):
 
 def test_the_identity_on_file_is_shown_read_only_and_masked(client, flow):
     # given a client on file with a long-term ID
-    investor = log_in(client, name="李明", id_address="北京市东城区某街道 8 号",
-                      phone="010-66668888", mobile="13800138001", education="硕士及以上",
-                      occupation="安全保卫和消防人员", id_valid_from=datetime.date(2016, 5, 1),
-                      id_valid_until=None)
+    investor = log_in(
+        client,
+        name="李明",
+        id_address="北京市东城区某街道 8 号",
+        phone="010-66668888",
+        mobile="13800138001",
+        education="硕士及以上",
+        occupation="安全保卫和消防人员",
+        id_valid_from=datetime.date(2016, 5, 1),
+        id_valid_until=None,
+    )
     _, url = start(client)
     # when the step is shown
     page = client.get(url).content.decode()
     # then every field is there, the ID number and mobile masked, and none is editable
-    for text in ("李明", "北京市东城区某街道 8 号", "010-66668888", "硕士及以上",
-                 "安全保卫和消防人员", "2016.05.01 - 长期", "138****8001",
-                 f"{investor.id_number[:6]}********{investor.id_number[-4:]}",
-                 "如信息有误，请到营业部临柜办理变更。"):
+    for text in (
+        "李明",
+        "北京市东城区某街道 8 号",
+        "010-66668888",
+        "硕士及以上",
+        "安全保卫和消防人员",
+        "2016.05.01 - 长期",
+        "138****8001",
+        f"{investor.id_number[:6]}********{investor.id_number[-4:]}",
+        "如信息有误，请到营业部临柜办理变更。",
+    ):
         assert text in page
     assert investor.id_number not in page and "13800138001" not in page
     assert 'name="name"' not in page and 'name="id_number"' not in page
@@ -146,18 +181,21 @@ def test_a_posted_change_of_the_identity_is_ignored(client, flow):
 # --- required answers ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("field", "message"), [
-    ("tax_residency", "请选择您的税收居民身份。"),
-    ("pep_relation", "请选择您的政要人物关系。"),
-    ("investment_horizon", "请选择您的投资期限。"),
-    ("expected_return", "请选择您的期望收益。"),
-    ("controller", "请选择您的账户是否存在实际控制关系。"),
-    ("beneficial_owner", "请选择您的账户交易实际受益人。"),
-    ("products", "请选择您想投资的品种（至少一项）。"),
-    ("bad_credit", "请选择您的不良诚信记录情况，没有请选择“无”。"),
-    ("contact_address", "请填写联系地址。"),
-    ("postal_code", "请填写邮政编码。"),
-])
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("tax_residency", "请选择您的税收居民身份。"),
+        ("pep_relation", "请选择您的政要人物关系。"),
+        ("investment_horizon", "请选择您的投资期限。"),
+        ("expected_return", "请选择您的期望收益。"),
+        ("controller", "请选择您的账户是否存在实际控制关系。"),
+        ("beneficial_owner", "请选择您的账户交易实际受益人。"),
+        ("products", "请选择您想投资的品种（至少一项）。"),
+        ("bad_credit", "请选择您的不良诚信记录情况，没有请选择“无”。"),
+        ("contact_address", "请填写联系地址。"),
+        ("postal_code", "请填写邮政编码。"),
+    ],
+)
 def test_each_required_answer_missing_is_refused_with_its_message(client, flow, field, message):
     log_in(client)
     application, url = start(client)
@@ -167,16 +205,19 @@ def test_each_required_answer_missing_is_refused_with_its_message(client, flow, 
     assert record_of(application) is None  # nothing stored half-way
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("tax_residency", "mars"),
-    ("pep_relation", "仅为中国税收居民"),  # a label, not a code
-    ("investment_horizon", "10y"),
-    ("expected_return", "reckless"),
-    ("controller", "maybe"),
-    ("beneficial_owner", "company"),
-    ("products", ["futures_options", "crypto"]),
-    ("bad_credit", ["interpol"]),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("tax_residency", "mars"),
+        ("pep_relation", "仅为中国税收居民"),  # a label, not a code
+        ("investment_horizon", "10y"),
+        ("expected_return", "reckless"),
+        ("controller", "maybe"),
+        ("beneficial_owner", "company"),
+        ("products", ["futures_options", "crypto"]),
+        ("bad_credit", ["interpol"]),
+    ],
+)
 def test_an_answer_outside_the_choices_is_refused(client, flow, field, value):
     log_in(client)
     application, url = start(client)
@@ -199,7 +240,9 @@ def test_several_bad_credit_sources_may_be_declared(client, flow):
     application, url = start(client)
     submit(client, url, bad_credit=["pboc_credit_centre", "futures_firm_default"])
     assert record_of(application).data["answers"]["bad_credit"] == [
-        "pboc_credit_centre", "futures_firm_default"]
+        "pboc_credit_centre",
+        "futures_firm_default",
+    ]
 
 
 # --- details an answer calls for ------------------------------------------------------------
@@ -228,8 +271,12 @@ def test_the_id_number_in_the_details_must_pass_its_checksum(client, flow, answe
     value, prefix, _ = DETAILS[answer]
     log_in(client)
     application, url = start(client)
-    fields = {answer: value, f"{prefix}_name": "张三", f"{prefix}_id_number": id_number,
-              f"{prefix}_relation": "配偶"}
+    fields = {
+        answer: value,
+        f"{prefix}_name": "张三",
+        f"{prefix}_id_number": id_number,
+        f"{prefix}_relation": "配偶",
+    }
     response = submit(client, url, **fields)
     assert field_error(response, f"{prefix}_id_number") == "身份证号码不正确，请核对后重新填写。"
     assert record_of(application) is None
@@ -241,23 +288,39 @@ def test_valid_details_are_stored_encrypted(client, flow, answer):
     log_in(client)
     application, url = start(client)
     other = fake_id_number()
-    response = submit(client, url, **{answer: value, f"{prefix}_name": "张三",
-                                      f"{prefix}_id_number": other.lower(),
-                                      f"{prefix}_relation": "配偶"})
+    response = submit(
+        client,
+        url,
+        **{
+            answer: value,
+            f"{prefix}_name": "张三",
+            f"{prefix}_id_number": other.lower(),
+            f"{prefix}_relation": "配偶",
+        },
+    )
     assert response.status_code == 302
     record = record_of(application)
     assert record.is_complete
     values = basic_info_values(record.data)
     assert (values[answer], values[f"{prefix}_name"], values[f"{prefix}_id_number"]) == (
-        value, "张三", other)
+        value,
+        "张三",
+        other,
+    )
     assert other not in str(record.data) and "张三" not in str(record.data)
 
 
 def test_the_investor_cannot_name_themself_as_the_actual_controller(client, flow):
     investor = log_in(client)
     application, url = start(client)
-    response = submit(client, url, controller="exists", controller_name="测试客户",
-                      controller_id_number=investor.id_number, controller_relation="本人")
+    response = submit(
+        client,
+        url,
+        controller="exists",
+        controller_name="测试客户",
+        controller_id_number=investor.id_number,
+        controller_relation="本人",
+    )
     assert "实际控制人不能是您本人" in field_error(response, "controller_id_number")
 
 
@@ -273,8 +336,12 @@ def test_several_products_are_allowed_and_other_needs_a_description(client, flow
     application, url = start(client)
     response = submit(client, url, products=["futures_options", "asset_management", "other"])
     assert field_error(response, "products_other") == "选择“其他”时请说明想投资的品种。"
-    submit(client, url, products=["futures_options", "asset_management", "other"],
-           products_other="场外衍生品")
+    submit(
+        client,
+        url,
+        products=["futures_options", "asset_management", "other"],
+        products_other="场外衍生品",
+    )
     answers = record_of(application).data["answers"]
     assert answers["products"] == ["futures_options", "asset_management", "other"]
     assert answers["products_other"] == "场外衍生品"
@@ -283,9 +350,17 @@ def test_several_products_are_allowed_and_other_needs_a_description(client, flow
 # --- contact details -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("postal_code", [
-    "10001", "1000100", "10001a", "ABCDEF", "100 010", "٣٣٣٣٣٣",  # Arabic-Indic digits
-])
+@pytest.mark.parametrize(
+    "postal_code",
+    [
+        "10001",
+        "1000100",
+        "10001a",
+        "ABCDEF",
+        "100 010",
+        "٣٣٣٣٣٣",  # Arabic-Indic digits
+    ],
+)
 def test_a_postal_code_that_is_not_six_digits_is_refused(client, flow, postal_code):
     log_in(client)
     application, url = start(client)
@@ -362,11 +437,17 @@ def test_confirming_unchanged_answers_again_does_not_reopen_later_steps(client, 
 # --- the suitability assessment -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("suitability_class", "expires"), [
-    ("", NEXT_YEAR), ("C3", None), ("C3", TODAY - datetime.timedelta(days=1)),
-])
+@pytest.mark.parametrize(
+    ("suitability_class", "expires"),
+    [
+        ("", NEXT_YEAR),
+        ("C3", None),
+        ("C3", TODAY - datetime.timedelta(days=1)),
+    ],
+)
 def test_missing_or_expired_suitability_asks_for_the_assessment_first(
-        client, flow, suitability_class, expires):
+    client, flow, suitability_class, expires
+):
     log_in(client, suitability_class=suitability_class, suitability_expires=expires)
     _, url = start(client)
     page = client.get(url).content.decode()
@@ -403,13 +484,16 @@ def test_a_post_skipping_the_assessment_is_refused(client, flow, stage):
     assert investor.suitability_class == ""
 
 
-@pytest.mark.parametrize(("answers", "field", "message"), [
-    ({"q0": "1"}, "q1", "请回答第 2 题。"),
-    ({"q1": ["0"]}, "q0", "请回答第 1 题。"),
-    ({"q0": "7", "q1": ["0"]}, "q0", "请从选项中选择。"),
-    ({"q0": "-1", "q1": ["0"]}, "q0", "请从选项中选择。"),
-    ({"q0": "1", "q1": ["0", "5"]}, "q1", "请从选项中选择。"),
-])
+@pytest.mark.parametrize(
+    ("answers", "field", "message"),
+    [
+        ({"q0": "1"}, "q1", "请回答第 2 题。"),
+        ({"q1": ["0"]}, "q0", "请回答第 1 题。"),
+        ({"q0": "7", "q1": ["0"]}, "q0", "请从选项中选择。"),
+        ({"q0": "-1", "q1": ["0"]}, "q0", "请从选项中选择。"),
+        ({"q0": "1", "q1": ["0", "5"]}, "q1", "请从选项中选择。"),
+    ],
+)
 def test_a_partial_or_forged_assessment_is_refused(client, flow, answers, field, message):
     investor = log_in(client, suitability_expires=None)
     application, url = start(client)
@@ -423,10 +507,12 @@ def test_a_partial_or_forged_assessment_is_refused(client, flow, answers, field,
 
 @override_settings(SUITABILITY_VALID_DAYS=730)
 def test_the_assessment_is_recorded_the_client_updated_and_the_result_shown(
-        client, flow, questionnaire):
+    client, flow, questionnaire
+):
     # given an investor whose suitability expired
-    investor = log_in(client, suitability_class="C1",
-                      suitability_expires=TODAY - datetime.timedelta(days=30))
+    investor = log_in(
+        client, suitability_class="C1", suitability_expires=TODAY - datetime.timedelta(days=30)
+    )
     application, url = start(client)
     # when they answer the assessment
     response = submit(client, url, C3_ANSWERS)
@@ -440,11 +526,16 @@ def test_the_assessment_is_recorded_the_client_updated_and_the_result_shown(
     assert assessment.revision_id == questionnaire.live_revision_id
     assert assessment.content_hash == questionnaire.content_hash()
     assert (assessment.answers, assessment.score, assessment.suitability_class) == (
-        {"0": 1, "1": [0, 1]}, 10, "C3")
+        {"0": 1, "1": [0, 1]},
+        10,
+        "C3",
+    )
     # and the client's class and expiry updated
     investor.refresh_from_db()
     assert (investor.suitability_class, investor.suitability_expires) == (
-        "C3", TODAY + datetime.timedelta(days=730))
+        "C3",
+        TODAY + datetime.timedelta(days=730),
+    )
     assert record_of(application).evidence["suitability"]["revision"] == assessment.revision_id
 
 
@@ -473,8 +564,11 @@ def test_the_assessment_posted_twice_is_recorded_once(client, flow):
     log_in(client, suitability_expires=None)
     _, url = start(client)
     page = client.get(url).content.decode()
-    shown = {"step_token": re.search(r'name="step_token" value="([^"]+)"', page)[1],
-             "revision": re.search(r'name="revision" value="(\d+)"', page)[1], **C3_ANSWERS}
+    shown = {
+        "step_token": re.search(r'name="step_token" value="([^"]+)"', page)[1],
+        "revision": re.search(r'name="revision" value="(\d+)"', page)[1],
+        **C3_ANSWERS,
+    }
     client.post(url, shown)
     response = client.post(url, {**shown, "q0": "2"})
     assert SuitabilityAssessment.objects.count() == 1
@@ -518,8 +612,10 @@ def test_without_any_questionnaire_the_investor_is_told_to_call(client):
 def test_the_service_refuses_a_forged_answer_sheet(flow, questionnaire, answers):
     investor = ClientFactory(suitability_expires=None)
     application = Application.objects.create(
-        client=investor, acceptance_number="1300010000000001",
-        flow_revision_id=flow.live_revision_id)
+        client=investor,
+        acceptance_number="1300010000000001",
+        flow_revision_id=flow.live_revision_id,
+    )
     shown = suitability_questionnaire(configured=questionnaire)
     with pytest.raises(BusinessError) as refused:
         suitability_assessment_record(application=application, shown=shown, answers=answers)
@@ -531,9 +627,16 @@ def test_the_service_refuses_a_forged_answer_sheet(flow, questionnaire, answers)
 def test_the_error_summary_follows_the_order_of_the_page(client, flow):
     log_in(client)
     _, url = start(client)
-    page = submit(client, url, controller="exists", tax_residency=None,
-                  postal_code="1").content.decode()
-    summary = page[page.index('class="errorlist"'):]
-    positions = [summary.index(message) for message in (
-        "请选择您的税收居民身份。", "请填写实际控制人姓名。", "邮政编码为 6 位数字。")]
+    page = submit(
+        client, url, controller="exists", tax_residency=None, postal_code="1"
+    ).content.decode()
+    summary = page[page.index('class="errorlist"') :]
+    positions = [
+        summary.index(message)
+        for message in (
+            "请选择您的税收居民身份。",
+            "请填写实际控制人姓名。",
+            "邮政编码为 6 位数字。",
+        )
+    ]
     assert positions == sorted(positions)

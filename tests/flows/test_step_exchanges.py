@@ -33,10 +33,20 @@ def setup(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # uploaded reports go away with the test
     ExchangeFactory(code="SHFE", name_zh="上海期货交易所", category="commodity", sort_order=1)
     ExchangeFactory(code="DCE", name_zh="大连商品交易所", category="commodity", sort_order=2)
-    ExchangeFactory(code="CFFEX", name_zh="中国金融期货交易所", category="financial",
-                    needs_score_reports=True, sort_order=5)
-    ExchangeFactory(code="INE", name_zh="上海国际能源交易中心", category="crude_oil",
-                    needs_score_reports=True, sort_order=6)
+    ExchangeFactory(
+        code="CFFEX",
+        name_zh="中国金融期货交易所",
+        category="financial",
+        needs_score_reports=True,
+        sort_order=5,
+    )
+    ExchangeFactory(
+        code="INE",
+        name_zh="上海国际能源交易中心",
+        category="crude_oil",
+        needs_score_reports=True,
+        sort_order=6,
+    )
     ExchangeFactory(code="OLD", name_zh="已停用交易所", category="commodity", active=False)
     published_document("notice_c1_c2", "notice-c1-c2", "C1C2告知书", "<p>低风险承受能力告知。</p>")
     published_document("notice_c3", "notice-c3", "C3告知书", "<p>金融原油告知。</p>")
@@ -57,15 +67,18 @@ def choose(client, url, codes, **extra):
 
 def shown_notice(client, url) -> tuple[str, str] | None:
     page = client.get(url).content.decode()
-    found = re.search(r'name="document" value="(\d+)".*?name="confirmation" value="(\d)"', page,
-                      re.S)
+    found = re.search(
+        r'name="document" value="(\d+)".*?name="confirmation" value="(\d)"', page, re.S
+    )
     return (found[1], found[2]) if found else None
 
 
 def acknowledge(client, url, choice="insist", notice=None):
     document, confirmation = notice or shown_notice(client, url)
-    return client.post(f"{url}action/acknowledge/", {
-        "document": document, "confirmation": confirmation, "choice": choice})
+    return client.post(
+        f"{url}action/acknowledge/",
+        {"document": document, "confirmation": confirmation, "choice": choice},
+    )
 
 
 def acknowledge_all(client, url) -> int:
@@ -82,8 +95,10 @@ def record(application) -> StepRecord:
 
 def acks(application) -> list[tuple[str, int, str]]:
     stored = StepRecord.objects.filter(application=application, kind="exchanges").first()
-    return [(a["notice"], a["confirmation"], a["choice"])
-            for a in (stored.evidence.get("acknowledgements", []) if stored else [])]
+    return [
+        (a["notice"], a["confirmation"], a["choice"])
+        for a in (stored.evidence.get("acknowledgements", []) if stored else [])
+    ]
 
 
 def image(kind="PNG", name="report.png") -> SimpleUploadedFile:
@@ -97,17 +112,30 @@ C3 = [("notice_c3", 1, "insist"), ("notice_c3", 2, "insist")]
 WARNING = [("warning_c1_c2", 1, "insist")]
 
 
-@pytest.mark.parametrize(("suitability", "investor_type", "code", "expected"), [
-    ("C1", "ordinary", "SHFE", C1C2), ("C1", "ordinary", "CFFEX", C1C2 + WARNING),
-    ("C1", "ordinary", "INE", C1C2 + WARNING),
-    ("C2", "ordinary", "SHFE", C1C2), ("C2", "ordinary", "CFFEX", C1C2 + WARNING),
-    ("C2", "ordinary", "INE", C1C2 + WARNING),
-    ("C3", "ordinary", "SHFE", []), ("C3", "ordinary", "CFFEX", C3), ("C3", "ordinary", "INE", C3),
-    ("C4", "ordinary", "SHFE", []), ("C4", "ordinary", "CFFEX", []), ("C4", "ordinary", "INE", []),
-    ("C5", "ordinary", "SHFE", []), ("C5", "ordinary", "CFFEX", []), ("C5", "ordinary", "INE", []),
-    ("C1", "professional", "SHFE", []), ("C1", "professional", "CFFEX", []),
-    ("C3", "professional", "INE", []), ("C5", "professional", "CFFEX", []),
-])
+@pytest.mark.parametrize(
+    ("suitability", "investor_type", "code", "expected"),
+    [
+        ("C1", "ordinary", "SHFE", C1C2),
+        ("C1", "ordinary", "CFFEX", C1C2 + WARNING),
+        ("C1", "ordinary", "INE", C1C2 + WARNING),
+        ("C2", "ordinary", "SHFE", C1C2),
+        ("C2", "ordinary", "CFFEX", C1C2 + WARNING),
+        ("C2", "ordinary", "INE", C1C2 + WARNING),
+        ("C3", "ordinary", "SHFE", []),
+        ("C3", "ordinary", "CFFEX", C3),
+        ("C3", "ordinary", "INE", C3),
+        ("C4", "ordinary", "SHFE", []),
+        ("C4", "ordinary", "CFFEX", []),
+        ("C4", "ordinary", "INE", []),
+        ("C5", "ordinary", "SHFE", []),
+        ("C5", "ordinary", "CFFEX", []),
+        ("C5", "ordinary", "INE", []),
+        ("C1", "professional", "SHFE", []),
+        ("C1", "professional", "CFFEX", []),
+        ("C3", "professional", "INE", []),
+        ("C5", "professional", "CFFEX", []),
+    ],
+)
 def test_notices_by_suitability_and_exchange(client, suitability, investor_type, code, expected):
     # given
     application, url = begin(client, suitability_class=suitability, investor_type=investor_type)
@@ -218,18 +246,23 @@ def test_acknowledgements_record_the_pinned_text_version(client):
     acknowledge_all(client, url)
     entry = record(application).evidence["acknowledgements"][0]
     rendition = application_document(
-        application=application, document=Document.objects.get(code="notice-c1-c2"))
+        application=application, document=Document.objects.get(code="notice-c1-c2")
+    )
     assert entry["document"] == rendition.document_id
     assert (entry["rendition"], entry["revision"], entry["sha256"]) == (
-        rendition.pk, rendition.revision_id, rendition.sha256)
+        rendition.pk,
+        rendition.revision_id,
+        rendition.sha256,
+    )
     assert entry["choice"] == "insist" and entry["confirmation"] == 1
     assert datetime.datetime.fromisoformat(entry["at"]).tzinfo is not None
 
 
 def test_opened_exchanges_are_ticked_disabled_with_their_code_and_refused_if_posted(client):
     investor = ClientFactory(suitability_class="C4")
-    ClientExchange.objects.create(client=investor, exchange=ExchangeFactory(code="SHFE"),
-                                  trading_code="81000010")
+    ClientExchange.objects.create(
+        client=investor, exchange=ExchangeFactory(code="SHFE"), trading_code="81000010"
+    )
     log_in(client, investor)
     application, base = start(client)
     url = f"{base}/exchanges/"
@@ -293,11 +326,14 @@ def test_reports_accumulate_over_posts_up_to_ten(client):
     assert record(application).is_complete
 
 
-@pytest.mark.parametrize(("content", "name", "reason"), [
-    (b"%PDF-1.4 not an image", "report.png", "不是 JPEG 或 PNG 图片"),
-    (b"\x89PNG\r\n\x1a\n broken", "report.png", "不是 JPEG 或 PNG 图片"),
-    (b"GIF89a......", "report.jpg", "不是 JPEG 或 PNG 图片"),
-])
+@pytest.mark.parametrize(
+    ("content", "name", "reason"),
+    [
+        (b"%PDF-1.4 not an image", "report.png", "不是 JPEG 或 PNG 图片"),
+        (b"\x89PNG\r\n\x1a\n broken", "report.png", "不是 JPEG 或 PNG 图片"),
+        (b"GIF89a......", "report.jpg", "不是 JPEG 或 PNG 图片"),
+    ],
+)
 def test_a_file_that_is_not_a_jpeg_or_png_is_refused(client, content, name, reason):
     application, url = begin(client, suitability_class="C4")
     files = [image(), SimpleUploadedFile(name, content)]
@@ -316,10 +352,12 @@ def test_a_report_over_ten_megabytes_is_refused(client, monkeypatch):
 
 def test_a_client_with_a_financial_account_needs_no_reports_for_another(client):
     investor = ClientFactory(suitability_class="C4")
-    ClientExchange.objects.create(client=investor, exchange=ExchangeFactory(code="CFFEX"),
-                                  trading_code="00000001")
-    ExchangeFactory(code="FINX", name_zh="另一金融交易所", category="financial",
-                    needs_score_reports=True)
+    ClientExchange.objects.create(
+        client=investor, exchange=ExchangeFactory(code="CFFEX"), trading_code="00000001"
+    )
+    ExchangeFactory(
+        code="FINX", name_zh="另一金融交易所", category="financial", needs_score_reports=True
+    )
     log_in(client, investor)
     application, base = start(client)
     response = choose(client, f"{base}/exchanges/", ["INE"])  # a first crude-oil account

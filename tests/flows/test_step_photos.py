@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def flow():
-    letter = published_document("security_letter", title="数字证书安全责任书",
-                                html="<p>私钥由本人独立控制。</p>")
+    letter = published_document(
+        "security_letter", title="数字证书安全责任书", html="<p>私钥由本人独立控制。</p>"
+    )
     published_flow([("photos", {"security_letter": letter}), ("exchanges", {})])
 
 
@@ -57,8 +58,9 @@ def test_a_good_upload_is_processed_and_shown_for_confirmation(client):
     assert StepRecord.objects.get(application=application).completed_at is None
     image = client.get(f"/investor/photos/{photo.pk}/")
     assert image["Content-Type"] == "image/jpeg"
-    assert Image.open(io.BytesIO(image.content)).width > Image.open(
-        io.BytesIO(image.content)).height  # the card, upright and flat
+    assert (
+        Image.open(io.BytesIO(image.content)).width > Image.open(io.BytesIO(image.content)).height
+    )  # the card, upright and flat
 
 
 def test_a_bad_photo_is_refused_with_the_reason_and_nothing_is_stored(client):
@@ -82,8 +84,13 @@ def test_photos_on_file_are_used_and_the_letter_version_is_recorded(client):
     investor = log_in(client)
     application, base = start(client)
     url = f"{base}/photos/"
-    post(client, url, front=upload("f", card_photo("front")[0]),
-         back=upload("b", card_photo("back")[0]), signature=upload("s", signature_photo()))
+    post(
+        client,
+        url,
+        front=upload("f", card_photo("front")[0]),
+        back=upload("b", card_photo("back")[0]),
+        signature=upload("s", signature_photo()),
+    )
     assert IdPhoto.objects.filter(client=investor).count() == 3
     response = post(client, url, letter_agreed="on")
     assert response.status_code == 302
@@ -107,8 +114,11 @@ def test_photos_already_on_file_are_shown_instead_of_asking(client):
 
     # given a client whose photos the company already has
     investor = log_in(client)
-    for side, data in (("front", card_photo("front")[0]), ("back", card_photo("back")[0]),
-                       ("signature", signature_photo())):
+    for side, data in (
+        ("front", card_photo("front")[0]),
+        ("back", card_photo("back")[0]),
+        ("signature", signature_photo()),
+    ):
         id_photo_store(client=investor, side=side, upload_bytes=data)
     application, base = start(client)
     # when they open the step, then the photos are there and agreeing completes it

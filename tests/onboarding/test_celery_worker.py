@@ -32,18 +32,45 @@ def worker(postgres_url, redis_url, settings):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onboarding.settings.demo",
-           "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DEBUG": "false"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "onboarding.settings.demo",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DEBUG": "false",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "onboarding", "worker", "--pool=solo",
-         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-mingle",
-         "--without-gossip", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "onboarding",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager",
-                                             "task_default_queue", "result_backend")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue,
-                    result_backend=None)
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
+    }
+    app.conf.update(
+        broker_url=redis_url, task_always_eager=False, task_default_queue=queue, result_backend=None
+    )
     reset_connections()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:

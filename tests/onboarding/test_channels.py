@@ -98,8 +98,9 @@ def notify_in_transaction(branch_id: int) -> None:
     from django.db import transaction
 
     with transaction.atomic():
-        staff_notify(role=Role.WITNESS_AGENT, branch_id=branch_id,
-                     event={"type": "queue", "waiting": 3})
+        staff_notify(
+            role=Role.WITNESS_AGENT, branch_id=branch_id, event={"type": "queue", "waiting": 3}
+        )
 
 
 async def test_staff_events_reach_only_their_branch_in_memory(sync_seed):
@@ -110,10 +111,12 @@ async def test_staff_events_reach_only_their_branch_in_memory(sync_seed):
 async def test_staff_events_cross_the_redis_channel_layer(sync_seed, redis_url, settings):
     from channels.layers import channel_layers
 
-    settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [redis_url], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
-    }}
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+        }
+    }
     channel_layers.backends.clear()
     try:
         await events_reach_only_their_branch()

@@ -32,7 +32,10 @@ def test_platform_folder_is_not_a_package():
 def test_manage_py_runs_with_the_standard_platform_module():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", "import platform; print(platform.system())"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite://:memory:"},
     )
     assert result.stdout.strip().endswith(("Linux", "Darwin", "Windows"))

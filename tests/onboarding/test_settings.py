@@ -31,7 +31,10 @@ print(json.dumps({
 def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
     base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "onboarding.settings.demo"}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**base, **env},
     )
 
@@ -54,8 +57,9 @@ def test_with_nothing_set_the_demo_runs_embedded():
 
 
 def test_redis_url_switches_channels_and_celery_to_redis():
-    result = run_with_env(PRINT_SETTINGS, REDIS_URL="redis://127.0.0.1:6379/3",
-                          DATABASE_URL="postgres://u@db:5432/x")
+    result = run_with_env(
+        PRINT_SETTINGS, REDIS_URL="redis://127.0.0.1:6379/3", DATABASE_URL="postgres://u@db:5432/x"
+    )
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["channels"] == "channels_redis.core.RedisChannelLayer"

@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 def raw_row(client_pk: int) -> tuple:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_number, name, mobile, id_valid_until FROM clients_client "
-                       "WHERE id = %s", [client_pk])
+        cursor.execute(
+            "SELECT id_number, name, mobile, id_valid_until FROM clients_client WHERE id = %s",
+            [client_pk],
+        )
         return cursor.fetchone()
 
 
@@ -27,7 +29,10 @@ def test_personal_fields_are_encrypted_at_rest_and_read_back():
     assert not any(plain in str(stored) for plain in ("110105", "王小明", "13912345678", "2040"))
     client.refresh_from_db()
     assert (client.id_number, client.name, client.mobile) == (
-        "11010519491231002X", "王小明", "13912345678")
+        "11010519491231002X",
+        "王小明",
+        "13912345678",
+    )
 
 
 def test_a_client_is_found_by_id_number_through_its_keyed_hash():
@@ -59,8 +64,15 @@ def test_missing_keys_refuse_to_store_personal_data(settings):
 
 
 def test_log_lines_never_carry_id_or_mobile_numbers():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1,
-                               "login %s from %s", ("11010519491231002X", "13912345678"), None)
+    record = logging.LogRecord(
+        "x",
+        logging.INFO,
+        __file__,
+        1,
+        "login %s from %s",
+        ("11010519491231002X", "13912345678"),
+        None,
+    )
     RedactPersonalData().filter(record)
     assert record.getMessage() == "login 110105********002X from 139****5678"
 

@@ -22,21 +22,36 @@ def ca(db):
 
 @pytest.fixture
 def documents(db):
-    return [published_document(kind="contract", title="期货经纪合同",
-                               html="<h2>第一条</h2><p>甲乙双方本着平等自愿原则签订本合同。</p>"),
-            published_document(kind="risk_disclosure", title="期货交易风险说明书",
-                               html="<p>期货交易风险较大，请审慎决策。</p>")]
+    return [
+        published_document(
+            kind="contract",
+            title="期货经纪合同",
+            html="<h2>第一条</h2><p>甲乙双方本着平等自愿原则签订本合同。</p>",
+        ),
+        published_document(
+            kind="risk_disclosure",
+            title="期货交易风险说明书",
+            html="<p>期货交易风险较大，请审慎决策。</p>",
+        ),
+    ]
 
 
 def application_for(documents) -> Application:
     """An application whose steps before the certificate are complete, signing `documents`."""
-    published_flow([("photos", {"security_letter": None}), ("exchanges", {}),
-                    ("witness", {"script": None}), ("certificate", {}),
-                    ("sign", {"documents": documents})])
+    published_flow(
+        [
+            ("photos", {"security_letter": None}),
+            ("exchanges", {}),
+            ("witness", {"script": None}),
+            ("certificate", {}),
+            ("sign", {"documents": documents}),
+        ]
+    )
     application = application_start(client=ClientFactory(name="张三"))
     for kind in BEFORE_CERTIFICATE:
-        StepRecord.objects.create(application=application, kind=kind, completed_at=timezone.now(),
-                                  version=1)
+        StepRecord.objects.create(
+            application=application, kind=kind, completed_at=timezone.now(), version=1
+        )
     return application
 
 
@@ -55,6 +70,9 @@ def certificate(application, key):
     from signing.services import certificate_challenge_issue, certificate_issue
 
     challenge = certificate_challenge_issue(application=application)
-    return certificate_issue(application=application, nonce=challenge.nonce,
-                             public_key_der=key.public_key_der(),
-                             signature=key.sign(challenge.message()))
+    return certificate_issue(
+        application=application,
+        nonce=challenge.nonce,
+        public_key_der=key.public_key_der(),
+        signature=key.sign(challenge.message()),
+    )

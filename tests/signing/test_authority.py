@@ -78,8 +78,9 @@ def test_investor_certificate_is_for_signing_with_the_client_as_subject(certific
     assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
     assert not _extension(issued, x509.BasicConstraints).value.ca
     assert issued.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "张三"
-    assert issued.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value \
-        == "测试期货"  # the issuing CA's organisation
+    assert (
+        issued.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "测试期货"
+    )  # the issuing CA's organisation
     id_number = issued.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)[0].value
     assert id_number == certificate.client.id_number
     days = (issued.not_valid_after_utc - issued.not_valid_before_utc).days
@@ -105,8 +106,10 @@ def test_a_revoked_certificate_appears_on_the_next_crl(client, certificate):
     after = x509.load_der_x509_crl(response.content)
     entry = after.get_revoked_certificate_by_serial_number(int(certificate.serial, 16))
     assert entry is not None
-    assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason \
+    assert (
+        entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
         == x509.ReasonFlags.key_compromise
+    )
     assert after.is_signature_valid(certificate_of(company_key("issuing")).public_key())
     number = after.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
     assert number > before.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number

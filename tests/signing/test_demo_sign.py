@@ -30,7 +30,8 @@ def test_demo_sign_writes_verifiable_pdfs_and_the_ca_chain(demo, tmp_path, capsy
     assert certificate.client.id_number == data.CLIENTS[0].id_number
     chain = x509.load_pem_x509_certificates((tmp_path / "ca-chain.pem").read_bytes())
     assert [c.subject for c in chain][-1] == x509.load_pem_x509_certificate(
-        (tmp_path / "root.pem").read_bytes()).subject
+        (tmp_path / "root.pem").read_bytes()
+    ).subject
     for path in pdfs:
         reports = pdf_verify(path.read_bytes())
         assert len(reports) == 2
@@ -40,11 +41,25 @@ def test_demo_sign_writes_verifiable_pdfs_and_the_ca_chain(demo, tmp_path, capsy
         nss = tmp_path / "nss"
         nss.mkdir()
         subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
-        subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "root", "-t", "CT,C,C",
-                        "-i", str(tmp_path / "root.pem")], check=True)
+        subprocess.run(
+            [
+                "certutil",
+                "-A",
+                "-d",
+                f"sql:{nss}",
+                "-n",
+                "root",
+                "-t",
+                "CT,C,C",
+                "-i",
+                str(tmp_path / "root.pem"),
+            ],
+            check=True,
+        )
         for path in pdfs:
-            output = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(path)],
-                                    capture_output=True, text=True).stdout
+            output = subprocess.run(
+                ["pdfsig", "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True
+            ).stdout
             assert output.count("Signature is Valid.") == 2, output
             assert output.count("Certificate is Trusted.") == 2, output
 
@@ -55,10 +70,13 @@ def test_demo_sign_takes_a_client_by_id_number(demo, tmp_path):
     assert Certificate.objects.get().client.id_number == second.id_number
 
 
-@pytest.mark.parametrize(("id_number", "message"), [
-    ("123", "证件号码无效"),
-    ("11010519491231002X", "没有这位客户"),
-])
+@pytest.mark.parametrize(
+    ("id_number", "message"),
+    [
+        ("123", "证件号码无效"),
+        ("11010519491231002X", "没有这位客户"),
+    ],
+)
 def test_demo_sign_refuses_a_bad_or_unknown_client(demo, tmp_path, id_number, message):
     with pytest.raises(CommandError, match=message):
         call_command("demo_sign", client=id_number, out=tmp_path)
@@ -75,8 +93,9 @@ def test_demo_sign_can_run_again_for_the_same_client(demo, tmp_path):
     call_command("demo_sign", out=tmp_path / "second")
     assert Certificate.objects.filter(revoked_at__isnull=True).count() == 1
     assert all(len(pdf_verify(p.read_bytes())) == 2 for p in (tmp_path / "second").glob("*.pdf"))
-    first, second = Application.objects.filter(client=Certificate.objects.first().client)\
-        .order_by("created_at")
+    first, second = Application.objects.filter(client=Certificate.objects.first().client).order_by(
+        "created_at"
+    )
     assert (first.state, second.state) == ("abandoned", "in_progress")
 
 

@@ -27,16 +27,32 @@ def softhsm_token(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("softhsm")
     (folder / "tokens").mkdir()
     config = folder / "softhsm2.conf"
-    config.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
-                      "log.level = ERROR\n")
+    config.write_text(
+        f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
+        "log.level = ERROR\n"
+    )
     os.environ["SOFTHSM2_CONF"] = str(config)
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN,
-                    "--so-pin", "13579"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            TOKEN,
+            "--pin",
+            PIN,
+            "--so-pin",
+            "13579",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return {"module": str(SOFTHSM_MODULE), "token": TOKEN, "pin": PIN}
 
 
 def test_keys_made_in_the_token_sign_certificates_timestamps_and_seals(
-        softhsm_token, settings, documents):
+    softhsm_token, settings, documents
+):
     from signing.authority import ca_init, certificate_of, crl_current
     from signing.services import (
         certificate_challenge_issue,
@@ -58,11 +74,18 @@ def test_keys_made_in_the_token_sign_certificates_timestamps_and_seals(
     key = StandInKey()
     # when
     challenge = certificate_challenge_issue(application=application)
-    certificate_issue(application=application, nonce=challenge.nonce,
-                      public_key_der=key.public_key_der(), signature=key.sign(challenge.message()))
+    certificate_issue(
+        application=application,
+        nonce=challenge.nonce,
+        public_key_der=key.public_key_der(),
+        signature=key.sign(challenge.message()),
+    )
     request = signature_prepare(application=application, document=documents[0])
-    signed = signature_complete(application=application, request_id=request.pk,
-                                signature=key.sign(bytes(request.signed_attributes)))
+    signed = signature_complete(
+        application=application,
+        request_id=request.pk,
+        signature=key.sign(bytes(request.signed_attributes)),
+    )
     # then
     reports = pdf_verify(signed_document_read(signed=signed))
     assert all(r.intact and r.trusted and r.timestamp_valid for r in reports)

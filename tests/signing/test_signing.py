@@ -33,8 +33,11 @@ pytestmark = pytest.mark.django_db
 
 def _sign(application, document, key):
     request = signature_prepare(application=application, document=document)
-    return signature_complete(application=application, request_id=request.pk,
-                              signature=key.sign(bytes(request.signed_attributes)))
+    return signature_complete(
+        application=application,
+        request_id=request.pk,
+        signature=key.sign(bytes(request.signed_attributes)),
+    )
 
 
 @pytest.fixture
@@ -69,8 +72,12 @@ def test_the_record_keeps_revision_hashes_certificate_and_times(signed, document
 def test_the_pdf_shows_the_acceptance_number_and_revision_hash(signed):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils (pdftotext) is not installed")
-    text = subprocess.run(["pdftotext", "-", "-"], input=signed_document_read(signed=signed),
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=signed_document_read(signed=signed),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     assert signed.application.acceptance_number in text
     assert signed.content_sha256 in text
     assert "第 1 页" in text.replace("第1页", "第 1 页")
@@ -85,16 +92,30 @@ def nss_db(tmp_path, ca) -> Path:
     root = tmp_path / "root.pem"
     root.write_bytes(company_chain()[-1].public_bytes(serialization.Encoding.PEM))
     subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{database}", "-n", "company-root",
-                    "-t", "CT,C,C", "-i", str(root)], check=True)
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{database}",
+            "-n",
+            "company-root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(root),
+        ],
+        check=True,
+    )
     return database
 
 
 def test_pdfsig_finds_both_signatures_valid_and_trusted(signed, nss_db, tmp_path):
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed_document_read(signed=signed))
-    output = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss_db}", str(path)],
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss_db}", str(path)], capture_output=True, text=True
+    ).stdout
     assert output.count("Signature is Valid.") == 2, output
     assert output.count("Certificate is Trusted.") == 2, output
 
@@ -104,8 +125,9 @@ def test_pdffonts_shows_every_font_embedded(signed, tmp_path):
         pytest.skip("poppler-utils (pdffonts) is not installed")
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed_document_read(signed=signed))
-    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert lines and all(line.split()[-5] == "yes" for line in lines), lines
     assert any("CJK-SC" in line for line in lines)
 
@@ -120,12 +142,16 @@ def test_one_byte_changed_after_signing_is_reported(signed):
 
 # --- refusals ------------------------------------------------------------------------------
 def test_a_signature_over_another_documents_digest_is_refused(
-        application, documents, certificate, key):
+    application, documents, certificate, key
+):
     first = signature_prepare(application=application, document=documents[0])
     second = signature_prepare(application=application, document=documents[1])
     with pytest.raises(BusinessError) as refused:
-        signature_complete(application=application, request_id=second.pk,
-                           signature=key.sign(bytes(first.signed_attributes)))
+        signature_complete(
+            application=application,
+            request_id=second.pk,
+            signature=key.sign(bytes(first.signed_attributes)),
+        )
     assert refused.value.code == "bad_signature"
     assert not SignedDocument.objects.exists()
 
@@ -133,8 +159,11 @@ def test_a_signature_over_another_documents_digest_is_refused(
 def test_a_signature_by_another_key_is_refused(application, documents, certificate):
     request = signature_prepare(application=application, document=documents[0])
     with pytest.raises(BusinessError, match="签名验证失败"):
-        signature_complete(application=application, request_id=request.pk,
-                           signature=StandInKey().sign(bytes(request.signed_attributes)))
+        signature_complete(
+            application=application,
+            request_id=request.pk,
+            signature=StandInKey().sign(bytes(request.signed_attributes)),
+        )
     assert not SignedDocument.objects.exists()
 
 
@@ -143,8 +172,11 @@ def test_a_request_is_spent_by_any_attempt(application, documents, certificate, 
     with pytest.raises(BusinessError):
         signature_complete(application=application, request_id=request.pk, signature=b"\0" * 64)
     with pytest.raises(BusinessError) as reused:
-        signature_complete(application=application, request_id=request.pk,
-                           signature=key.sign(bytes(request.signed_attributes)))
+        signature_complete(
+            application=application,
+            request_id=request.pk,
+            signature=key.sign(bytes(request.signed_attributes)),
+        )
     assert reused.value.code == "request_used"
     assert bytes(SignatureRequest.objects.get(pk=request.pk).prepared_pdf) == b""
 
@@ -152,10 +184,14 @@ def test_a_request_is_spent_by_any_attempt(application, documents, certificate, 
 def test_an_expired_request_is_refused(application, documents, certificate, key):
     request = signature_prepare(application=application, document=documents[0])
     SignatureRequest.objects.filter(pk=request.pk).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     with pytest.raises(BusinessError) as refused:
-        signature_complete(application=application, request_id=request.pk,
-                           signature=key.sign(bytes(request.signed_attributes)))
+        signature_complete(
+            application=application,
+            request_id=request.pk,
+            signature=key.sign(bytes(request.signed_attributes)),
+        )
     assert refused.value.code == "request_expired"
 
 
@@ -166,23 +202,31 @@ def test_another_applications_request_is_unknown(application, documents, certifi
     request = signature_prepare(application=application, document=documents[0])
     other = application_start(client=ClientFactory())
     with pytest.raises(BusinessError) as refused:
-        signature_complete(application=other, request_id=request.pk,
-                           signature=key.sign(bytes(request.signed_attributes)))
+        signature_complete(
+            application=other,
+            request_id=request.pk,
+            signature=key.sign(bytes(request.signed_attributes)),
+        )
     assert refused.value.code == "request_unknown"
 
 
 @pytest.mark.parametrize("problem", ["revoked", "expired"])
 def test_a_revoked_or_expired_certificate_cannot_sign(
-        application, documents, certificate, key, problem):
+    application, documents, certificate, key, problem
+):
     request = signature_prepare(application=application, document=documents[0])
     if problem == "revoked":
         certificate_revoke(certificate=certificate, reason=RevocationReason.KEY_COMPROMISE)
     else:
         type(certificate).objects.filter(pk=certificate.pk).update(
-            not_after=timezone.now() - datetime.timedelta(seconds=1))
+            not_after=timezone.now() - datetime.timedelta(seconds=1)
+        )
     with pytest.raises(BusinessError) as refused:
-        signature_complete(application=application, request_id=request.pk,
-                           signature=key.sign(bytes(request.signed_attributes)))
+        signature_complete(
+            application=application,
+            request_id=request.pk,
+            signature=key.sign(bytes(request.signed_attributes)),
+        )
     assert refused.value.code == f"certificate_{problem}"
     with pytest.raises(BusinessError, match="请先安装数字证书"):
         signature_prepare(application=application, document=documents[0])
@@ -195,16 +239,20 @@ def _witness_again(application) -> None:
 
     certificate_reinstall(application=application)
     StepRecord.objects.filter(application=application, kind="witness").update(
-        completed_at=timezone.now() + datetime.timedelta(seconds=1))
+        completed_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
 
 
 def test_a_second_certificate_needs_a_new_witness(application, certificate):
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
     with pytest.raises(BusinessError) as refused:
-        certificate_issue(application=application, nonce=challenge.nonce,
-                          public_key_der=key.public_key_der(),
-                          signature=key.sign(challenge.message()))
+        certificate_issue(
+            application=application,
+            nonce=challenge.nonce,
+            public_key_der=key.public_key_der(),
+            signature=key.sign(challenge.message()),
+        )
     assert refused.value.code == "certificate_exists"
 
 
@@ -212,9 +260,12 @@ def test_a_new_certificate_revokes_the_clients_earlier_one(application, certific
     _witness_again(application)
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
-    newer = certificate_issue(application=application, nonce=challenge.nonce,
-                              public_key_der=key.public_key_der(),
-                              signature=key.sign(challenge.message()))
+    newer = certificate_issue(
+        application=application,
+        nonce=challenge.nonce,
+        public_key_der=key.public_key_der(),
+        signature=key.sign(challenge.message()),
+    )
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert certificate.revocation_reason == RevocationReason.SUPERSEDED
@@ -222,8 +273,12 @@ def test_a_new_certificate_revokes_the_clients_earlier_one(application, certific
 
 
 def _issue(application, key, challenge, **overrides):
-    values = {"application": application, "nonce": challenge.nonce,
-              "public_key_der": key.public_key_der(), "signature": key.sign(challenge.message())}
+    values = {
+        "application": application,
+        "nonce": challenge.nonce,
+        "public_key_der": key.public_key_der(),
+        "signature": key.sign(challenge.message()),
+    }
     values.update(overrides)
     return certificate_issue(**values)
 
@@ -240,7 +295,8 @@ def test_a_challenge_is_single_use(application, key):
 def test_an_expired_or_unknown_challenge_is_refused(application, key):
     challenge = certificate_challenge_issue(application=application)
     CertificateChallenge.objects.filter(pk=challenge.pk).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     with pytest.raises(BusinessError) as expired:
         _issue(application, key, challenge)
     assert expired.value.code == "challenge_expired"
@@ -263,9 +319,13 @@ def test_a_key_that_is_not_p256_is_refused(application, key, public_key):
     if public_key == "rsa":
         from cryptography.hazmat.primitives.asymmetric import rsa
 
-        public_key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()\
-            .public_bytes(serialization.Encoding.DER,
-                          serialization.PublicFormat.SubjectPublicKeyInfo)
+        public_key = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
     challenge = certificate_challenge_issue(application=application)
     with pytest.raises(BusinessError) as refused:
         _issue(application, key, challenge, public_key_der=public_key)
@@ -283,10 +343,15 @@ def test_a_certificate_revoked_after_signing_leaves_the_signature_valid(signed, 
     _witness_again(application)
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
-    certificate_issue(application=application, nonce=challenge.nonce,
-                      public_key_der=key.public_key_der(), signature=key.sign(challenge.message()))
+    certificate_issue(
+        application=application,
+        nonce=challenge.nonce,
+        public_key_der=key.public_key_der(),
+        signature=key.sign(challenge.message()),
+    )
     signed.certificate.__class__.objects.filter(pk=signed.certificate_id).update(
-        revoked_at=signed.signed_at + datetime.timedelta(days=30))  # a month later
+        revoked_at=signed.signed_at + datetime.timedelta(days=30)
+    )  # a month later
     from signing.authority import crl_expire
 
     crl_expire()
@@ -299,12 +364,14 @@ def test_a_certificate_revoked_after_signing_leaves_the_signature_valid(signed, 
 
 
 def test_a_signature_made_after_revocation_is_reported_revoked(
-        application, documents, certificate, key, monkeypatch):
+    application, documents, certificate, key, monkeypatch
+):
     """A forged 'signed before' is impossible: the time that counts is the TSA's."""
     signed = _sign(application, documents[0], key)
     certificate_revoke(certificate=certificate, reason=RevocationReason.KEY_COMPROMISE)
     type(certificate).objects.filter(pk=certificate.pk).update(
-        revoked_at=signed.signed_at - datetime.timedelta(hours=1))
+        revoked_at=signed.signed_at - datetime.timedelta(hours=1)
+    )
     from signing.authority import crl_expire
 
     crl_expire()
@@ -333,10 +400,12 @@ def test_expired_requests_and_challenges_are_purged(application, documents, cert
     stale = signature_prepare(application=application, document=documents[0])
     live = signature_prepare(application=application, document=documents[1])
     SignatureRequest.objects.filter(pk=stale.pk).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     challenge = certificate_challenge_issue(application=application)
     CertificateChallenge.objects.filter(pk=challenge.pk).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     # when
     purged = signing_purge.delay().get()
     # then

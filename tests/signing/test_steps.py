@@ -46,8 +46,15 @@ def challenge(client, application) -> dict:
 def issue(client, application, key: StandInKey, answer: dict | None = None, to_sign=None):
     answer = answer or challenge(client, application)
     message = to_sign if to_sign is not None else base64.b64decode(answer["to_sign"])
-    return act(client, application, "certificate", "issue", nonce=answer["nonce"],
-               public_key=b64(key.public_key_der()), signature=b64(key.sign(message)))
+    return act(
+        client,
+        application,
+        "certificate",
+        "issue",
+        nonce=answer["nonce"],
+        public_key=b64(key.public_key_der()),
+        signature=b64(key.sign(message)),
+    )
 
 
 def next_step(client, url):
@@ -62,8 +69,13 @@ def investor(client, application):
 @pytest.fixture
 def at_sign_step(application, certificate):
     """The certificate installed and its step completed: the sign step is current."""
-    StepRecord.objects.create(application=application, kind="certificate", version=1,
-                              completed_at=timezone.now(), data={"serial": certificate.serial})
+    StepRecord.objects.create(
+        application=application,
+        kind="certificate",
+        version=1,
+        completed_at=timezone.now(),
+        data={"serial": certificate.serial},
+    )
     return certificate
 
 
@@ -75,8 +87,14 @@ def prepare(client, application, document) -> dict:
 
 def complete(client, application, prepared: dict, key: StandInKey, to_sign: str | None = None):
     signature = key.sign(base64.b64decode(to_sign or prepared["to_sign"]))
-    return act(client, application, "sign", "complete", request_id=prepared["request_id"],
-               signature=b64(signature))
+    return act(
+        client,
+        application,
+        "sign",
+        "complete",
+        request_id=prepared["request_id"],
+        signature=b64(signature),
+    )
 
 
 # --- the certificate step -----------------------------------------------------------------
@@ -93,8 +111,9 @@ def test_the_certificate_page_needs_javascript_and_holds_next(client, applicatio
     assert "安装证书" in page
 
 
-def test_a_key_that_signs_the_challenge_gets_a_certificate_for_it(client, application, investor,
-                                                                  key):
+def test_a_key_that_signs_the_challenge_gets_a_certificate_for_it(
+    client, application, investor, key
+):
     # when
     response = issue(client, application, key)
     # then
@@ -102,9 +121,13 @@ def test_a_key_that_signs_the_challenge_gets_a_certificate_for_it(client, applic
     answer = response.json()
     issued = x509.load_pem_x509_certificate(answer["certificate"].encode())
     assert f"{issued.serial_number:x}" == answer["serial"]
-    assert issued.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo,
-    ) == key.public_key_der()
+    assert (
+        issued.public_key().public_bytes(
+            serialization.Encoding.DER,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        == key.public_key_der()
+    )
     assert certificate_current(application=application).serial == answer["serial"]
     assert answer["not_after"] and " 至 " in answer["validity"]
 
@@ -114,7 +137,8 @@ def test_the_challenge_is_bound_to_the_application(client, application, investor
     answer = challenge(client, application)
     # then
     assert base64.b64decode(answer["to_sign"]) == (
-        f"onboarding-certificate:{application.acceptance_number}:{answer['nonce']}".encode())
+        f"onboarding-certificate:{application.acceptance_number}:{answer['nonce']}".encode()
+    )
 
 
 def test_a_refused_proof_spends_the_challenge(client, application, investor, key):
@@ -134,7 +158,8 @@ def test_an_expired_challenge_is_refused(client, application, investor, key):
     # given
     answer = challenge(client, application)
     CertificateChallenge.objects.filter(nonce=answer["nonce"]).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     # when
     response = issue(client, application, key, answer)
     # then
@@ -154,23 +179,39 @@ def test_a_key_that_is_not_p256_is_refused(client, application, investor):
     other = StandInKey(private_key=ec.generate_private_key(ec.SECP384R1()))
     answer = challenge(client, application)
     # when
-    response = act(client, application, "certificate", "issue", nonce=answer["nonce"],
-                   public_key=b64(other.public_key_der()), signature=b64(bytes(64)))
+    response = act(
+        client,
+        application,
+        "certificate",
+        "issue",
+        nonce=answer["nonce"],
+        public_key=b64(other.public_key_der()),
+        signature=b64(bytes(64)),
+    )
     # then
     assert (response.status_code, response.json()["code"]) == (400, "bad_key")
     assert "P-256" in response.json()["message"]
 
 
-@pytest.mark.parametrize("field, value", [
-    ("public_key", "not base64!"), ("signature", "@@@@"), ("public_key", ""), ("nonce", ""),
-    ("signature", "x" * 5000),
-])
-def test_garbage_from_the_browser_is_a_clear_400(client, application, investor, key, field,
-                                                 value):
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("public_key", "not base64!"),
+        ("signature", "@@@@"),
+        ("public_key", ""),
+        ("nonce", ""),
+        ("signature", "x" * 5000),
+    ],
+)
+def test_garbage_from_the_browser_is_a_clear_400(client, application, investor, key, field, value):
     # given
     answer = challenge(client, application)
-    fields = {"nonce": answer["nonce"], "public_key": b64(key.public_key_der()),
-              "signature": b64(key.sign(base64.b64decode(answer["to_sign"]))), field: value}
+    fields = {
+        "nonce": answer["nonce"],
+        "public_key": b64(key.public_key_der()),
+        "signature": b64(key.sign(base64.b64decode(answer["to_sign"]))),
+        field: value,
+    }
     # when
     response = act(client, application, "certificate", "issue", **fields)
     # then
@@ -183,14 +224,22 @@ def test_a_signature_that_is_not_r_and_s_is_refused(client, application, investo
     # given
     answer = challenge(client, application)
     # when
-    response = act(client, application, "certificate", "issue", nonce=answer["nonce"],
-                   public_key=b64(key.public_key_der()), signature=b64(bytes(70)))
+    response = act(
+        client,
+        application,
+        "certificate",
+        "issue",
+        nonce=answer["nonce"],
+        public_key=b64(key.public_key_der()),
+        signature=b64(bytes(70)),
+    )
     # then
     assert (response.status_code, response.json()["code"]) == (400, "bad_signature_format")
 
 
-def test_with_a_certificate_installing_again_needs_the_reinstall(client, application, investor,
-                                                                 certificate):
+def test_with_a_certificate_installing_again_needs_the_reinstall(
+    client, application, investor, certificate
+):
     # when
     response = act(client, application, "certificate", "challenge")
     # then
@@ -199,7 +248,8 @@ def test_with_a_certificate_installing_again_needs_the_reinstall(client, applica
 
 
 def test_a_certificate_revoked_without_a_new_witness_is_not_replaced_quietly(
-        client, application, investor, certificate):
+    client, application, investor, certificate
+):
     # given: the certificate revoked by something else than "重新安装"
     certificate_revoke(certificate=certificate, reason=RevocationReason.KEY_COMPROMISE)
     # when
@@ -210,8 +260,9 @@ def test_a_certificate_revoked_without_a_new_witness_is_not_replaced_quietly(
     assert "本业务签发的数字证书已失效" in page
 
 
-def test_reinstalling_revokes_the_certificate_and_reopens_the_witness(client, application,
-                                                                      investor, certificate):
+def test_reinstalling_revokes_the_certificate_and_reopens_the_witness(
+    client, application, investor, certificate
+):
     # when
     response = act(client, application, "certificate", "reinstall")
     # then
@@ -226,12 +277,14 @@ def test_reinstalling_revokes_the_certificate_and_reopens_the_witness(client, ap
     assert witness.completed_at is None
 
 
-def test_after_a_new_witness_the_certificate_can_be_installed_again(client, application,
-                                                                    investor, certificate):
+def test_after_a_new_witness_the_certificate_can_be_installed_again(
+    client, application, investor, certificate
+):
     # given: installed again, and witnessed again
     act(client, application, "certificate", "reinstall")
     StepRecord.objects.filter(application=application, kind="witness").update(
-        completed_at=timezone.now())
+        completed_at=timezone.now()
+    )
     # when
     response = issue(client, application, StandInKey())
     # then
@@ -270,8 +323,9 @@ def test_an_unknown_action_is_not_found(client, application, investor):
 # --- the sign step ------------------------------------------------------------------------
 
 
-def test_the_sign_page_lists_each_document_with_its_preview(client, application, investor,
-                                                           documents, at_sign_step):
+def test_the_sign_page_lists_each_document_with_its_preview(
+    client, application, investor, documents, at_sign_step
+):
     # when
     page = client.get(f"{base(application)}/sign/").content.decode()
     # then
@@ -281,8 +335,9 @@ def test_the_sign_page_lists_each_document_with_its_preview(client, application,
     assert page.count("未签署") == 2 and "签署全部协议" in page
 
 
-def test_each_document_is_signed_with_the_browsers_key_and_sealed(client, application, investor,
-                                                                 documents, at_sign_step, key):
+def test_each_document_is_signed_with_the_browsers_key_and_sealed(
+    client, application, investor, documents, at_sign_step, key
+):
     # given
     prepared = prepare(client, application, documents[0])
     # when
@@ -299,8 +354,9 @@ def test_each_document_is_signed_with_the_browsers_key_and_sealed(client, applic
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
 
 
-def test_a_signature_for_one_document_does_not_sign_another(client, application, investor,
-                                                           documents, at_sign_step, key):
+def test_a_signature_for_one_document_does_not_sign_another(
+    client, application, investor, documents, at_sign_step, key
+):
     # given: both documents prepared
     first = prepare(client, application, documents[0])
     second = prepare(client, application, documents[1])
@@ -312,8 +368,9 @@ def test_a_signature_for_one_document_does_not_sign_another(client, application,
     assert signed_documents_current(application=application) == {}
 
 
-def test_a_revoked_certificate_cannot_complete_a_signature(client, application, investor,
-                                                          documents, at_sign_step, key):
+def test_a_revoked_certificate_cannot_complete_a_signature(
+    client, application, investor, documents, at_sign_step, key
+):
     # given
     prepared = prepare(client, application, documents[0])
     certificate_revoke(certificate=at_sign_step, reason=RevocationReason.KEY_COMPROMISE)
@@ -324,8 +381,9 @@ def test_a_revoked_certificate_cannot_complete_a_signature(client, application, 
     assert not SignedDocument.objects.exists()
 
 
-def test_a_request_cannot_be_completed_twice(client, application, investor, documents,
-                                             at_sign_step, key):
+def test_a_request_cannot_be_completed_twice(
+    client, application, investor, documents, at_sign_step, key
+):
     # given
     prepared = prepare(client, application, documents[0])
     complete(client, application, prepared, key)
@@ -336,8 +394,9 @@ def test_a_request_cannot_be_completed_twice(client, application, investor, docu
     assert SignedDocument.objects.count() == 1
 
 
-def test_a_signed_document_is_not_prepared_again(client, application, investor, documents,
-                                                at_sign_step, key):
+def test_a_signed_document_is_not_prepared_again(
+    client, application, investor, documents, at_sign_step, key
+):
     # given
     complete(client, application, prepare(client, application, documents[0]), key)
     # when
@@ -346,12 +405,17 @@ def test_a_signed_document_is_not_prepared_again(client, application, investor, 
     assert (response.status_code, response.json()["code"]) == (400, "already_signed")
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"document": "abc"}, "bad_request"), ({}, "bad_request"),
-    ({"document": "999999"}, "unknown_document"),
-])
-def test_prepare_refuses_what_is_not_a_document_of_the_step(client, application, investor,
-                                                           at_sign_step, fields, code):
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"document": "abc"}, "bad_request"),
+        ({}, "bad_request"),
+        ({"document": "999999"}, "unknown_document"),
+    ],
+)
+def test_prepare_refuses_what_is_not_a_document_of_the_step(
+    client, application, investor, at_sign_step, fields, code
+):
     # when
     response = act(client, application, "sign", "prepare", **fields)
     # then
@@ -368,14 +432,18 @@ def test_a_document_outside_the_step_is_not_signed(client, application, investor
     assert response.json()["message"] == "该文档不属于本步骤，不能签署。"
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"request_id": "1", "signature": "%%%"}, "bad_request"),
-    ({"request_id": "x", "signature": b64(bytes(64))}, "bad_request"),
-    ({"request_id": "424242", "signature": b64(bytes(64))}, "request_unknown"),
-    ({"request_id": "1", "signature": b64(bytes(10))}, "bad_signature_format"),
-])
-def test_complete_refuses_garbage_with_a_clear_400(client, application, investor, at_sign_step,
-                                                   fields, code):
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"request_id": "1", "signature": "%%%"}, "bad_request"),
+        ({"request_id": "x", "signature": b64(bytes(64))}, "bad_request"),
+        ({"request_id": "424242", "signature": b64(bytes(64))}, "request_unknown"),
+        ({"request_id": "1", "signature": b64(bytes(10))}, "bad_signature_format"),
+    ],
+)
+def test_complete_refuses_garbage_with_a_clear_400(
+    client, application, investor, at_sign_step, fields, code
+):
     # when
     response = act(client, application, "sign", "complete", **fields)
     # then
@@ -383,8 +451,9 @@ def test_complete_refuses_garbage_with_a_clear_400(client, application, investor
     assert response.json()["message"]
 
 
-def test_next_names_the_unsigned_documents_until_all_are_signed(client, application, investor,
-                                                               documents, at_sign_step, key):
+def test_next_names_the_unsigned_documents_until_all_are_signed(
+    client, application, investor, documents, at_sign_step, key
+):
     # given
     url = f"{base(application)}/sign/"
     complete(client, application, prepare(client, application, documents[0]), key)
@@ -401,8 +470,9 @@ def test_next_names_the_unsigned_documents_until_all_are_signed(client, applicat
     assert set(record.evidence["signatures"]) == {str(d.pk) for d in documents}
 
 
-def test_signing_locks_the_certificate_step(client, application, investor, documents,
-                                            at_sign_step, key):
+def test_signing_locks_the_certificate_step(
+    client, application, investor, documents, at_sign_step, key
+):
     # given: everything signed, "下一步"
     for document in documents:
         complete(client, application, prepare(client, application, document), key)
@@ -414,8 +484,9 @@ def test_signing_locks_the_certificate_step(client, application, investor, docum
     assert certificate_current(application=application) == at_sign_step
 
 
-def test_reinstalling_from_the_sign_step_reopens_the_witness(client, application, investor,
-                                                             at_sign_step):
+def test_reinstalling_from_the_sign_step_reopens_the_witness(
+    client, application, investor, at_sign_step
+):
     # when
     response = act(client, application, "sign", "reinstall")
     # then
@@ -427,8 +498,9 @@ def test_reinstalling_from_the_sign_step_reopens_the_witness(client, application
 # --- the unsigned PDF -----------------------------------------------------------------------
 
 
-def test_the_investor_previews_a_document_of_the_sign_step(client, application, investor,
-                                                          documents):
+def test_the_investor_previews_a_document_of_the_sign_step(
+    client, application, investor, documents
+):
     # when
     response = client.get(f"{base(application)}/documents/{documents[0].pk}/preview.pdf")
     # then

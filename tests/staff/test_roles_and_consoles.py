@@ -53,8 +53,9 @@ def test_an_agent_without_a_branch_is_told_to_ask_for_one(client):
 
 def test_staff_log_in_with_a_password_and_see_their_consoles(client):
     staff_user("reviewer", Role.REVIEWER)
-    response = client.post("/staff/login/", {"username": "reviewer",
-                                             "password": "x-test-password"}, follow=True)
+    response = client.post(
+        "/staff/login/", {"username": "reviewer", "password": "x-test-password"}, follow=True
+    )
     page = response.content.decode()
     assert "复核台" in page
     assert "见证坐席台" not in page

@@ -53,7 +53,9 @@ class BadCreditSource(models.TextChoices):
     TAX_AUTHORITY = "tax_authority", _("税务管理机构")
     REGULATORS = "regulators", _("监管机构、自律组织")
     EXCESSIVE_RIGHTS_DEFENCE = "excessive_rights_defence", _("过度维权等不当行为信息")
-    FUTURES_FIRM_DEFAULT = "futures_firm_default", _(
-        "投资者在期货经营机构从事投资活动时产生的违约行为记录")
+    FUTURES_FIRM_DEFAULT = (
+        "futures_firm_default",
+        _("投资者在期货经营机构从事投资活动时产生的违约行为记录"),
+    )
     OTHER_ORGANISATION = "other_organisation", _("其他组织")
     NONE = "none", _("无")

@@ -11,11 +11,28 @@ from typing import Any
 
 from privacy import crypto
 
-ANSWERS = ("tax_residency", "pep_relation", "investment_horizon", "expected_return",
-           "controller", "beneficial_owner", "products", "products_other", "bad_credit")
-PERSONAL = ("controller_name", "controller_id_number", "controller_relation",
-            "owner_name", "owner_id_number", "owner_relation",
-            "contact_address", "postal_code", "email")
+ANSWERS = (
+    "tax_residency",
+    "pep_relation",
+    "investment_horizon",
+    "expected_return",
+    "controller",
+    "beneficial_owner",
+    "products",
+    "products_other",
+    "bad_credit",
+)
+PERSONAL = (
+    "controller_name",
+    "controller_id_number",
+    "controller_relation",
+    "owner_name",
+    "owner_id_number",
+    "owner_relation",
+    "contact_address",
+    "postal_code",
+    "email",
+)
 
 
 def basic_info_pack(*, cleaned: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:

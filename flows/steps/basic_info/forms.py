@@ -32,19 +32,26 @@ ID_NUMBER_INVALID = _("身份证号码不正确，请核对后重新填写。")
 
 
 def _choice(label, choices, required_message, multiple=False) -> forms.Field:
-    errors = {"required": required_message, "invalid_choice": NOT_A_CHOICE,
-              "invalid_list": NOT_A_CHOICE}
+    errors = {
+        "required": required_message,
+        "invalid_choice": NOT_A_CHOICE,
+        "invalid_list": NOT_A_CHOICE,
+    }
     if multiple:
-        return forms.MultipleChoiceField(label=label, choices=choices, error_messages=errors,
-                                         widget=forms.CheckboxSelectMultiple)
-    return forms.ChoiceField(label=label, choices=choices, error_messages=errors,
-                             widget=forms.RadioSelect)
+        return forms.MultipleChoiceField(
+            label=label, choices=choices, error_messages=errors, widget=forms.CheckboxSelectMultiple
+        )
+    return forms.ChoiceField(
+        label=label, choices=choices, error_messages=errors, widget=forms.RadioSelect
+    )
 
 
 def _text(label, max_length, *, autocomplete="off", **attrs) -> forms.Field:
     """A detail: required only with the answer that calls for it (see `clean`)."""
     return forms.CharField(
-        label=label, max_length=max_length, required=False,
+        label=label,
+        max_length=max_length,
+        required=False,
         error_messages={"max_length": _("不能超过 %(limit_value)d 个字。")},
         widget=forms.TextInput(attrs={"autocomplete": autocomplete, **attrs}),
     )
@@ -53,47 +60,81 @@ def _text(label, max_length, *, autocomplete="off", **attrs) -> forms.Field:
 class BasicInfoForm(AccessibleForm):
     """The answers the manual marks "*" (required), with the details some answers call for."""
 
-    tax_residency = _choice(_("您的税收居民身份为"), TaxResidency.choices,
-                            _("请选择您的税收居民身份。"))
-    pep_relation = _choice(_("您的政要人物关系为"), PepRelation.choices,
-                           _("请选择您的政要人物关系。"))
-    investment_horizon = _choice(_("您的投资期限为"), InvestmentHorizon.choices,
-                                 _("请选择您的投资期限。"))
-    expected_return = _choice(_("您的期望收益为"), ExpectedReturn.choices,
-                              _("请选择您的期望收益。"))
-    controller = _choice(_("您的账户是否存在实际控制关系"), ActualController.choices,
-                         _("请选择您的账户是否存在实际控制关系。"))
+    tax_residency = _choice(
+        _("您的税收居民身份为"), TaxResidency.choices, _("请选择您的税收居民身份。")
+    )
+    pep_relation = _choice(
+        _("您的政要人物关系为"), PepRelation.choices, _("请选择您的政要人物关系。")
+    )
+    investment_horizon = _choice(
+        _("您的投资期限为"), InvestmentHorizon.choices, _("请选择您的投资期限。")
+    )
+    expected_return = _choice(
+        _("您的期望收益为"), ExpectedReturn.choices, _("请选择您的期望收益。")
+    )
+    controller = _choice(
+        _("您的账户是否存在实际控制关系"),
+        ActualController.choices,
+        _("请选择您的账户是否存在实际控制关系。"),
+    )
     controller_name = _text(_("实际控制人姓名"), 50)
-    controller_id_number = _text(_("实际控制人身份证号码"), 18, maxlength="18",
-                                 autocapitalize="characters", spellcheck="false")
+    controller_id_number = _text(
+        _("实际控制人身份证号码"),
+        18,
+        maxlength="18",
+        autocapitalize="characters",
+        spellcheck="false",
+    )
     controller_relation = _text(_("实际控制人与您的关系"), 50)
-    beneficial_owner = _choice(_("您的账户交易实际受益人为"), BeneficialOwner.choices,
-                               _("请选择您的账户交易实际受益人。"))
+    beneficial_owner = _choice(
+        _("您的账户交易实际受益人为"), BeneficialOwner.choices, _("请选择您的账户交易实际受益人。")
+    )
     owner_name = _text(_("实际受益人姓名"), 50)
-    owner_id_number = _text(_("实际受益人身份证号码"), 18, maxlength="18",
-                            autocapitalize="characters", spellcheck="false")
+    owner_id_number = _text(
+        _("实际受益人身份证号码"),
+        18,
+        maxlength="18",
+        autocapitalize="characters",
+        spellcheck="false",
+    )
     owner_relation = _text(_("实际受益人与您的关系"), 50)
-    products = _choice(_("您想投资的品种为（可多选）"), Product.choices,
-                       _("请选择您想投资的品种（至少一项）。"), multiple=True)
+    products = _choice(
+        _("您想投资的品种为（可多选）"),
+        Product.choices,
+        _("请选择您想投资的品种（至少一项）。"),
+        multiple=True,
+    )
     products_other = _text(_("其他品种说明"), 100)
-    bad_credit = _choice(_("您是否有来源于以下机构的不良诚信记录（可多选）"),
-                         BadCreditSource.choices,
-                         _("请选择您的不良诚信记录情况，没有请选择“无”。"), multiple=True)
+    bad_credit = _choice(
+        _("您是否有来源于以下机构的不良诚信记录（可多选）"),
+        BadCreditSource.choices,
+        _("请选择您的不良诚信记录情况，没有请选择“无”。"),
+        multiple=True,
+    )
     contact_address = forms.CharField(
-        label=_("联系地址"), max_length=200,
-        error_messages={"required": _("请填写联系地址。"),
-                        "max_length": _("联系地址不能超过 200 个字。")},
+        label=_("联系地址"),
+        max_length=200,
+        error_messages={
+            "required": _("请填写联系地址。"),
+            "max_length": _("联系地址不能超过 200 个字。"),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     postal_code = forms.CharField(
-        label=_("邮政编码"), error_messages={"required": _("请填写邮政编码。")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code",
-                                      "maxlength": "6"}),
+        label=_("邮政编码"),
+        error_messages={"required": _("请填写邮政编码。")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": "6"}
+        ),
     )
     email = forms.EmailField(
-        label=_("电子邮箱"), required=False, max_length=254,
-        error_messages={"invalid": _("电子邮箱格式不正确，请核对。"),
-                        "max_length": _("电子邮箱格式不正确，请核对。")},
+        label=_("电子邮箱"),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("电子邮箱格式不正确，请核对。"),
+            "max_length": _("电子邮箱格式不正确，请核对。"),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
@@ -138,8 +179,7 @@ class BasicInfoForm(AccessibleForm):
             data["products_other"] = ""
         bad_credit = data.get("bad_credit") or []
         if BadCreditSource.NONE in bad_credit and len(bad_credit) > 1:
-            self.add_error("bad_credit",
-                           _("选择“无”时不能同时选择其他不良诚信记录。"))
+            self.add_error("bad_credit", _("选择“无”时不能同时选择其他不良诚信记录。"))
         return data
 
     def _require_details(self, data: dict[str, Any], prefix: str) -> None:
@@ -162,23 +202,44 @@ def _question_field(position: int, question: dict[str, Any]) -> forms.Field:
     kind = question["kind"]
     required = bool(question["required"])
     number = position + 1
-    errors = {"required": _("请回答第 %(n)d 题。") % {"n": number},
-              "invalid_choice": NOT_A_CHOICE, "invalid_list": NOT_A_CHOICE}
+    errors = {
+        "required": _("请回答第 %(n)d 题。") % {"n": number},
+        "invalid_choice": NOT_A_CHOICE,
+        "invalid_list": NOT_A_CHOICE,
+    }
     label = f"{number}. {question['text']}"
     if kind in QuestionType.WITH_OPTIONS:
         choices = [(str(i), option["label"]) for i, option in enumerate(question["options"])]
         if kind == QuestionType.MULTIPLE:
-            return forms.MultipleChoiceField(label=label, choices=choices, required=required,
-                                             error_messages=errors,
-                                             widget=forms.CheckboxSelectMultiple)
-        return forms.ChoiceField(label=label, choices=choices, required=required,
-                                 error_messages=errors, widget=forms.RadioSelect)
+            return forms.MultipleChoiceField(
+                label=label,
+                choices=choices,
+                required=required,
+                error_messages=errors,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        return forms.ChoiceField(
+            label=label,
+            choices=choices,
+            required=required,
+            error_messages=errors,
+            widget=forms.RadioSelect,
+        )
     if kind == QuestionType.YES_NO:
-        return forms.ChoiceField(label=label, choices=[("yes", _("是")), ("no", _("否"))],
-                                 required=required, error_messages=errors,
-                                 widget=forms.RadioSelect)
-    return forms.CharField(label=label, required=required, max_length=500,
-                           error_messages=errors, widget=forms.Textarea(attrs={"rows": 2}))
+        return forms.ChoiceField(
+            label=label,
+            choices=[("yes", _("是")), ("no", _("否"))],
+            required=required,
+            error_messages=errors,
+            widget=forms.RadioSelect,
+        )
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=500,
+        error_messages=errors,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SuitabilityForm(AccessibleForm):
@@ -198,7 +259,8 @@ class SuitabilityForm(AccessibleForm):
     def clean_revision(self) -> int | None:
         if self.cleaned_data.get("revision") != self.revision_id:
             raise forms.ValidationError(
-                _("评估问卷内容已更新，请重新作答。"), code="stale_questionnaire")
+                _("评估问卷内容已更新，请重新作答。"), code="stale_questionnaire"
+            )
         return self.revision_id
 
     @property

@@ -75,25 +75,25 @@ class BasicInfoStep(StepHandler):
             context["questionnaire"] = shown.content if shown else None
             if shown is not None:
                 context["assessment_form"] = self._assessment_form or SuitabilityForm(
-                    questionnaire=shown.content, revision_id=shown.revision_id)
+                    questionnaire=shown.content, revision_id=shown.revision_id
+                )
         elif stage == RESULT:
             assessed = self.record.evidence["suitability"]
             context["assessment_result"] = _("您的风险承受能力评估结果为 %(result)s") % {
-                "result": suitability_label(assessed["class"])}
+                "result": suitability_label(assessed["class"])
+            }
             context["assessment_valid_until"] = self.client.suitability_expires
         else:
             context["identity"] = self._identity()
             context["form"] = self._form or BasicInfoForm(
-                initial=basic_info_values(self.record.data),
-                own_id_number=self.client.id_number)
+                initial=basic_info_values(self.record.data), own_id_number=self.client.id_number
+            )
         return context
 
     def _identity(self) -> list[tuple[str, str]]:
         client = self.client
-        until = (f"{client.id_valid_until:%Y.%m.%d}" if client.id_valid_until
-                 else _("长期"))
-        validity = (f"{client.id_valid_from:%Y.%m.%d} - {until}" if client.id_valid_from
-                    else until)
+        until = f"{client.id_valid_until:%Y.%m.%d}" if client.id_valid_until else _("长期")
+        validity = f"{client.id_valid_from:%Y.%m.%d} - {until}" if client.id_valid_from else until
         return [
             (_("客户姓名"), client.name),
             (_("身份证号"), mask_id_number(client.id_number)),
@@ -112,8 +112,9 @@ class BasicInfoStep(StepHandler):
         posted = request.POST.get("stage", FORM)
         claimed = STAGES.index(posted) if posted in STAGES else len(STAGES)
         if claimed > STAGES.index(stage):  # skipping ahead: a tampered or forged post
-            message = (_("请先完成适当性评估。") if stage == ASSESSMENT
-                       else _("请先确认适当性评估结果。"))
+            message = (
+                _("请先完成适当性评估。") if stage == ASSESSMENT else _("请先确认适当性评估结果。")
+            )
             return StepResult(done=False, errors={"__all__": [message]})
         if claimed < STAGES.index(stage):  # an old page posted again: show where we are
             return StepResult(done=False)
@@ -126,22 +127,25 @@ class BasicInfoStep(StepHandler):
     def _submit_assessment(self, request: HttpRequest) -> StepResult:
         shown = self._questionnaire()
         if shown is None:
-            return StepResult(done=False, errors={"__all__": [
-                _("适当性评估问卷暂未开放，请致电客服热线。")]})
-        form = SuitabilityForm(request.POST, questionnaire=shown.content,
-                               revision_id=shown.revision_id)
+            return StepResult(
+                done=False, errors={"__all__": [_("适当性评估问卷暂未开放，请致电客服热线。")]}
+            )
+        form = SuitabilityForm(
+            request.POST, questionnaire=shown.content, revision_id=shown.revision_id
+        )
         if not form.is_valid():
             if "revision" in form.errors:  # answers to another version: ask afresh
-                form = SuitabilityForm(questionnaire=shown.content,
-                                       revision_id=shown.revision_id)
+                form = SuitabilityForm(questionnaire=shown.content, revision_id=shown.revision_id)
                 self._assessment_form = form
-                return StepResult(done=False, errors={"__all__": [
-                    _("评估问卷内容已更新，请重新作答。")]})
+                return StepResult(
+                    done=False, errors={"__all__": [_("评估问卷内容已更新，请重新作答。")]}
+                )
             self._assessment_form = form
             return StepResult(done=False, errors=_errors(form))
         try:
             assessment = suitability_assessment_record(
-                application=self.application, shown=shown, answers=form.answers())
+                application=self.application, shown=shown, answers=form.answers()
+            )
         except BusinessError as error:
             if error.code == "already_assessed":
                 return StepResult(done=False)
@@ -149,12 +153,16 @@ class BasicInfoStep(StepHandler):
             return StepResult(done=False, errors={"__all__": [error.message]})
         self.client.suitability_class = assessment.suitability_class
         self.client.suitability_expires = assessment.valid_until
-        return self._keep_evidence(suitability={
-            "assessment": assessment.pk, "class": assessment.suitability_class,
-            "score": assessment.score, "revision": assessment.revision_id,
-            "content_hash": assessment.content_hash,
-            "assessed_at": assessment.assessed_at.isoformat(),
-        })
+        return self._keep_evidence(
+            suitability={
+                "assessment": assessment.pk,
+                "class": assessment.suitability_class,
+                "score": assessment.score,
+                "revision": assessment.revision_id,
+                "content_hash": assessment.content_hash,
+                "assessed_at": assessment.assessed_at.isoformat(),
+            }
+        )
 
     def _acknowledge_result(self) -> StepResult:
         assessed = dict(self.record.evidence["suitability"])
@@ -171,14 +179,18 @@ class BasicInfoStep(StepHandler):
         if not form.is_valid():
             self._form = form
             return StepResult(done=False, errors=_errors(form))
-        return StepResult(done=True, data=basic_info_pack(cleaned=form.cleaned_data,
-                                                          previous=self.record.data))
+        return StepResult(
+            done=True, data=basic_info_pack(cleaned=form.cleaned_data, previous=self.record.data)
+        )
 
 
 def _errors(form) -> dict[str, list[str]]:
     """Field → messages, in the order the fields appear on the page (the summary at the top
     lists them in that order, whichever check found them)."""
     order = ["__all__", *form.fields]
-    return {name: [str(message) for message in form.errors[name]]
-            for name in sorted(form.errors, key=lambda name: order.index(name)
-                               if name in order else len(order))}
+    return {
+        name: [str(message) for message in form.errors[name]]
+        for name in sorted(
+            form.errors, key=lambda name: order.index(name) if name in order else len(order)
+        )
+    }

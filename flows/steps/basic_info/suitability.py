@@ -60,9 +60,13 @@ def suitability_questionnaire(*, configured: Questionnaire | None) -> Questionna
     if questionnaire is not None:
         questionnaire = Questionnaire.objects.filter(pk=questionnaire.pk, live=True).first()
     if questionnaire is None:
-        questionnaire = Questionnaire.objects.filter(
-            kind=QuestionnaireKind.SUITABILITY, live=True, live_revision__isnull=False
-        ).order_by("title", "pk").first()
+        questionnaire = (
+            Questionnaire.objects.filter(
+                kind=QuestionnaireKind.SUITABILITY, live=True, live_revision__isnull=False
+            )
+            .order_by("title", "pk")
+            .first()
+        )
     if questionnaire is None or questionnaire.live_revision_id is None:
         return None
     revision = questionnaire.live_revision
@@ -70,18 +74,21 @@ def suitability_questionnaire(*, configured: Questionnaire | None) -> Questionna
 
 
 def suitability_assessment_record(
-    *, application: Application, shown: QuestionnaireShown, answers: dict[int, Any],
+    *,
+    application: Application,
+    shown: QuestionnaireShown,
+    answers: dict[int, Any],
 ) -> SuitabilityAssessment:
     """Score the answers, keep the proof, and put the class and its expiry on the client.
 
     Refused (BusinessError) for a partial or forged answer sheet, and when the client's class is
     already current: a second post of the same answers does not assess twice."""
     try:
-        score, suitability_class = questionnaire_score(questionnaire=shown.content,
-                                                       answers=answers)
+        score, suitability_class = questionnaire_score(questionnaire=shown.content, answers=answers)
     except (ValueError, TypeError) as error:  # TypeError: a text answer where an index belongs
-        raise BusinessError(_("请完整回答评估问卷的每一道必答题，并从选项中选择。"),
-                            code="invalid_answers") from error
+        raise BusinessError(
+            _("请完整回答评估问卷的每一道必答题，并从选项中选择。"), code="invalid_answers"
+        ) from error
     valid_days = getattr(settings, "SUITABILITY_VALID_DAYS", DEFAULT_VALID_DAYS)
     now = timezone.now()
     today = now.astimezone(CHINA).date()
@@ -90,18 +97,28 @@ def suitability_assessment_record(
         if suitability_is_current(client=client, today=today):
             raise BusinessError(_("您的适当性评估已完成。"), code="already_assessed")
         assessment = SuitabilityAssessment.objects.create(
-            client=client, application=application, questionnaire=shown.questionnaire,
-            revision_id=shown.revision_id, content_hash=shown.content_hash,
+            client=client,
+            application=application,
+            questionnaire=shown.questionnaire,
+            revision_id=shown.revision_id,
+            content_hash=shown.content_hash,
             answers={str(position): value for position, value in sorted(answers.items())},
-            score=score, suitability_class=suitability_class, assessed_at=now,
+            score=score,
+            suitability_class=suitability_class,
+            assessed_at=now,
             valid_until=today + datetime.timedelta(days=valid_days),
         )
         client.suitability_class = suitability_class
         client.suitability_expires = assessment.valid_until
         client.save(update_fields=["suitability_class", "suitability_expires"])
         audit_record(
-            action="suitability.assess", actor_label=f"investor:{client.pk}", target=assessment,
-            data={"application": application.acceptance_number, "class": suitability_class,
-                  "revision": shown.revision_id},
+            action="suitability.assess",
+            actor_label=f"investor:{client.pk}",
+            target=assessment,
+            data={
+                "application": application.acceptance_number,
+                "class": suitability_class,
+                "revision": shown.revision_id,
+            },
         )
     return assessment

@@ -14,13 +14,18 @@ from ...demo import demo_sign
 
 
 class Command(BaseCommand):
-    help = ("为一位客户签发数字证书并签署“签署协议”步骤的全部文档"
-            "（用 Python 生成的密钥代替浏览器），把签署后的 PDF 与 CA 证书链写到 --out 目录，"
-            "供任何验签工具检查。会吊销该客户原有的证书。")
+    help = (
+        "为一位客户签发数字证书并签署“签署协议”步骤的全部文档"
+        "（用 Python 生成的密钥代替浏览器），把签署后的 PDF 与 CA 证书链写到 --out 目录，"
+        "供任何验签工具检查。会吊销该客户原有的证书。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--client", metavar="ID_NUMBER",
-                            help="客户证件号码（默认：第一位客户，即 seed_demo 的第一位演示客户）")
+        parser.add_argument(
+            "--client",
+            metavar="ID_NUMBER",
+            help="客户证件号码（默认：第一位客户，即 seed_demo 的第一位演示客户）",
+        )
         parser.add_argument("--out", required=True, type=Path, help="输出目录")
 
     def handle(self, *args, client=None, out=None, **options):
@@ -29,8 +34,9 @@ class Command(BaseCommand):
             result = demo_sign(client=investor, out_dir=out)
         except BusinessError as error:
             raise CommandError(error.message) from error
-        self.stdout.write(f"受理单号 {result.application.acceptance_number}，"
-                          f"证书序列号 {result.serial}")
+        self.stdout.write(
+            f"受理单号 {result.application.acceptance_number}，证书序列号 {result.serial}"
+        )
         for path in result.files:
             self.stdout.write(str(path))
 

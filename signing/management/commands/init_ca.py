@@ -14,14 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", help="证书上的机构名称（默认：主题设置中的公司名称）")
-        parser.add_argument("--force", action="store_true",
-                            help="已有 CA 时重新创建（旧证书停用但保留记录）")
-        parser.add_argument("--if-missing", action="store_true",
-                            help="已有 CA 时什么也不做（部署脚本用）")
+        parser.add_argument(
+            "--force", action="store_true", help="已有 CA 时重新创建（旧证书停用但保留记录）"
+        )
+        parser.add_argument(
+            "--if-missing", action="store_true", help="已有 CA 时什么也不做（部署脚本用）"
+        )
 
     def handle(self, *args, organisation=None, force=False, if_missing=False, **options):
-        organisation = (organisation or Theme.objects.values_list("company_name", flat=True)
-                        .first() or "示例期货").strip()
+        organisation = (
+            organisation
+            or Theme.objects.values_list("company_name", flat=True).first()
+            or "示例期货"
+        ).strip()
         if not organisation:
             raise CommandError("机构名称不能为空。")
         try:
@@ -33,6 +38,8 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         for role in CompanyRole.values:
             certificate = certificate_of(created[role])
-            self.stdout.write(f"{CompanyRole(role).label}: {certificate.subject.rfc4514_string()}"
-                              f"  serial={certificate.serial_number:x}"
-                              f"  until={certificate.not_valid_after_utc:%Y-%m-%d}")
+            self.stdout.write(
+                f"{CompanyRole(role).label}: {certificate.subject.rfc4514_string()}"
+                f"  serial={certificate.serial_number:x}"
+                f"  until={certificate.not_valid_after_utc:%Y-%m-%d}"
+            )
