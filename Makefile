@@ -34,9 +34,11 @@ demo: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Lint, format and types: CI runs this before the tests, so a commit that breaks any of them fails.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Re-lock after changing pyproject.toml (needs network access to PyPI).
 lock: setup

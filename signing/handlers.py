@@ -252,7 +252,7 @@ class SignStep(_SigningStep):
         return {
             "request_id": prepared.pk,
             "document": document.pk,
-            "to_sign": _b64(prepared.signed_attributes),
+            "to_sign": _b64(bytes(prepared.signed_attributes)),
             "serial": prepared.certificate.serial,
             "expires_at": prepared.expires_at.isoformat(),
         }

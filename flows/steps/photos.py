@@ -38,7 +38,7 @@ class PhotosStep(StepHandler):
         on_file = id_photos_on_file(client=self.application.client)
         chosen = self.record.data.get("photos", {})
         by_id = {photo.pk: photo for photo in on_file.values()}
-        result = {}
+        result: dict[str, Any] = {}
         for side in SIDES:
             photo = by_id.get(chosen.get(side)) or on_file.get(side)
             result[side] = photo
@@ -89,12 +89,12 @@ class PhotosStep(StepHandler):
         return StepResult(done=True, data=data, evidence=evidence)
 
     def _store_uploads(self, request: HttpRequest, errors: dict[str, list[str]]) -> dict[str, int]:
-        stored = {}
+        stored: dict[str, int] = {}
         for side in SIDES:
             upload = request.FILES.get(side)
             if upload is None:
                 continue
-            if upload.size > MAX_UPLOAD_BYTES:
+            if (upload.size or 0) > MAX_UPLOAD_BYTES:
                 errors[side] = [_("照片超过 20 MB，请压缩或重新拍摄后上传。")]
                 continue
             try:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise
 from wagtail import blocks
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class StepKind:
     """
 
     name: str
-    label: str
+    label: str | Promise
     options: Callable[[], blocks.StructBlock] = field(
         default=lambda: blocks.StructBlock([], form_classname="step-without-options")
     )

@@ -99,7 +99,7 @@ def score_report_remove(*, application: Application, report_id: int) -> bool:
     report = ScoreReport.objects.filter(application=application, pk=report_id).first()
     if report is None:
         return False
-    name = report.file.name
+    name = str(report.file.name)
     report.delete()
     transaction.on_commit(lambda: default_storage.delete(name))
     return True
@@ -107,7 +107,7 @@ def score_report_remove(*, application: Application, report_id: int) -> bool:
 
 def score_report_read(report: ScoreReport) -> bytes:
     """The image as uploaded, for a view that has checked who asks (the reviewer, the owner)."""
-    with default_storage.open(report.file.name, "rb") as stored:
+    with default_storage.open(str(report.file.name), "rb") as stored:
         return crypto.decrypt(stored.read())
 
 

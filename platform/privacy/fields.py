@@ -28,6 +28,9 @@ class EncryptedTextField(models.TextField):
 class EncryptedDateField(models.TextField):
     """A date kept encrypted (ID validity): stored as an ISO date inside the token."""
 
+    _pyi_private_set_type: datetime.date | str | None  # for django-stubs: what it holds
+    _pyi_private_get_type: datetime.date | None
+
     def from_db_value(self, value, expression, connection):
         if not value:
             return None

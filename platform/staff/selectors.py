@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 from .roles import CONSOLE_PERMISSION, Role
 
 
-def user_has_role(user: AbstractBaseUser, role: Role) -> bool:
+def user_has_role(user: AbstractUser | AnonymousUser, role: Role) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if role == Role.ADMINISTRATOR:
@@ -13,10 +13,10 @@ def user_has_role(user: AbstractBaseUser, role: Role) -> bool:
     return user.has_perm(CONSOLE_PERMISSION[role])
 
 
-def user_roles(user: AbstractBaseUser) -> list[Role]:
+def user_roles(user: AbstractUser | AnonymousUser) -> list[Role]:
     return [role for role in Role if user_has_role(user, role)]
 
 
-def agent_branch_id(user: AbstractBaseUser) -> int | None:
+def agent_branch_id(user: AbstractUser | AnonymousUser) -> int | None:
     profile = getattr(user, "staff_profile", None)
     return profile.branch_id if profile else None

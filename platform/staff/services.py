@@ -15,7 +15,7 @@ def roles_sync() -> None:
     """Create each role's group and give it exactly its permissions (idempotent)."""
     for role, codes in PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
-        permissions = []
+        permissions: list[Permission] = []
         for code in codes:
             app_label, codename = code.split(".")
             permissions.extend(

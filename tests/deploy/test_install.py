@@ -337,3 +337,21 @@ def test_a_failed_install_over_a_finished_one_is_not_taken_for_done(
     # then
     assert result.returncode != 0
     assert not (venv / ".installed").exists()
+
+
+# --- CI gates what the README promises ------------------------------------------------------------
+
+
+def test_ci_runs_lint_and_types_before_the_tests():
+    # given
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    makefile = (ROOT / "Makefile").read_text()
+    lint = makefile[makefile.index("\nlint:") :].split("\n\n")[0]
+
+    # then: CI stops (set -e) on a lint, format or type error before it runs the tests
+    assert "set -euo pipefail" in ci
+    assert ci.index("make lint") < next(
+        i for i, line in enumerate(ci) if line.startswith("make test")
+    )
+    for command in ("ruff check", "ruff format --check", "mypy"):
+        assert command in lint

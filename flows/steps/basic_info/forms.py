@@ -32,7 +32,7 @@ ID_NUMBER_INVALID = _("身份证号码不正确，请核对后重新填写。")
 
 
 def _choice(label, choices, required_message, multiple=False) -> forms.Field:
-    errors = {
+    errors: dict[str, Any] = {
         "required": required_message,
         "invalid_choice": NOT_A_CHOICE,
         "invalid_list": NOT_A_CHOICE,
@@ -164,7 +164,7 @@ class BasicInfoForm(AccessibleForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for answer, (value, prefix) in self.DETAILS.items():
             if data.get(answer) == value:
                 self._require_details(data, prefix)
@@ -202,7 +202,7 @@ def _question_field(position: int, question: dict[str, Any]) -> forms.Field:
     kind = question["kind"]
     required = bool(question["required"])
     number = position + 1
-    errors = {
+    errors: dict[str, Any] = {
         "required": _("请回答第 %(n)d 题。") % {"n": number},
         "invalid_choice": NOT_A_CHOICE,
         "invalid_list": NOT_A_CHOICE,
