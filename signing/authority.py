@@ -15,6 +15,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.exceptions import BusinessError
 from common.locking import lock
@@ -54,7 +55,7 @@ def company_key(role: str) -> CompanyKey:
     key = CompanyKey.objects.filter(role=role, active=True).first()
     if key is None:
         raise BusinessError(
-            "数字证书服务尚未初始化，请联系管理员运行 manage.py init_ca。", code="ca_missing"
+            _("数字证书服务尚未初始化，请联系管理员运行 manage.py init_ca。"), code="ca_missing"
         )
     return key
 
@@ -160,7 +161,7 @@ def ca_init(*, organisation: str, force: bool = False) -> dict[str, CompanyKey]:
         existing = CompanyKey.objects.select_for_update().filter(active=True)
         if existing.exists():
             if not force:
-                raise BusinessError("CA 已存在；要重新创建请加 --force。", code="ca_exists")
+                raise BusinessError(_("CA 已存在；要重新创建请加 --force。"), code="ca_exists")
             existing.update(active=False)
         root_key, root_store = _new_key(CompanyRole.ROOT)
         root_name = _name(organisation, f"{organisation} 根证书")
@@ -264,7 +265,7 @@ def crl_current(role: str) -> x509.CertificateRevocationList:
     """The CA's current CRL: the issuing CA lists the revoked investor certificates; the root's
     is empty until an issuing CA is withdrawn."""
     if role not in (CompanyRole.ROOT, CompanyRole.ISSUING):
-        raise BusinessError("没有这个吊销列表。", code="crl_unknown")
+        raise BusinessError(_("没有这个吊销列表。"), code="crl_unknown")
     now = timezone.now()
     ca = company_key(role)
     if ca.crl_der and ca.crl_next_update and ca.crl_next_update - now > CRL_REFRESH:

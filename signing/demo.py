@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from django.utils.translation import gettext as _
 
 from clients.models import Client
 from common.exceptions import BusinessError
@@ -45,7 +46,7 @@ def _demo_application(client: Client) -> Application:
     if pending is not None:
         if pending.remarks != DEMO_REMARK:
             raise BusinessError(
-                "该客户有办理中的业务，demo_sign 不会改动它；请换一位客户。",
+                _("该客户有办理中的业务，demo_sign 不会改动它；请换一位客户。"),
                 code="pending_business",
             )
         application_abandon(application=pending, client=client)
@@ -59,7 +60,7 @@ def demo_sign(*, client: Client, out_dir: Path) -> DemoResult:
     application = _demo_application(client)
     documents = sign_step_documents(application=application)
     if not documents:
-        raise BusinessError("该业务流程没有“签署协议”步骤。", code="no_sign_step")
+        raise BusinessError(_("该业务流程没有“签署协议”步骤。"), code="no_sign_step")
     key = StandInKey()
     challenge = certificate_challenge_issue(application=application)
     certificate = certificate_issue(

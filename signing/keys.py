@@ -21,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pyhanko.sign.signers import SimpleSigner
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -106,7 +107,7 @@ class TokenKey:
             import pkcs11
         except ImportError as error:  # pragma: no cover - depends on the deployment
             raise BusinessError(
-                "使用 PKCS#11 需要安装 python-pkcs11。", code="pkcs11_missing"
+                _("使用 PKCS#11 需要安装 python-pkcs11。"), code="pkcs11_missing"
             ) from error
         config = settings.SIGNING_PKCS11
         token = pkcs11.lib(config["module"]).get_token(token_label=config["token"])

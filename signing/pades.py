@@ -28,6 +28,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
@@ -146,7 +147,7 @@ def p1363_to_der(signature: bytes) -> bytes:
     from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
     if len(signature) != 64:
-        raise BusinessError("签名格式不正确。", code="bad_signature_format")
+        raise BusinessError(_("签名格式不正确。"), code="bad_signature_format")
     return encode_dss_signature(
         int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
     )
@@ -157,12 +158,12 @@ def signature_verify(*, certificate: x509.Certificate, message: bytes, signature
     `message`."""
     public_key = certificate.public_key()
     if not isinstance(public_key, ec.EllipticCurvePublicKey):
-        raise BusinessError("证书公钥类型不支持。", code="bad_key")
+        raise BusinessError(_("证书公钥类型不支持。"), code="bad_key")
     try:
         public_key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature as error:
         raise BusinessError(
-            "签名验证失败：签名与证书或文档不符，未签署。", code="bad_signature"
+            _("签名验证失败：签名与证书或文档不符，未签署。"), code="bad_signature"
         ) from error
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.exceptions import BusinessError
@@ -56,8 +57,10 @@ def certificate_may_install(*, application: Application) -> None:
     "重新安装" (revoke, witness again) leads to another."""
     if certificate_issued_since_witness(application=application):
         raise BusinessError(
-            "本业务已签发过数字证书。如本设备没有该证书或忘记了证书密码，"
-            "请点击“重新安装”（需重新进行视频见证）。",
+            _(
+                "本业务已签发过数字证书。如本设备没有该证书或忘记了证书密码，"
+                "请点击“重新安装”（需重新进行视频见证）。"
+            ),
             code="certificate_exists",
         )
 
@@ -75,9 +78,9 @@ def _public_key(public_key_der: bytes) -> ec.EllipticCurvePublicKey:
     try:
         key = serialization.load_der_public_key(public_key_der)
     except (ValueError, TypeError) as error:
-        raise BusinessError("公钥格式不正确。", code="bad_key") from error
+        raise BusinessError(_("公钥格式不正确。"), code="bad_key") from error
     if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
-        raise BusinessError("公钥类型不支持（须为 ECDSA P-256）。", code="bad_key")
+        raise BusinessError(_("公钥类型不支持（须为 ECDSA P-256）。"), code="bad_key")
     return key
 
 
@@ -93,11 +96,11 @@ def _challenge_take(*, application: Application, nonce: str) -> CertificateChall
         .first()
     )
     if challenge is None:
-        raise BusinessError("安装请求无效，请重新安装。", code="challenge_unknown")
+        raise BusinessError(_("安装请求无效，请重新安装。"), code="challenge_unknown")
     if challenge.used_at is not None:
-        raise BusinessError("安装请求已使用过，请重新安装。", code="challenge_used")
+        raise BusinessError(_("安装请求已使用过，请重新安装。"), code="challenge_used")
     if challenge.expires_at < timezone.now():
-        raise BusinessError("安装请求已过期，请重新安装。", code="challenge_expired")
+        raise BusinessError(_("安装请求已过期，请重新安装。"), code="challenge_expired")
     return challenge
 
 
@@ -122,7 +125,7 @@ def certificate_issue(
             )
         except (InvalidSignature, ValueError):
             proof_error = BusinessError(
-                "无法证明持有私钥，证书未签发，请重新安装。", code="bad_proof"
+                _("无法证明持有私钥，证书未签发，请重新安装。"), code="bad_proof"
             )
         if proof_error is None:
             certificate = _certificate_create(application, public_key)
@@ -197,7 +200,7 @@ def certificate_reinstall(*, application: Application) -> list[str]:
     with transaction.atomic():
         application = lock(Application, pk=application.pk)
         if not application.is_editable:
-            raise BusinessError("该业务当前不能修改。", code="not_editable")
+            raise BusinessError(_("该业务当前不能修改。"), code="not_editable")
         if not certificate_issued_since_witness(application=application):
             return []  # nothing issued yet: installing is simply tried again
         current = certificate_current(application=application)
@@ -220,12 +223,12 @@ def signature_prepare(*, application: Application, document: Document) -> Signat
     """Render the document as this application pinned it, with the investor's data, and
     prepare the investor's signature over it."""
     if not application.is_editable:
-        raise BusinessError("该业务当前不能修改。", code="not_editable")
+        raise BusinessError(_("该业务当前不能修改。"), code="not_editable")
     if document not in sign_step_documents(application=application):
-        raise BusinessError("该文档不在本业务需签署的范围内。", code="unknown_document")
+        raise BusinessError(_("该文档不在本业务需签署的范围内。"), code="unknown_document")
     certificate = certificate_current(application=application)
     if certificate is None:
-        raise BusinessError("请先安装数字证书。", code="no_certificate")
+        raise BusinessError(_("请先安装数字证书。"), code="no_certificate")
     rendition = application_document(application=application, document=document)
     pdf = agreement_pdf(application=application, rendition=rendition)
     prepared = pades.investor_prepare(
@@ -258,16 +261,16 @@ def _request_take(*, application: Application, request_id: int) -> SignatureRequ
         .first()
     )
     if request is None:
-        raise BusinessError("签署请求不存在，请重新签署。", code="request_unknown")
+        raise BusinessError(_("签署请求不存在，请重新签署。"), code="request_unknown")
     if request.used_at is not None:
-        raise BusinessError("签署请求已使用过，请重新签署。", code="request_used")
+        raise BusinessError(_("签署请求已使用过，请重新签署。"), code="request_used")
     if request.expires_at < timezone.now():
-        raise BusinessError("签署请求已过期，请重新签署。", code="request_expired")
+        raise BusinessError(_("签署请求已过期，请重新签署。"), code="request_expired")
     certificate = request.certificate
     if certificate.revoked_at is not None:
-        raise BusinessError("数字证书已吊销，不能签署。", code="certificate_revoked")
+        raise BusinessError(_("数字证书已吊销，不能签署。"), code="certificate_revoked")
     if not certificate.is_valid_at():
-        raise BusinessError("数字证书已过期或尚未生效，不能签署。", code="certificate_expired")
+        raise BusinessError(_("数字证书已过期或尚未生效，不能签署。"), code="certificate_expired")
     return request
 
 
