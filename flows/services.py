@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.exceptions import BusinessError
@@ -34,7 +35,7 @@ def acceptance_number_next(*, business_type: str, branch_code: str) -> str:
         counter.last_serial += 1
         if counter.last_serial >= 10**10:
             raise BusinessError(
-                "受理单号已用尽，请联系管理员。", code="acceptance_numbers_exhausted"
+                _("受理单号已用尽，请联系管理员。"), code="acceptance_numbers_exhausted"
             )
         counter.save(update_fields=["last_serial"])
     return f"{prefix}{branch_code}{counter.last_serial:010d}"
@@ -46,7 +47,7 @@ def application_start(*, client, business_type: str = BusinessType.ADD_TRADING_C
     definition = FlowDefinition.objects.filter(business_type=business_type, live=True).first()
     if definition is None or definition.live_revision_id is None:
         raise BusinessError(
-            "该业务暂未开放网上办理，请致电客服热线咨询。", code="business_not_available"
+            _("该业务暂未开放网上办理，请致电客服热线咨询。"), code="business_not_available"
         )
     try:
         with transaction.atomic():
@@ -66,7 +67,7 @@ def application_start(*, client, business_type: str = BusinessType.ADD_TRADING_C
             )
     except IntegrityError as error:
         raise BusinessError(
-            "您有一笔正在办理的业务，请在“我的业务”中继续办理或放弃后再申请。",
+            _("您有一笔正在办理的业务，请在“我的业务”中继续办理或放弃后再申请。"),
             code="pending_business_exists",
         ) from error
 
@@ -81,7 +82,7 @@ def application_abandon(*, application: Application, client) -> Application:
             ApplicationState.REJECTED,
         ):
             raise BusinessError(
-                "该业务当前状态不能放弃，如有疑问请致电客服热线。", code="cannot_abandon"
+                _("该业务当前状态不能放弃，如有疑问请致电客服热线。"), code="cannot_abandon"
             )
         locked.abandon()
         locked.save()
@@ -100,8 +101,8 @@ def step_save(
     with transaction.atomic():
         locked = lock(Application, pk=application.pk)
         if not locked.is_editable:
-            raise BusinessError("该业务当前不能修改。", code="not_editable")
-        record, _ = StepRecord.objects.select_for_update().get_or_create(
+            raise BusinessError(_("该业务当前不能修改。"), code="not_editable")
+        record, _created = StepRecord.objects.select_for_update().get_or_create(
             application=locked, kind=step_name
         )
         if record.version != version:

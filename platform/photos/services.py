@@ -7,6 +7,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from clients.models import Client
 from common.exceptions import BusinessError
@@ -25,7 +26,7 @@ def id_photo_store(*, client: Client, side: str, upload_bytes: bytes) -> IdPhoto
     the investor how to retake it; nothing is stored then.
     """
     if side not in IdPhotoSide.values:
-        raise BusinessError("照片类型无效。", code="invalid_side", extra={"side": side})
+        raise BusinessError(_("照片类型无效。"), code="invalid_side", extra={"side": side})
     result = photo_judge(data=upload_bytes, side=side)
     if not result.ok or result.image is None:
         raise BusinessError(

@@ -77,3 +77,36 @@ def test_pages_in_english_show_no_chinese_ui_text(client, role, path):
     assert '<html lang="en">' in page
     company = "示例期货"  # CMS data, not UI text
     assert CJK.findall(page.replace(company, "").replace("简体中文", "")) == []
+
+
+SOURCE_FOLDERS = ["platform", "flows", "content", "signing", "video", "revisit", "themes"]
+
+
+def _untranslated_business_errors(path: Path) -> list[str]:
+    """Each `BusinessError(...)` whose message is a bare string rather than a gettext call."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "BusinessError"
+            and node.args
+            and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+        ):
+            found.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}")
+    return found
+
+
+def test_every_business_error_message_is_marked_for_translation():
+    # given: the business errors of every app, which the pages, consoles and API show as they are
+    sources = [
+        path
+        for folder in SOURCE_FOLDERS
+        for path in (Path(settings.BASE_DIR) / folder).rglob("*.py")
+        if "migrations" not in path.parts
+    ]
+
+    # when
+    bare = [place for path in sources for place in _untranslated_business_errors(path)]
+
+    # then
+    assert bare == []
