@@ -1,6 +1,8 @@
-"""Navigation through an application's steps. The server decides: the current step is the first
-one not complete (or the one the application was returned to); any step up to it may be shown
-and, unless a later step locks it, changed; a step after it is never shown."""
+"""Where an application is in its flow (reads only; the writes are flows.services.steps).
+
+The server decides: the current step is the first one not complete (or the one the application
+was sent back to); any step up to it may be shown and, unless a later step locks it, changed;
+a step after it is never shown."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ class FlowStep:
 
 def flow_steps(application: Application) -> list[FlowStep]:
     """The steps of the flow revision the application pinned, in order."""
-    steps = []
+    steps: list[FlowStep] = []
     for block in application.flow.steps:
         kind = registry.get(block.block_type)
         if kind is not None:
@@ -66,3 +68,35 @@ def step_is_locked(
 
 def find_step(steps: list[FlowStep], name: str) -> FlowStep | None:
     return next((step for step in steps if step.name == name), None)
+
+
+@dataclass(frozen=True)
+class FlowPosition:
+    """An application's steps, their records and the current step (None: all complete)."""
+
+    application: Application
+    steps: list[FlowStep]
+    records: dict[str, StepRecord]
+    current: FlowStep | None
+
+    def find(self, name: str) -> FlowStep | None:
+        return find_step(self.steps, name)
+
+    def is_locked(self, step: FlowStep) -> bool:
+        return step_is_locked(step, self.steps, self.records, self.application)
+
+    def is_complete(self, step: FlowStep) -> bool:
+        record = self.records.get(step.name)
+        return record is not None and record.is_complete
+
+    def record(self, step: FlowStep) -> StepRecord:
+        """The step's record, or a new unsaved one."""
+        return self.records.get(step.name) or StepRecord(
+            application=self.application, kind=step.name
+        )
+
+
+def flow_position(application: Application) -> FlowPosition:
+    steps = flow_steps(application)
+    records = step_records(application)
+    return FlowPosition(application, steps, records, current_step(application, steps, records))

@@ -36,5 +36,5 @@ def applications_to_review() -> QuerySet[Application]:
     return (
         Application.objects.filter(state=ApplicationState.SUBMITTED)
         .select_related("client", "client__branch")
-        .order_by("updated_at")
+        .order_by("submitted_at", "updated_at")
     )

@@ -49,3 +49,6 @@ def add_applications_panel(request, panels):
     # For administrators; a compliance officer's dashboard stays on what awaits their review.
     if user_has_role(request.user, Role.ADMINISTRATOR):
         panels.append(ApplicationsPanel())
+
+
+from . import admin_events  # noqa: E402, F401  (the outbox's admin screen)

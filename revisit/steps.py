@@ -15,5 +15,7 @@ def _options() -> blocks.StructBlock:
     )
 
 
-# Submitting the revisit submits the application: nothing may come after it.
-registry.register(StepKind(REVISIT, _("在线回访"), _options, last=True, icon="help"))
+# Completing the revisit submits the application: nothing may come after it.
+registry.register(
+    StepKind(REVISIT, _("在线回访"), _options, last=True, icon="help", completion="submit")
+)

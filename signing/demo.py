@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from common.exceptions import BusinessError
+from flows.actors import Actor
 from flows.models import Application
 from flows.selectors import pending_application
 from flows.services import application_abandon, application_start
@@ -37,6 +38,7 @@ class DemoResult:
 
 
 DEMO_REMARK = "demo_sign 生成的验签演示业务"
+DEMO_ACTOR = Actor.system("demo_sign")
 
 
 def _demo_application(client: Client) -> Application:
@@ -49,8 +51,10 @@ def _demo_application(client: Client) -> Application:
                 _("该客户有办理中的业务，demo_sign 不会改动它；请换一位客户。"),
                 code="pending_business",
             )
-        application_abandon(application=pending, client=client)
-    application = application_start(client=client)
+        application_abandon(
+            application=pending, actor=DEMO_ACTOR, reason="demo_sign：换一笔新的演示业务"
+        )
+    application = application_start(client=client, actor=DEMO_ACTOR)
     Application.objects.filter(pk=application.pk).update(remarks=DEMO_REMARK)
     application.remarks = DEMO_REMARK
     return application

@@ -278,11 +278,17 @@ def signature_complete(
     *, application: Application, request_id: int, signature: bytes
 ) -> SignedDocument:
     """Check the browser's signature, embed it, seal the document and keep it. A request is
-    spent by any attempt, so that a refused signature cannot be retried against it."""
-    failure: BusinessError | None = None
+    spent by any attempt, so that a refused signature cannot be retried against it.
+
+    Three parts, so that no row stays locked through the slow work (two signatures, two
+    timestamps, HTTP calls when SIGNING_TSA_URL is set, the file's write): take the request
+    under the lock; sign, seal and write the file with no lock; record it under the lock,
+    if the application may still change (otherwise the file is removed, nothing is kept)."""
     with transaction.atomic():
-        application = lock(Application, pk=application.pk)
-        request = _request_take(application=application, request_id=request_id)
+        locked = lock(Application, pk=application.pk)
+        if not locked.is_editable:
+            raise BusinessError(_("该业务当前不能修改。"), code="not_editable")
+        request = _request_take(application=locked, request_id=request_id)
         request.used_at = timezone.now()
         prepared = pades.Prepared(
             pdf=crypto.decrypt(bytes(request.prepared_pdf)),
@@ -293,21 +299,13 @@ def signature_complete(
         )
         request.prepared_pdf = b""
         request.save(update_fields=["used_at", "prepared_pdf"])
-        try:
-            signed = pades.investor_finish(
-                prepared,
-                certificate=certificate_of(request.certificate),
-                signature_der=signature_der(signature),
-            )
-        except BusinessError as error:
-            failure = error
-        else:
-            record = _signed_store(
-                application,
-                request,
-                pades.company_seal(signed, reason="公司电子印章：确认投资者签署"),
-            )
-    if failure is not None:
+    try:
+        signed = pades.investor_finish(
+            prepared,
+            certificate=certificate_of(request.certificate),
+            signature_der=signature_der(signature),
+        )
+    except BusinessError as failure:
         audit_record(
             action="signature.refused",
             actor_label=_investor(application),
@@ -315,13 +313,36 @@ def signature_complete(
             reason=failure.code,
             data={"document": request.document_id},
         )
-        raise failure
+        raise
+    sealed = pades.company_seal(signed, reason="公司电子印章：确认投资者签署")
+    record = _signed_file(application, request, sealed)
+    try:
+        with transaction.atomic():
+            locked = lock(Application, pk=application.pk)
+            if not locked.is_editable:
+                raise BusinessError(_("该业务当前不能修改。"), code="not_editable")
+            record.application = locked
+            record.save()
+            audit_record(
+                action="signature.complete",
+                actor_label=_investor(locked),
+                target=locked,
+                data={
+                    "document": request.document_id,
+                    "signed_sha256": record.signed_sha256,
+                    "serial": request.certificate.serial,
+                },
+            )
+    except Exception:
+        record.file.storage.delete(str(record.file.name))
+        raise
     return record
 
 
-def _signed_store(
+def _signed_file(
     application: Application, request: SignatureRequest, sealed: bytes
 ) -> SignedDocument:
+    """The record of a sealed document, its file written (encrypted), the row not yet saved."""
     now = timezone.now()
     rendition = request.rendition
     record = SignedDocument(
@@ -340,17 +361,6 @@ def _signed_store(
         sealed_at=now,
     )
     record.file.save("signed", ContentFile(crypto.encrypt(sealed)), save=False)
-    record.save()
-    audit_record(
-        action="signature.complete",
-        actor_label=_investor(application),
-        target=application,
-        data={
-            "document": request.document_id,
-            "signed_sha256": record.signed_sha256,
-            "serial": request.certificate.serial,
-        },
-    )
     return record
 
 

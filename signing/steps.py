@@ -32,7 +32,8 @@ registry.register(
         _("安装数字证书"),
         after=("witness",),
         icon="key",
-        handler="signing.handlers.CertificateStep",
+        service="signing.step_services.CertificateService",
+        page="signing.pages.CertificatePage",
     )
 )
 registry.register(
@@ -42,7 +43,8 @@ registry.register(
         _sign_options,
         after=("certificate",),
         icon="edit",
-        handler="signing.handlers.SignStep",
+        service="signing.step_services.SignService",
+        page="signing.pages.SignPage",
         locks_previous=True,
     )
 )

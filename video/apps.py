@@ -7,4 +7,18 @@ class VideoConfig(AppConfig):
     verbose_name = _("视频见证")
 
     def ready(self) -> None:
+        from staff.consoles import Console, console_register
+        from staff.roles import Role
+
         from . import steps  # noqa: F401  (registers this app's step kinds)
+
+        console_register(
+            "witness",
+            Console(
+                role=Role.WITNESS_AGENT,
+                title=_("见证坐席台"),
+                url_name="video:witness_console",
+                permission="video.use_witness_console",
+                order=10,
+            ),
+        )

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from flows.actors import ActorKind
 from flows.steps import StepKind, registry
 
 WITNESS = "witness"
@@ -22,5 +23,19 @@ def _options() -> blocks.StructBlock:
     )
 
 
-# The agent compares the face with the ID photos: photos must be taken before.
-registry.register(StepKind(WITNESS, _("视频见证"), _options, after=("photos",), icon="user"))
+# The agent compares the face with the ID photos: photos must be taken before. An agent
+# completes it (their pass is the lifecycle's `pass_witness`); what was witnessed cannot change
+# afterwards unless the application is sent back.
+registry.register(
+    StepKind(
+        WITNESS,
+        _("视频见证"),
+        _options,
+        after=("photos",),
+        icon="user",
+        service="video.step_services.WitnessService",
+        completed_by=frozenset({ActorKind.AGENT}),
+        locks_previous=True,
+        completion="pass_witness",
+    )
+)

@@ -1,5 +1,7 @@
 from .application import (
+    ABANDONABLE_STATES,
     BUSINESS_PREFIX,
+    EDITABLE_STATES,
     PENDING_STATES,
     AcceptanceCounter,
     Application,
@@ -7,13 +9,19 @@ from .application import (
     BusinessType,
 )
 from .definitions import FlowDefinition
+from .events import DeliveryStatus, EventDelivery, OutboxEvent
 from .evidence import ScoreReport
 from .records import StepRecord
 from .suitability import SuitabilityAssessment
 
 __all__ = [
+    "ABANDONABLE_STATES",
     "BUSINESS_PREFIX",
+    "EDITABLE_STATES",
     "PENDING_STATES",
+    "DeliveryStatus",
+    "EventDelivery",
+    "OutboxEvent",
     "AcceptanceCounter",
     "Application",
     "ApplicationState",

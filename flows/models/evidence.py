@@ -25,6 +25,9 @@ class ScoreReport(models.Model):
         verbose_name = _("成绩报告单")
         verbose_name_plural = _("成绩报告单")
         ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "sha256"], name="one_report_per_file")
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}:{self.pk}"

@@ -1,21 +1,26 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedJSONField
+
 
 class StepRecord(models.Model):
-    """One step of one application: what the investor entered (`data`, kept when they go back)
-    and what proves it (`evidence`: revisions and hashes read, times, files)."""
+    """One step of one application: what the investor entered (`data`, kept when they go back;
+    encrypted: it holds addresses and the ID numbers of controllers and beneficiaries) and what
+    proves it (`evidence`: revisions and hashes read, times, file hashes; ids, never personal
+    data). Only the step kind's service reads either; everyone else reads its typed summary."""
 
     application = models.ForeignKey(
         "flows.Application", on_delete=models.CASCADE, related_name="step_records"
     )
     kind = models.CharField(_("步骤"), max_length=40)
-    data = models.JSONField(_("填写内容"), default=dict, blank=True)
+    data = EncryptedJSONField(_("填写内容（加密）"), default=dict, blank=True)
     evidence = models.JSONField(_("留痕"), default=dict, blank=True)
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    # Incremented at each completion: a form carries the version it was shown with, so a
-    # second post of the same form is recognised and does not do the work again.
+    completed_by = models.CharField(_("完成人标识"), max_length=100, blank=True)
+    # Incremented at each accepted submission: a form carries the version it was shown with, so
+    # a second post of the same form is recognised and does not do the work again.
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -11,33 +11,60 @@ that is not one of this step's is ignored."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.locking import lock
+from common.exceptions import BusinessError
 from content.models import Document, DocumentRendition
 
-from ..models import Application, StepRecord
+from ..actors import Actor
+from ..models import StepRecord
 from ..selectors import application_document
-from ..services import step_evidence_merge
-from .base import StepHandler, StepResult
+from .base import ActionResult, Data, Files, StepOutcome, StepService, StepSummary, value
 
 OPENED = "opened"
 END = "end"
 
 
-class AgreementsStep(StepHandler):
-    template_name = "flows/steps/agreements.html"
+@dataclass(frozen=True)
+class Reading:
+    title: str
+    rendition: int
+    revision: int | None
+    sha256: str
+    opened_at: str | None
+    end_at: str | None
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class AgreementsSummary(StepSummary):
+    readings: list[Reading]
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            (
+                f"《{reading.title}》",
+                _("已阅读至末尾，用时 %(seconds)s 秒（版本 %(revision)s）")
+                % {"seconds": reading.seconds, "revision": reading.revision}
+                if reading.end_at
+                else _("未读完"),
+            )
+            for reading in self.readings
+        ]
+
+
+class AgreementsService(StepService):
+    actions = (OPENED, END)
 
     @cached_property
     def items(self) -> list[tuple[Document, DocumentRendition]]:
         """The step's agreements, each in the version pinned when the application started."""
-        documents = (self.options or {}).get("documents") or []
+        documents = self.options.get("documents") or []
         return [
             (document, application_document(application=self.application, document=document))
             for document in documents
@@ -56,24 +83,22 @@ class AgreementsStep(StepHandler):
             and reading.get("end_at")
         )
 
-    # --- showing ---------------------------------------------------------------------------
-    def get_context(self, request: HttpRequest) -> dict[str, Any]:
+    def state(self) -> dict[str, Any]:
         readings = self.readings()
         return {
-            "agreements_step": {
-                "items": [
-                    {
-                        "document": document,
-                        "rendition": rendition,
-                        "read": self.is_read(readings.get(str(document.pk)), rendition),
-                    }
-                    for document, rendition in self.items
-                ]
-            }
+            "agreements": [
+                {
+                    "document": document.pk,
+                    "title": rendition.title,
+                    "rendition": rendition.pk,
+                    "read": self.is_read(readings.get(str(document.pk)), rendition),
+                }
+                for document, rendition in self.items
+            ]
         }
 
     # --- "下一步" ----------------------------------------------------------------------------
-    def submit(self, request: HttpRequest) -> StepResult:
+    def submit(self, *, actor: Actor, data: Data, prepared: Any) -> StepOutcome:
         readings = self.readings()
         unread = [
             rendition
@@ -81,10 +106,10 @@ class AgreementsStep(StepHandler):
             if not self.is_read(readings.get(str(document.pk)), rendition)
         ]
         if not unread:
-            return StepResult(done=True, data={"documents": [d.pk for d, _r in self.items]})
+            return StepOutcome(done=True, data={"documents": [d.pk for d, _r in self.items]})
         if len(self.items) == 1:
-            return StepResult(done=False, errors={"agreements": [_("请完整阅读该协议内容")]})
-        return StepResult(
+            return StepOutcome(done=False, errors={"agreements": [_("请完整阅读该协议内容")]})
+        return StepOutcome(
             done=False,
             errors={
                 "agreements": [
@@ -94,44 +119,48 @@ class AgreementsStep(StepHandler):
             },
         )
 
-    # --- background actions ------------------------------------------------------------------
-    def action(self, request: HttpRequest, name: str) -> HttpResponse | None:
-        if name not in (OPENED, END):
-            return None
+    # --- what the browser reports (inside the application's row lock) --------------------------
+    def act(self, *, actor: Actor, name: str, data: Data, files: Files) -> ActionResult:
         item = next(
-            (item for item in self.items if str(item[0].pk) == request.POST.get("document", "")),
-            None,
+            (item for item in self.items if str(item[0].pk) == value(data, "document")), None
         )
         if item is None:  # not an agreement of this step: nothing to record
-            return JsonResponse({"ignored": True})
-        return self._record(name, *item)
-
-    def _record(self, name: str, document: Document, rendition: DocumentRendition) -> JsonResponse:
-        """Update one agreement's reading under the application's row lock (the two actions of
-        several agreements may arrive at once)."""
+            return ActionResult(data={"ignored": True})
+        document, rendition = item
+        readings = self.readings()
+        before = readings.get(str(document.pk))
         now = timezone.now()
-        with transaction.atomic():
-            lock(Application, pk=self.application.pk)
-            stored = StepRecord.objects.filter(
-                application=self.application, kind=self.record.kind
-            ).first()
-            readings = dict(stored.evidence.get("readings", {})) if stored else {}
-            before = readings.get(str(document.pk))
-            if name == OPENED:
-                reading = _opened(before, document, rendition, now)
-            elif before is None or before.get("rendition") != rendition.pk:
-                return JsonResponse({"message": _("请先打开协议再阅读。")}, status=409)
-            else:
-                reading = _ended(before, now)
-            if reading != before:
-                readings[str(document.pk)] = reading
-                self.record = step_evidence_merge(
-                    application=self.application,
-                    step_name=self.record.kind,
-                    update={"readings": readings},
+        if name == OPENED:
+            reading = _opened(before, document, rendition, now)
+        elif before is None or before.get("rendition") != rendition.pk:
+            raise BusinessError(_("请先打开协议再阅读。"), code="not_opened")
+        else:
+            reading = _ended(before, now)
+        if reading != before:
+            readings[str(document.pk)] = reading
+            self.record.evidence = {**(self.record.evidence or {}), "readings": readings}
+        return ActionResult(
+            data={"document": document.pk, "opened": True, "read": self.is_read(reading, rendition)}
+        )
+
+    @classmethod
+    def summarize(cls, record: StepRecord) -> AgreementsSummary:
+        readings = (record.evidence or {}).get("readings", {})
+        return AgreementsSummary(
+            kind=record.kind,
+            completed_at=record.completed_at,
+            readings=[
+                Reading(
+                    title=reading.get("title", ""),
+                    rendition=reading["rendition"],
+                    revision=reading.get("revision"),
+                    sha256=reading.get("sha256", ""),
+                    opened_at=reading.get("opened_at"),
+                    end_at=reading.get("end_at"),
+                    seconds=reading.get("seconds"),
                 )
-        return JsonResponse(
-            {"document": document.pk, "opened": True, "read": self.is_read(reading, rendition)}
+                for reading in readings.values()
+            ],
         )
 
 

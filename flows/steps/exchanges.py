@@ -10,26 +10,33 @@ through the step's background action "acknowledge", which only accepts the one t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.exceptions import BusinessError
-from common.locking import lock
-from content.models import Exchange, ExchangeCategory
+from content.models import Exchange
 
-from ..models import Application, StepRecord
-from ..services import application_abandon, step_evidence_merge, step_save
-from .base import StepHandler, StepResult
+from ..actors import Actor
+from ..models import StepRecord
+from .base import (
+    ActionResult,
+    Data,
+    DocumentVersion,
+    Effect,
+    Files,
+    StepOutcome,
+    StepService,
+    StepSummary,
+    uploads,
+    value,
+    values,
+)
 from .exchange_notices import (
-    CHOICE_LABELS,
     CHOOSE_AGAIN,
     GIVE_UP,
     INSIST,
@@ -43,18 +50,59 @@ from .exchange_notices import (
 from .score_reports import (
     MAX_REPORTS,
     MIN_REPORTS,
+    ReportUploads,
     count_message,
     reports_needed,
     score_report_remove,
     score_reports_add,
     score_reports_evidence,
+    score_reports_write,
 )
 
 SCORE_CHOICES = ("upload", "test")
 
 
-class ExchangesStep(StepHandler):
-    template_name = "flows/steps/exchanges.html"
+@dataclass(frozen=True)
+class Acknowledgement:
+    notice: str
+    document: DocumentVersion | None
+    confirmation: int
+    choice: str
+    selection: list[str]
+    at: str
+
+
+@dataclass(frozen=True)
+class ExchangesSummary(StepSummary):
+    selected: list[str]
+    reports_required: bool
+    score_reports: list[str]  # SHA-256 of each report
+    knowledge_test_url: str | None
+    acknowledgements: list[Acknowledgement]
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = [(_("增开交易所"), "、".join(self.selected) or _("（未选择）"))]
+        if self.reports_required:
+            rows.append(
+                (
+                    _("成绩报告单"),
+                    _("%(n)d 张") % {"n": len(self.score_reports)}
+                    if self.score_reports
+                    else _("选择在线知识测试"),
+                )
+            )
+        rows.extend(
+            (
+                _("适当性告知（第 %(n)d 次）") % {"n": ack.confirmation},
+                f"{ack.document} · {ack.choice} · {ack.at}",
+            )
+            for ack in self.acknowledgements
+        )
+        return rows
+
+
+class ExchangesService(StepService):
+    actions = ("acknowledge", "knowledge-test", "remove-report")
 
     # --- what the step knows ---------------------------------------------------------------
     @cached_property
@@ -90,6 +138,8 @@ class ExchangesStep(StepHandler):
     def pending(self) -> PendingNotice | None:
         """The acknowledgement due now: the C1/C2 notice before any selection, the others once
         a selection is being confirmed."""
+        if self.suitability_missing():
+            return None
         draft = self.draft()
         chosen = self.chosen(draft) if draft.get("confirming") else []
         return self._pending_for(chosen)
@@ -108,52 +158,66 @@ class ExchangesStep(StepHandler):
     def suitability_missing(self) -> bool:
         return self.client.investor_type != "professional" and not self.client.suitability_class
 
-    # --- showing ---------------------------------------------------------------------------
-    def get_context(self, request: HttpRequest) -> dict[str, Any]:
-        pending = None if self.suitability_missing() else self.pending()
+    def state(self) -> dict[str, Any]:
+        pending = self.pending()
         draft = self.draft()
         return {
-            "exchanges_step": {
-                "pending": pending,
-                "pending_html": self._pending_html(pending),
-                "alternative_label": CHOICE_LABELS[pending.notice.alternative] if pending else "",
-                "suitability_missing": self.suitability_missing(),
-                "groups": self._groups(set(draft.get("selected", []))),
-                "has_opened": bool(self.opened),
-                "reports_possible": reports_needed(self.client, self.offered().values()),
-                "reports": list(self.application.score_reports.all()),
-                "score_choice": draft.get("score_choice", "upload"),
-                "min_reports": MIN_REPORTS,
-                "max_reports": MAX_REPORTS,
-            }
-        }
-
-    @staticmethod
-    def _pending_html(pending: PendingNotice | None) -> str:
-        return pending.rendition.html if pending else ""
-
-    def _groups(self, selected: set[str]) -> list[dict[str, Any]]:
-        opened_categories = {e.category for e in self.exchanges if e.pk in self.opened}
-        groups = []
-        for value, label in ExchangeCategory.choices:
-            items = [
+            "exchanges": [
                 {
-                    "exchange": e,
+                    "code": e.code,
+                    "name": e.name_zh,
+                    "category": e.category,
                     "trading_code": self.opened.get(e.pk),
-                    "checked": e.code in selected,
-                    "first_reports": e.needs_score_reports and value not in opened_categories,
+                    "selected": e.code in draft.get("selected", []),
                 }
                 for e in self.exchanges
-                if e.category == value
-            ]
-            if items:
-                groups.append({"label": label, "items": items})
-        return groups
+            ],
+            "suitability_missing": self.suitability_missing(),
+            "pending_notice": {
+                "notice": pending.notice.kind,
+                "document": pending.document.pk,
+                "title": pending.rendition.title,
+                "html": pending.rendition.html,
+                "confirmation": pending.confirmation,
+                "choices": [INSIST, pending.notice.alternative],
+            }
+            if pending
+            else None,
+            "score_choice": draft.get("score_choice", "upload"),
+            "score_reports": [r.pk for r in self.application.score_reports.all()],
+            "min_reports": MIN_REPORTS,
+            "max_reports": MAX_REPORTS,
+        }
 
     # --- "下一步" ----------------------------------------------------------------------------
-    def submit(self, request: HttpRequest) -> StepResult:
+    def _posted(self, data: Data) -> dict[str, Any] | None:
+        """The selection posted, when it is a valid one (None otherwise)."""
+        posted = values(data, "exchanges")
         offered = self.offered()
-        posted = request.POST.getlist("exchanges")
+        if not posted or len(set(posted)) != len(posted) or any(c not in offered for c in posted):
+            return None
+        return {
+            "selected": [e.code for e in self.exchanges if e.code in posted],
+            "score_choice": value(data, "score_choice") or "upload",
+        }
+
+    def prepare(self, *, actor: Actor, data: Data, files: Files) -> ReportUploads | None:
+        """Score reports are judged and written before the lock, when the selection needs them."""
+        draft = self._posted(data)
+        reports = uploads(files, "score_reports")
+        if draft is None or not reports or draft["score_choice"] != "upload":
+            return None
+        if not reports_needed(self.client, self.chosen(draft)):
+            return None
+        return score_reports_write(files=reports)
+
+    def discard(self, prepared: ReportUploads | None) -> None:
+        if prepared is not None:
+            prepared.delete()
+
+    def submit(self, *, actor: Actor, data: Data, prepared: ReportUploads | None) -> StepOutcome:
+        posted = values(data, "exchanges")
+        offered = self.offered()
         if len(set(posted)) != len(posted) or any(code not in offered for code in posted):
             return _refused("exchanges", _("所选交易所无效，请重新选择。"))
         if not posted:
@@ -162,22 +226,19 @@ class ExchangesStep(StepHandler):
             return _refused("__all__", _("您的适当性评估信息缺失，请先完成适当性评估。"))
         if self.pending_before_selection() is not None:
             return _refused("__all__", _("请先阅读并确认适当性告知书。"))
-        score_choice = request.POST.get("score_choice") or "upload"
-        if score_choice not in SCORE_CHOICES:
+        draft = self._posted(data)
+        assert draft is not None  # noqa: S101 (checked above)
+        if draft["score_choice"] not in SCORE_CHOICES:
             return _refused("score_reports", _("请选择上传成绩报告单或参加在线知识测试。"))
-        draft = {
-            "selected": [e.code for e in self.exchanges if e.code in posted],
-            "score_choice": score_choice,
-        }
-        chosen = self.chosen(draft)
-        files = request.FILES.getlist("score_reports")
-        if files and score_choice == "upload" and reports_needed(self.client, chosen):
-            problems = score_reports_add(application=self.application, files=files)
+        if prepared is not None:
+            problems = prepared.problems or score_reports_add(
+                application=self.application, uploads=prepared
+            )
             if problems:
                 return self._keep(draft, {"score_reports": problems})
-        return self._judge(chosen, draft)
+        return self._judge(self.chosen(draft), draft)
 
-    def _judge(self, chosen: list[Exchange], draft: dict[str, Any]) -> StepResult:
+    def _judge(self, chosen: list[Exchange], draft: dict[str, Any]) -> StepOutcome:
         """A valid selection: the reports it needs, then its notices, then done."""
         needs_reports = reports_needed(self.client, chosen)
         if needs_reports and draft["score_choice"] == "upload":
@@ -191,13 +252,14 @@ class ExchangesStep(StepHandler):
         if self._pending_for(chosen) is not None:
             return self._keep({**draft, "confirming": True}, {})
         data = {"selected": draft["selected"], "score_choice": draft["score_choice"]}
-        return StepResult(done=True, data=data, evidence=self._final_evidence(draft, needs_reports))
+        evidence = self._final_evidence(draft, needs_reports)
+        return StepOutcome(done=True, data=data, evidence=evidence)
 
-    def _keep(self, draft: dict[str, Any], errors: dict[str, list[str]]) -> StepResult:
+    def _keep(self, draft: dict[str, Any], errors: dict[str, list[str]]) -> StepOutcome:
         """Not done: keep what the investor is working on (the confirmed selection stays)."""
         data = {**(self.record.data or {}), "draft": draft}
         self.record.data = data
-        return StepResult(done=False, errors=errors, data=data)
+        return StepOutcome(done=False, errors=errors, data=data)
 
     def _final_evidence(self, draft: dict[str, Any], needs_reports: bool) -> dict[str, Any]:
         evidence = {
@@ -217,136 +279,115 @@ class ExchangesStep(StepHandler):
         self.record.evidence = evidence
         return evidence
 
-    # --- background actions --------------------------------------------------------------------
-    def action(self, request: HttpRequest, name: str) -> HttpResponse | None:
-        actions = {
-            "acknowledge": self._acknowledge,
-            "knowledge-test": self._knowledge_test,
-            "remove-report": self._remove_report,
-        }
-        return actions[name](request) if name in actions else None
+    # --- actions (inside the application's row lock) ----------------------------------------
+    def act(self, *, actor: Actor, name: str, data: Data, files: Files) -> ActionResult:
+        if name == "acknowledge":
+            return self._acknowledge(data)
+        if name == "knowledge-test":
+            return self._knowledge_test()
+        return self._remove_report(data)
 
-    def _acknowledge(self, request: HttpRequest) -> HttpResponse:
-        pending = None if self.suitability_missing() else self.pending()
-        if pending is None or (request.POST.get("document"), request.POST.get("confirmation")) != (
+    def _acknowledge(self, data: Data) -> ActionResult:
+        pending = self.pending()
+        if pending is None or (value(data, "document"), value(data, "confirmation")) != (
             str(pending.document.pk),
             str(pending.confirmation),
         ):
-            messages.info(request, _("该告知已处理，请按当前页面继续办理。"))
-            return self._back()
-        choice = request.POST.get("choice")
+            return ActionResult(message=_("该告知已处理，请按当前页面继续办理。"))
+        choice = value(data, "choice")
         if choice not in (INSIST, pending.notice.alternative):
-            messages.error(request, _("所选操作无效，请重新选择。"))
-            return self._back()
+            raise BusinessError(_("所选操作无效，请重新选择。"), code="invalid_choice")
         draft = self.draft()
         selection = draft.get("selected", []) if draft.get("confirming") else []
-        self._log(acknowledgement_entry(pending, choice, selection))
+        log = [*self.acknowledgements(), acknowledgement_entry(pending, choice, selection)]
+        self.record.evidence = {**(self.record.evidence or {}), "acknowledgements": log}
         if choice == GIVE_UP:
-            return self._give_up(request)
+            return ActionResult(
+                message=_("您已放弃办理本次业务。如需增开交易编码，可重新申请。"),
+                effect=Effect.ABANDONED,
+                transition="abandon",
+                reason=str(_("适当性告知：投资者选择放弃开户")),
+            )
         if choice == CHOOSE_AGAIN:
-            return self._choose_again(request, draft)
+            return self._choose_again(draft)
         return self._after_insist()
 
-    def _log(self, entry: dict[str, Any]) -> None:
-        """Append to the acknowledgement log under the application's row lock."""
-        with transaction.atomic():
-            lock(Application, pk=self.application.pk)
-            stored = StepRecord.objects.filter(
-                application=self.application, kind=self.record.kind
-            ).first()
-            log = [*(stored.evidence.get("acknowledgements", []) if stored else []), entry]
-            record = step_evidence_merge(
-                application=self.application,
-                step_name=self.record.kind,
-                update={"acknowledgements": log},
-            )
-        self.record = record
-
-    def _give_up(self, request: HttpRequest) -> HttpResponse:
-        try:
-            application_abandon(application=self.application, client=self.client)
-        except BusinessError as error:
-            messages.error(request, error.message)
-            return self._back()
-        messages.warning(request, _("您已放弃办理本次业务。如需增开交易编码，可重新申请。"))
-        return redirect("flows:my_business")
-
-    def _choose_again(self, request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
+    def _choose_again(self, draft: dict[str, Any]) -> ActionResult:
         risky = {e.code for e in self.exchanges if is_risky(e)}
         kept = [code for code in draft.get("selected", []) if code not in risky]
-        self._save(
-            StepResult(
-                done=False,
-                data={
-                    **self.record.data,
-                    "draft": {**draft, "selected": kept, "confirming": False},
-                },
-            )
-        )
-        messages.info(request, _("请重新选择交易所。"))
-        return self._back()
+        self.record.data = {
+            **(self.record.data or {}),
+            "draft": {**draft, "selected": kept, "confirming": False},
+        }
+        return ActionResult(message=_("请重新选择交易所。"))
 
-    def _after_insist(self) -> HttpResponse:
+    def _after_insist(self) -> ActionResult:
         """The last acknowledgement of a confirmed selection completes the step (manual:
         "坚持开立交易编码" goes on to the agreements)."""
         draft = self.draft()
         if not draft.get("confirming") or self.pending() is not None:
-            return self._back()
+            return ActionResult()
         draft = {key: value for key, value in draft.items() if key != "confirming"}
-        result = self._judge(self.chosen(draft), draft)
-        self._save(result)
-        return (
-            redirect("flows:resume", self.application.acceptance_number)
-            if result.done
-            else self._back()
-        )
+        outcome = self._judge(self.chosen(draft), draft)
+        effect = Effect.COMPLETED if outcome.done else Effect.STAY
+        return ActionResult(outcome=outcome, effect=effect)
 
-    def _save(self, result: StepResult) -> None:
-        self.record = step_save(
-            application=self.application,
-            step_name=self.record.kind,
-            version=self.record.version,
-            result=result,
-        )
-
-    def _knowledge_test(self, request: HttpRequest) -> HttpResponse:
+    def _knowledge_test(self) -> ActionResult:
         """The link to the online knowledge test, through here so the visit is on record."""
-        followed = (self.record.evidence or {}).get("knowledge_test", {})
+        evidence = self.record.evidence or {}
+        followed = evidence.get("knowledge_test", {})
         now = timezone.now().isoformat()
-        step_evidence_merge(
-            application=self.application,
-            step_name=self.record.kind,
-            update={
-                "knowledge_test": {
-                    **followed,
-                    "url": settings.KNOWLEDGE_TEST_URL,
-                    "first_followed_at": followed.get("first_followed_at", now),
-                    "last_followed_at": now,
-                }
+        self.record.evidence = {
+            **evidence,
+            "knowledge_test": {
+                **followed,
+                "url": settings.KNOWLEDGE_TEST_URL,
+                "first_followed_at": followed.get("first_followed_at", now),
+                "last_followed_at": now,
             },
-        )
-        return redirect(settings.KNOWLEDGE_TEST_URL)
+        }
+        return ActionResult(data={"url": settings.KNOWLEDGE_TEST_URL}, effect=Effect.REDIRECT)
 
-    def _remove_report(self, request: HttpRequest) -> HttpResponse:
+    def _remove_report(self, data: Data) -> ActionResult:
         if self.record.is_complete:
-            messages.error(request, _("本步骤已完成，成绩报告单不能删除；如需补充可继续上传。"))
-        elif score_report_remove(
-            application=self.application, report_id=_int(request.POST.get("report"))
-        ):
-            messages.success(request, _("已删除该成绩报告单。"))
-        return self._back()
+            raise BusinessError(
+                _("本步骤已完成，成绩报告单不能删除；如需补充可继续上传。"), code="step_complete"
+            )
+        if score_report_remove(application=self.application, report_id=_int(value(data, "report"))):
+            return ActionResult(message=_("已删除该成绩报告单。"))
+        return ActionResult()
 
-    def _back(self) -> HttpResponse:
-        return redirect("flows:step", self.application.acceptance_number, self.record.kind)
+    @classmethod
+    def summarize(cls, record: StepRecord) -> ExchangesSummary:
+        evidence = record.evidence or {}
+        return ExchangesSummary(
+            kind=record.kind,
+            completed_at=record.completed_at,
+            selected=list((record.data or {}).get("selected", [])),
+            reports_required=bool(evidence.get("reports_required")),
+            score_reports=[r["sha256"] for r in evidence.get("score_reports", [])],
+            knowledge_test_url=evidence.get("knowledge_test", {}).get("url"),
+            acknowledgements=[
+                Acknowledgement(
+                    notice=entry.get("notice", ""),
+                    document=DocumentVersion.of(entry),
+                    confirmation=entry.get("confirmation", 0),
+                    choice=entry.get("choice", ""),
+                    selection=list(entry.get("selection", [])),
+                    at=entry.get("at", ""),
+                )
+                for entry in evidence.get("acknowledgements", [])
+            ],
+        )
 
 
-def _refused(field: str, message: str) -> StepResult:
+def _refused(field: str, message: str) -> StepOutcome:
     """A refusal that stores nothing."""
-    return StepResult(done=False, errors={field: [message]})
+    return StepOutcome(done=False, errors={field: [message]})
 
 
-def _int(value: str | None) -> int:
+def _int(text: str) -> int:
     try:
-        return int(value or "")
+        return int(text or "")
     except ValueError:
         return 0

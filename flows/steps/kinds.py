@@ -63,7 +63,8 @@ registry.register(
         _("上传照片"),
         _photos_options,
         icon="image",
-        handler="flows.steps.photos.PhotosStep",
+        service="flows.steps.photos.PhotosService",
+        page="flows.pages.photos.PhotosPage",
     )
 )
 registry.register(
@@ -72,11 +73,18 @@ registry.register(
         _("个人基本资料"),
         _basic_info_options,
         icon="user",
-        handler="flows.steps.basic_info.BasicInfoStep",
+        service="flows.steps.basic_info.BasicInfoService",
+        page="flows.pages.basic_info.BasicInfoPage",
     )
 )
 registry.register(
-    StepKind(EXCHANGES, _("交易所选择"), icon="site", handler="flows.steps.exchanges.ExchangesStep")
+    StepKind(
+        EXCHANGES,
+        _("交易所选择"),
+        icon="site",
+        service="flows.steps.exchanges.ExchangesService",
+        page="flows.pages.exchanges.ExchangesPage",
+    )
 )
 registry.register(
     StepKind(
@@ -84,6 +92,7 @@ registry.register(
         _("阅读相关协议"),
         _agreements_options,
         icon="doc-full",
-        handler="flows.steps.agreements.AgreementsStep",
+        service="flows.steps.agreements.AgreementsService",
+        page="flows.pages.agreements.AgreementsPage",
     )
 )

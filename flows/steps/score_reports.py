@@ -1,6 +1,6 @@
 """Exam score reports (成绩报告单) for a first financial or crude-oil futures account: 2 to 10
 JPEG or PNG images of at most 10 MB each, recognised by their content (never by their name),
-stored encrypted under random names."""
+stored encrypted under random names. The same file uploaded twice is one report."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import hashlib
 import io
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -53,46 +55,86 @@ def image_content_type(data: bytes) -> str | None:
     return _CONTENT_TYPES.get(actual) if actual == declared else None
 
 
-def _checked(files) -> tuple[list[tuple[bytes, str]], list[str]]:
-    accepted, problems = [], []
+@dataclass(frozen=True)
+class StoredReport:
+    """An accepted upload, encrypted and written under a random name, not yet a report."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class ReportUploads:
+    stored: list[StoredReport] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def delete(self) -> None:
+        for report in self.stored:
+            default_storage.delete(report.name)
+
+
+def score_reports_write(*, files: Iterable[Any]) -> ReportUploads:
+    """Judge the uploaded reports and write the accepted ones, encrypted (before the
+    application's lock: this is the slow part). All or none: with any refused file, nothing is
+    kept and the reasons come back."""
+    uploads = ReportUploads()
+    accepted: list[tuple[bytes, str]] = []
     for upload in files:
-        if upload.size > MAX_BYTES:
-            problems.append(
+        if (upload.size or 0) > MAX_BYTES:
+            uploads.problems.append(
                 _("成绩报告单“%(name)s”超过 10 MB，请压缩后重新上传。") % {"name": upload.name}
             )
             continue
         data = upload.read()
         content_type = image_content_type(data)
         if content_type is None:
-            problems.append(
+            uploads.problems.append(
                 _("成绩报告单“%(name)s”不是 JPEG 或 PNG 图片，请重新上传。") % {"name": upload.name}
             )
             continue
         accepted.append((data, content_type))
-    return accepted, problems
+    if uploads.problems:
+        return uploads
+    for data, content_type in accepted:
+        name = default_storage.save(
+            f"score-reports/{secrets.token_hex(16)}.bin", ContentFile(crypto.encrypt(data))
+        )
+        uploads.stored.append(
+            StoredReport(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+        )
+    return uploads
 
 
-def score_reports_add(*, application: Application, files) -> list[str]:
-    """Store the uploaded reports; all or none: any refused file (or too many in all) stores
-    nothing and returns the reasons."""
-    accepted, problems = _checked(files)
-    if problems:
-        return problems
-    if application.score_reports.count() + len(accepted) > MAX_REPORTS:
-        return [count_message()]
-    with transaction.atomic():
-        for data, content_type in accepted:
-            name = default_storage.save(
-                f"score-reports/{secrets.token_hex(16)}.bin", ContentFile(crypto.encrypt(data))
-            )
-            ScoreReport.objects.create(
-                application=application,
-                file=name,
-                content_type=content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-    return []
+def score_reports_add(*, application: Application, uploads: ReportUploads) -> list[str]:
+    """Make reports of written uploads, with the application locked (the caller's transaction):
+    the same file twice is one report; more than MAX_REPORTS in all adds none. Files not used
+    are deleted once the transaction commits. Returns the reasons for adding none."""
+    known = set(application.score_reports.values_list("sha256", flat=True))
+    new: dict[str, StoredReport] = {}
+    for report in uploads.stored:
+        if report.sha256 not in known and report.sha256 not in new:
+            new[report.sha256] = report
+    problems = []
+    if len(known) + len(new) > MAX_REPORTS:
+        problems, new = [count_message()], {}
+    for report in new.values():
+        ScoreReport.objects.create(
+            application=application,
+            file=report.name,
+            content_type=report.content_type,
+            size=report.size,
+            sha256=report.sha256,
+        )
+    unused = [report.name for report in uploads.stored if new.get(report.sha256) is not report]
+    transaction.on_commit(lambda: _delete(unused))
+    return problems
+
+
+def _delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def score_report_remove(*, application: Application, report_id: int) -> bool:

@@ -16,3 +16,21 @@ def application_outputs(application, audience):
     """What the business produced (signed documents…), with the links for this audience:
     {% application_outputs application "investor" %}."""
     return {"outputs": outputs.application_outputs(application=application, audience=audience)}
+
+
+@register.inclusion_tag("flows/_step_summaries.html")
+def step_summaries(application):
+    """What each step recorded, through the step kinds' typed summaries (never their JSON):
+    {% step_summaries application %}."""
+    from ..services import step_summaries as summaries
+
+    return {"summaries": [s for s in summaries(application=application) if s.rows()]}
+
+
+@register.filter
+def step_label(kind: str) -> str:
+    """A step kind's label from its name."""
+    from ..steps import registry
+
+    found = registry.get(kind)
+    return str(found.label) if found else kind

@@ -1,29 +1,37 @@
-"""The investor's pages: "my business", and every step of a business. Each URL is safe to reload,
-to reach with the back button or to type: the server decides what may be shown and redirects."""
+"""The investor's pages: "my business", and every step of a business. An adapter over the step
+engine (flows.services.steps) and the lifecycle services: it builds the investor `Actor`, calls
+them, and answers with redirects and pages.
+
+Each URL is safe to reload, to reach with the back button or to type: the server decides what
+may be shown and redirects. Every POST is answered with a redirect (post/redirect/get): a
+refused one comes back as a flash of its errors and values, so reloading never sends a form
+again."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.auth import investor_required
 from common.exceptions import BusinessError
 
-from ..engine import current_step, find_step, flow_steps, step_is_locked, step_records
-from ..models import StepRecord
+from ..actors import Actor
+from ..engine import FlowPosition, FlowStep, flow_position
+from ..models import Application
+from ..pages import flash_keep, flash_take
 from ..selectors import investor_application, investor_applications, pending_application
-from ..services import application_abandon, application_start, step_save
-from ..steps.base import StepResult
+from ..services import application_abandon, application_start, step_act, step_submit
 
 TOKEN_SALT = "flows.step"  # noqa: S105 (a signing namespace, not a secret)
 
 
-def step_url(application, step) -> str:
+def step_url(application: Application, step: FlowStep) -> str:
     return reverse("flows:step", args=[application.acceptance_number, step.name])
 
 
@@ -41,6 +49,7 @@ def enter(request):
     return redirect("flows:resume", application.acceptance_number)
 
 
+@never_cache
 @investor_required
 def my_business(request):
     applications = list(investor_applications(client=request.investor))
@@ -54,13 +63,18 @@ def my_business(request):
     )
 
 
+def _may_show_steps(application: Application) -> bool:
+    """The steps are shown while the investor may change them, and while they wait for or
+    talk to the agent (the witness step's page; the earlier steps read only)."""
+    return application.is_editable or application.is_with_witness
+
+
 @investor_required
 def resume(request, acceptance_number: str):
     application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    if not application.is_editable:
+    if not _may_show_steps(application):
         return redirect("flows:my_business")
-    steps = flow_steps(application)
-    current = current_step(application, steps, step_records(application))
+    current = flow_position(application).current
     return redirect(step_url(application, current)) if current else redirect("flows:my_business")
 
 
@@ -69,7 +83,11 @@ def resume(request, acceptance_number: str):
 def abandon(request, acceptance_number: str):
     application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     try:
-        application_abandon(application=application, client=request.investor)
+        application_abandon(
+            application=application,
+            actor=Actor.investor(request.investor),
+            reason=request.POST.get("reason", ""),
+        )
         messages.success(request, _("业务已放弃。"))
     except BusinessError as error:
         messages.error(request, error.message)
@@ -81,131 +99,153 @@ def abandon(request, acceptance_number: str):
 def previous(request, acceptance_number: str, step: str):
     """ "上一步" as an explicit action: what was entered stays on the record."""
     application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    steps = flow_steps(application)
-    target = find_step(steps, step)
+    position = flow_position(application)
+    target = position.find(step)
     if target is None or target.position == 0:
         return redirect("flows:resume", acceptance_number)
-    return redirect(step_url(application, steps[target.position - 1]))
+    return redirect(step_url(application, position.steps[target.position - 1]))
 
 
+@never_cache
 @investor_required
 def step(request, acceptance_number: str, step: str):
     application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    if not application.is_editable:
+    if not _may_show_steps(application):
         messages.info(
             request,
             _("该业务当前状态为“%(state)s”，不能修改。")
             % {"state": application.get_state_display()},
         )
         return redirect("flows:my_business")
-    steps = flow_steps(application)
-    records = step_records(application)
-    target = find_step(steps, step)
+    position = flow_position(application)
+    target = position.find(step)
     if target is None:
         raise Http404
-    current = current_step(application, steps, records)
-    if current is None:
+    if position.current is None:
         return redirect("flows:my_business")
-    if target.position > current.position:
-        messages.info(request, _("请先完成“%(step)s”。") % {"step": current.kind.label})
-        return redirect(step_url(application, current))
-    record = records.get(target.name) or StepRecord(application=application, kind=target.name)
-    handler = target.kind.handler_class()(
+    if target.position > position.current.position:
+        messages.info(request, _("请先完成“%(step)s”。") % {"step": position.current.kind.label})
+        return redirect(step_url(application, position.current))
+    if request.method == "POST":
+        return _submit(request, application, position, target)
+    return _show(request, application, position, target)
+
+
+def _show(
+    request: HttpRequest, application: Application, position: FlowPosition, target: FlowStep
+) -> HttpResponse:
+    record = position.record(target)
+    service = target.kind.service_class()(
         application=application, record=record, options=target.options
     )
-    locked = step_is_locked(target, steps, records, application)
-    result = None
-    if request.method == "POST":
-        outcome = _submit(request, application, target, record, handler, locked)
-        if not isinstance(outcome, StepResult):
-            return outcome
-        result = outcome
+    flash = flash_take(request, _flash_key(application, target))
+    page = target.kind.page_class()(service=service, request=request, flash=flash)
+    locked = position.is_locked(target) or not application.is_editable
+    errors = flash.errors if flash else {}
     return render(
         request,
         "flows/step.html",
         {
             "application": application,
-            "steps": _progress(steps, records, current),
+            "steps": _progress(position),
             "step": target,
-            "handler": handler,
+            "page": page,
             "locked": locked,
-            "errors": result.errors if result else {},
-            # an error summary at the top (every message), fields show theirs inline too
-            "page_errors": [m for ms in result.errors.values() for m in ms] if result else [],
+            "errors": errors,
+            # an error summary at the top (every message); fields show theirs inline too
+            "page_errors": flash.page_errors if flash else [],
             "token": signing.dumps([application.pk, target.name, record.version], salt=TOKEN_SALT),
-            "previous": steps[target.position - 1] if target.position else None,
-            **handler.get_context(request),
+            "previous": position.steps[target.position - 1] if target.position else None,
+            **page.context(),
         },
-        status=400 if result and result.errors else 200,
     )
+
+
+def _submit(
+    request: HttpRequest, application: Application, position: FlowPosition, target: FlowStep
+) -> HttpResponse:
+    here = step_url(application, target)
+    try:
+        app_pk, name, version = signing.loads(request.POST.get("step_token", ""), salt=TOKEN_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return _refused(request, application, target, _stale_message())
+    if (app_pk, name) != (application.pk, target.name):
+        return _refused(request, application, target, _stale_message())
+    try:
+        submission = step_submit(
+            application=application,
+            actor=Actor.investor(request.investor),
+            step_name=target.name,
+            data=request.POST,
+            files=request.FILES,
+            version=version,
+        )
+    except BusinessError as error:
+        messages.error(request, error.message)
+        return redirect("flows:resume", application.acceptance_number)
+    outcome = submission.outcome
+    if outcome.stale:  # already handled: a double post or an old page
+        return redirect("flows:resume", application.acceptance_number)
+    if outcome.message:
+        messages.info(request, outcome.message)
+    if outcome.errors:
+        flash_keep(request, _flash_key(application, target), errors=outcome.errors)
+        return redirect(here)
+    if outcome.done:
+        return redirect("flows:resume", application.acceptance_number)
+    return redirect(here)
+
+
+def _refused(request, application, target, message: str) -> HttpResponse:
+    flash_keep(request, _flash_key(application, target), errors={"__all__": [message]})
+    return redirect(step_url(application, target))
+
+
+def _stale_message() -> str:
+    return _("页面已过期或内容被修改，请刷新页面后重新提交。")
+
+
+def _flash_key(application: Application, target: FlowStep) -> str:
+    return f"{application.acceptance_number}/{target.name}"
 
 
 @require_POST
 @investor_required
 def step_action(request, acceptance_number: str, step: str, action: str):
-    """A step's background call, under the same rules as showing the step."""
+    """A step's background call, under the same rules as submitting the step."""
     application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    steps = flow_steps(application)
-    records = step_records(application)
-    target = find_step(steps, step)
-    current = current_step(application, steps, records)
-    if (
-        target is None
-        or current is None
-        or not application.is_editable
-        or target.position > current.position
-        or step_is_locked(target, steps, records, application)
-    ):
-        return JsonResponse({"message": _("当前不能进行此操作，请刷新页面。")}, status=409)
-    record = records.get(target.name) or StepRecord(application=application, kind=target.name)
-    handler = target.kind.handler_class()(
-        application=application, record=record, options=target.options
-    )
-    response = handler.action(request, action)
-    if response is None:
+    position = flow_position(application)
+    target = position.find(step)
+    if target is None:
         raise Http404
-    return response
-
-
-def _submit(request, application, target, record, handler, locked):
-    if locked:
-        messages.error(request, _("视频见证或签署后，之前的步骤不能再修改。"))
-        return redirect("flows:resume", application.acceptance_number)
-    try:
-        app_pk, name, version = signing.loads(request.POST.get("step_token", ""), salt=TOKEN_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return _stale()
-    if (app_pk, name) != (application.pk, target.name):
-        return _stale()
-    if version != record.version:
-        return redirect("flows:resume", application.acceptance_number)  # already handled
-    result = handler.submit(request)
-    if result.done or result.data is not None or result.evidence is not None:
-        try:
-            handler.record = step_save(
-                application=application, step_name=target.name, version=version, result=result
-            )
-        except BusinessError as error:
-            return StepResult(done=False, errors={"__all__": [error.message]})
-    if result.message:
-        messages.info(request, result.message)
-    if result.done:
-        return redirect("flows:resume", application.acceptance_number)
-    return result
-
-
-def _stale() -> StepResult:
-    return StepResult(
-        done=False, errors={"__all__": [_("页面已过期或内容被修改，请刷新页面后重新提交。")]}
+    service = target.kind.service_class()(
+        application=application, record=position.record(target), options=target.options
     )
+    if action not in service.actions:
+        raise Http404
+    page = target.kind.page_class()(service=service, request=request, flash=None)
+    try:
+        result = step_act(
+            application=application,
+            actor=Actor.investor(request.investor),
+            step_name=target.name,
+            action=action,
+            data=request.POST,
+            files=request.FILES,
+        )
+    except BusinessError as error:
+        return page.action_refused(action, error)
+    return page.action_response(action, result)
 
 
-def _progress(steps, records, current):
+def _progress(position: FlowPosition) -> list[dict]:
+    current = position.current
     return [
         {
             "step": s,
-            "done": bool(records.get(s.name) and records[s.name].is_complete),
+            "done": position.is_complete(s),
             "current": current is not None and s.position == current.position,
+            "reachable": current is not None and s.position <= current.position,
         }
-        for s in steps
+        for s in position.steps
     ]

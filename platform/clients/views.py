@@ -8,10 +8,10 @@ from typing import Any
 
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.forms import BoundField, Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,9 +44,9 @@ ERROR_FIELD = {
 
 
 def _after_login_url() -> str:
-    # A URL name, not an import: flows sends an investor with a pending business to "my
-    # business", others into a new one.
-    return reverse("flows:enter")
+    # Where the wiring says an investor goes after logging in (flows: "my business" for a
+    # pending business, else a new one); clients names no app above it.
+    return resolve_url(settings.INVESTOR_LOGIN_REDIRECT_URL)
 
 
 def _ip(request: HttpRequest) -> str:

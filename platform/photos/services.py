@@ -65,3 +65,10 @@ def _delete_files(photo: IdPhoto) -> None:
     for field in (photo.image, photo.original):
         if field.name:
             field.storage.delete(field.name)
+
+
+def id_photo_discard(*, photo: IdPhoto) -> None:
+    """Remove a photo stored for a submission that was not taken (an old page posted again):
+    its row and both encrypted files."""
+    photo.delete()
+    _delete_files(photo)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import json
+from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from . import crypto
@@ -44,3 +47,29 @@ class EncryptedDateField(models.TextField):
     def get_prep_value(self, value):
         value = self.to_python(value)
         return crypto.encrypt_text(value.isoformat()) if value else None
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON value (what an investor entered in a step: addresses, the ID numbers of an actual
+    controller or a beneficiary) kept as a Fernet token. Not queryable inside: read it whole."""
+
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return None if value is None else {}
+        return json.loads(crypto.decrypt_text(value))
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return json.loads(value) if value else {}
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return crypto.encrypt_text(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -25,8 +25,6 @@ class StaffProfile(models.Model):
         verbose_name = _("员工资料")
         verbose_name_plural = _("员工资料")
         permissions = [
-            ("use_witness_console", _("使用见证坐席台")),
-            ("use_review_console", _("使用复核台")),
             ("use_api", _("调用对接接口")),
             ("approve_content", _("审核对客文档与问卷（合规审核）")),
         ]

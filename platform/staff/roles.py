@@ -33,8 +33,9 @@ LABELS = {
 }
 
 
-# "app_label.codename" of each role's permissions; the custom ones are declared on
-# staff.models.StaffProfile.Meta.permissions.
+# "app_label.codename" of each role's permissions on the base apps' models; the custom ones are
+# declared on staff.models.StaffProfile.Meta.permissions. Capabilities add theirs through
+# staff.consoles (`role_permissions_register`, `console_register`).
 def _model_permissions(label: str, *actions: str) -> list[str]:
     app_label, model = label.split(".")
     return [f"{app_label}.{action}_{model}" for action in actions]
@@ -54,7 +55,6 @@ PERMISSIONS = {
         # administrator edits and submits; the compliance officer's approval publishes.
         *_model_permissions("content.document", *EDIT, "lock", "unlock"),
         *_model_permissions("content.questionnaire", *EDIT, "lock", "unlock"),
-        *_model_permissions("flows.flowdefinition", *PUBLISH),
         "themes.change_theme",
         "themes.view_theme",
         "wagtaildocs.add_document",
@@ -74,8 +74,8 @@ PERMISSIONS = {
         *_model_permissions("content.document", "view", "change", "publish"),
         *_model_permissions("content.questionnaire", "view", "change", "publish"),
     ],
-    Role.WITNESS_AGENT: ["staff.use_witness_console"],
-    Role.REVIEWER: ["staff.use_review_console"],
+    Role.WITNESS_AGENT: [],  # the witness console's permission: registered by video
+    Role.REVIEWER: [],  # the review console's: registered by flows
     Role.INTEGRATOR: ["staff.use_api"],
 }
 
@@ -91,9 +91,10 @@ PAGE_PERMISSIONS = {
     ],
 }
 
-CONSOLE_PERMISSION = {
-    Role.WITNESS_AGENT: "staff.use_witness_console",
-    Role.REVIEWER: "staff.use_review_console",
+# The permission that makes someone hold a role of the base apps; the roles of a capability's
+# console are held through the permission its console registers (staff.consoles).
+ROLE_PERMISSION = {
+    Role.ADMINISTRATOR: "wagtailadmin.access_admin",
     Role.INTEGRATOR: "staff.use_api",
     Role.COMPLIANCE: "staff.approve_content",
 }

@@ -8,12 +8,15 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from . import groups
+from .consoles import registered_permissions
 from .roles import GROUP_NAMES, PAGE_PERMISSIONS, PERMISSIONS, Role
 
 
 def roles_sync() -> None:
-    """Create each role's group and give it exactly its permissions (idempotent)."""
-    for role, codes in PERMISSIONS.items():
+    """Create each role's group and give it exactly its permissions: the base apps' and those
+    the capabilities registered (idempotent)."""
+    for role, base_codes in PERMISSIONS.items():
+        codes = [*base_codes, *registered_permissions(role)]
         group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
         permissions: list[Permission] = []
         for code in codes:

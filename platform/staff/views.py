@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from .consoles import consoles
 from .selectors import user_roles
 
 
@@ -13,4 +14,9 @@ class StaffLoginView(auth_views.LoginView):
 @login_required
 def home(request):
     """The consoles this person may use."""
-    return render(request, "staff/home.html", {"roles": user_roles(request.user)})
+    roles = user_roles(request.user)
+    return render(
+        request,
+        "staff/home.html",
+        {"roles": roles, "consoles": [c for c in consoles() if c.role in roles]},
+    )

@@ -18,14 +18,15 @@ STEPS = ["photos", "basic_info", "exchanges", "witness"]
 
 @pytest.fixture(autouse=True)
 def answer_steps(monkeypatch):
-    """Every kind of the test flow answers like tests.flows.handlers.AnswerHandler."""
+    """Every kind of the test flow answers like tests.flows.handlers.AnswerService (the
+    witness keeps its own rules: an agent completes it)."""
     for name in STEPS:
         kind = registry.get(name)
-        monkeypatch.setitem(
-            registry._kinds,
-            name,
-            dataclasses.replace(kind, handler="tests.flows.handlers.AnswerHandler"),
-        )
+        if name != "witness":
+            kind = dataclasses.replace(
+                kind, service="tests.flows.handlers.AnswerService", page="flows.pages.StepPage"
+            )
+        monkeypatch.setitem(registry._kinds, name, kind)
     published_flow(
         [
             ("photos", {"security_letter": None}),
@@ -55,8 +56,9 @@ def token(client, url):
     return re.search(r'name="step_token" value="([^"]+)"', client.get(url).content.decode())[1]
 
 
-def post(client, url, answer="ok", step_token=None):
-    return client.post(url, {"answer": answer, "step_token": step_token or token(client, url)})
+def post(client, url, answer="ok", step_token=None, follow=False):
+    data = {"answer": answer, "step_token": step_token or token(client, url)}
+    return client.post(url, data, follow=follow)
 
 
 def test_investor_pages_need_an_investor_login(client):
@@ -111,9 +113,12 @@ def test_completing_a_step_moves_on_and_every_reached_step_reloads(client):
 def test_a_refused_submission_stays_on_the_step_and_keeps_what_was_entered(client):
     log_in(client)
     application, base = start(client)
+    # when
     response = post(client, f"{base}/photos/", answer="no")
-    assert response.status_code == 400
-    assert "请回答 ok" in response.content.decode()
+    # then the POST is answered with a redirect to the step, which shows the error once
+    assert (response.status_code, response.url) == (302, f"{base}/photos/")
+    assert "请回答 ok" in client.get(response.url).content.decode()
+    assert "请回答 ok" not in client.get(response.url).content.decode()  # reload: gone
     record = StepRecord.objects.get(application=application, kind="photos")
     assert (record.data, record.completed_at) == ({"answer": "no"}, None)
 
@@ -126,13 +131,14 @@ def test_a_form_posted_twice_does_the_work_once(client):
     post(client, f"{base}/photos/", answer="ok second", step_token=shown)
     record = StepRecord.objects.get(application=application, kind="photos")
     assert (record.version, record.data) == (1, {"answer": "ok first"})
+    assert record.completed_by == f"investor:{application.client_id}"
 
 
 def test_a_tampered_token_is_refused_and_nothing_is_stored(client):
     log_in(client)
     application, base = start(client)
-    response = post(client, f"{base}/photos/", step_token="forged")
-    assert response.status_code == 400
+    response = post(client, f"{base}/photos/", step_token="forged", follow=True)
+    assert response.redirect_chain == [(f"{base}/photos/", 302)]
     assert "页面已过期或内容被修改" in response.content.decode()
     assert not StepRecord.objects.filter(application=application).exists()
 
@@ -142,7 +148,9 @@ def test_a_token_from_another_step_is_refused(client):
     _, base = start(client)
     photos_token = token(client, f"{base}/photos/")
     post(client, f"{base}/photos/")
-    assert post(client, f"{base}/basic_info/", step_token=photos_token).status_code == 400
+    response = post(client, f"{base}/basic_info/", step_token=photos_token, follow=True)
+    assert "页面已过期或内容被修改" in response.content.decode()
+    assert not StepRecord.objects.filter(kind="basic_info").exists()
 
 
 def test_previous_step_is_an_explicit_action_that_keeps_what_was_entered(client):
@@ -164,22 +172,58 @@ def test_changing_an_earlier_step_asks_to_confirm_the_later_ones_again(client):
     assert client.get(f"{base}/").url == f"{base}/basic_info/"
 
 
-def test_steps_before_a_completed_locking_step_cannot_change(client, monkeypatch):
-    # given a flow where the witness locks what came before it, and the witness done
-    kind = registry.get("witness")
-    monkeypatch.setitem(registry._kinds, "witness", dataclasses.replace(kind, locks_previous=True))
+def test_steps_before_a_completed_locking_step_cannot_change(client):
+    # given a flow where the witness (which locks what came before it) is done by an agent
     published_flow(
         [("photos", {"security_letter": None}), ("witness", {"script": None}), ("exchanges", {})]
     )
+    investor = log_in(client)
+    application, base = start(client)
+    post(client, f"{base}/photos/")
+    witness_passed(application, investor)
+    # when the investor tries to change the photos
+    response = post(client, f"{base}/photos/", answer="ok changed", follow=True)
+    # then it is refused with the reason and nothing changes
+    assert "视频见证或签署后，之前的步骤不能再修改" in response.content.decode()
+    assert StepRecord.objects.get(application=application, kind="photos").data == {"answer": "ok"}
+
+
+def witness_passed(application, investor):
+    from flows.actors import Actor
+    from flows.services import application_queue, application_witness_start, step_submit
+    from staff.roles import Role
+    from tests.factories import staff_user
+
+    agent = Actor.agent(staff_user("agent-engine", Role.WITNESS_AGENT, investor.branch))
+    application_queue(application=application, actor=Actor.investor(investor))
+    application_witness_start(application=application, actor=agent)
+    step_submit(application=application, actor=agent, step_name="witness", data={})
+
+
+def test_the_investor_cannot_post_the_agents_step(client):
+    # given an investor whose current step is the witness
+    published_flow([("photos", {"security_letter": None}), ("witness", {"script": None})])
     log_in(client)
     application, base = start(client)
     post(client, f"{base}/photos/")
-    post(client, f"{base}/witness/")
-    # when the investor tries to change the photos
-    response = post(client, f"{base}/photos/", answer="ok changed")
-    # then it is refused and nothing changes
-    assert response.status_code == 302
-    assert StepRecord.objects.get(application=application, kind="photos").data == {"answer": "ok"}
+    # when they post the witness step themselves
+    response = post(client, f"{base}/witness/", follow=True)
+    # then it is refused, and the page offers no 下一步
+    assert "由见证坐席完成" in response.content.decode()
+    assert 'value="next"' not in client.get(f"{base}/witness/").content.decode()
+    assert not StepRecord.objects.filter(
+        application=application, kind="witness", completed_at__isnull=False
+    ).exists()
+
+
+def test_no_page_is_the_direct_answer_to_a_post(client):
+    # given
+    log_in(client)
+    _, base = start(client)
+    # when / then: every post to a step answers with a redirect
+    for answer in ("no", "ok"):
+        assert post(client, f"{base}/photos/", answer=answer).status_code == 302
+    assert client.post(f"{base}/basic_info/previous/").status_code == 302
 
 
 def test_abandoning_ends_the_business_and_allows_a_new_one(client):

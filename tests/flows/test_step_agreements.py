@@ -14,6 +14,7 @@ from content.services import document_rendition_ensure
 from flows.models import StepRecord
 from flows.steps import agreements as agreements_module
 from tests.factories import ClientFactory, published_document, published_flow
+from tests.flows.step_client import post_step
 from tests.flows.test_engine import log_in, start, token
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def act(client, url, name, document):
 
 
 def next_step(client, url):
-    return client.post(url, {"step_token": token(client, url), "action": "next"})
+    return post_step(client, url, {"step_token": token(client, url), "action": "next"})
 
 
 def readings(application) -> dict:
@@ -120,7 +121,8 @@ def test_the_first_opening_and_the_first_end_count(client, one_agreement):
 def test_an_end_before_opened_is_refused(client, one_agreement):
     application, url = begin(client)
     response = act(client, url, "end", one_agreement)
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert response.json() == {"message": "请先打开协议再阅读。", "code": "not_opened"}
     assert readings(application) == {}
     assert next_step(client, url).status_code == 400
 

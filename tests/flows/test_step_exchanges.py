@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import re
 
 import pytest
@@ -19,6 +20,7 @@ from flows.selectors import application_document
 from flows.steps import score_reports
 from flows.steps.score_reports import score_report_read
 from tests.factories import ClientFactory, ExchangeFactory, published_document, published_flow
+from tests.flows.step_client import post_step
 from tests.flows.test_engine import log_in, start, token
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +64,7 @@ def begin(client, **investor):
 
 def choose(client, url, codes, **extra):
     data = {"step_token": token(client, url), "exchanges": codes, **extra}
-    return client.post(url, data)
+    return post_step(client, url, data)
 
 
 def shown_notice(client, url) -> tuple[str, str] | None:
@@ -101,9 +103,15 @@ def acks(application) -> list[tuple[str, int, str]]:
     ]
 
 
-def image(kind="PNG", name="report.png") -> SimpleUploadedFile:
+_shade = itertools.count()
+
+
+def image(kind="PNG", name="report.png", shade=None) -> SimpleUploadedFile:
+    """A small image, a different one at each call unless `shade` is given (the same file
+    uploaded twice is one report)."""
     buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(buffer, kind)
+    level = next(_shade) if shade is None else shade
+    Image.new("RGB", (40, 30), (level % 256, level // 256 % 256, 200)).save(buffer, kind)
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
@@ -324,6 +332,18 @@ def test_reports_accumulate_over_posts_up_to_ten(client):
     choose(client, url, ["CFFEX"], score_reports=[image()])
     choose(client, url, ["CFFEX"], score_reports=[image()])
     assert record(application).is_complete
+
+
+def test_the_same_report_posted_twice_is_one_report(client):
+    # given: the 2-10 rule cannot be met by posting one report twice
+    application, url = begin(client, suitability_class="C4")
+    # when
+    choose(client, url, ["CFFEX"], score_reports=[image(shade=7)])
+    response = choose(client, url, ["CFFEX"], score_reports=[image(shade=7), image(shade=7)])
+    # then
+    assert response.status_code == 400 and COUNT in response.content.decode()
+    assert ScoreReport.objects.filter(application=application).count() == 1
+    assert not record(application).is_complete
 
 
 @pytest.mark.parametrize(

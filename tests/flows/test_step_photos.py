@@ -11,6 +11,7 @@ from PIL import Image
 from flows.models import StepRecord
 from photos.models import IdPhoto
 from tests.factories import published_document, published_flow
+from tests.flows.step_client import post_step
 from tests.flows.test_engine import log_in, start, token
 from tests.photos.photos_helpers import card_photo
 
@@ -42,7 +43,7 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 def post(client, url, **fields):
-    return client.post(url, {"step_token": token(client, url), **fields})
+    return post_step(client, url, {"step_token": token(client, url), **fields})
 
 
 def test_a_good_upload_is_processed_and_shown_for_confirmation(client):

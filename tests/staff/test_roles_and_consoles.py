@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from staff.consoles import registered_permissions
 from staff.roles import GROUP_NAMES, PERMISSIONS, Role
 from tests.factories import BranchFactory, staff_user
 
@@ -8,10 +9,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_role_has_a_group_with_exactly_its_permissions():
+    # the base apps' permissions, and those the capabilities registered (consoles, models)
     for role, codes in PERMISSIONS.items():
         group = Group.objects.get(name=GROUP_NAMES[role])
         granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-        assert granted == set(codes)
+        assert granted == {*codes, *registered_permissions(role)}
+
+
+def test_the_consoles_roles_are_held_through_the_permission_their_app_registers():
+    assert registered_permissions(Role.WITNESS_AGENT) == ["video.use_witness_console"]
+    assert registered_permissions(Role.REVIEWER) == ["flows.use_review_console"]
+    assert "flows.publish_flowdefinition" in registered_permissions(Role.ADMINISTRATOR)
 
 
 @pytest.mark.parametrize("path", ["/console/witness/", "/console/review/", "/staff/"])

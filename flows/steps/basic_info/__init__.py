@@ -1,5 +1,5 @@
 """Step 2, basic information (个人基本资料), with the suitability assessment it may need first."""
 
-from .handler import BasicInfoStep
+from .service import BasicInfoService
 
-__all__ = ["BasicInfoStep"]
+__all__ = ["BasicInfoService"]

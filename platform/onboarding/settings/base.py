@@ -110,6 +110,15 @@ TEMPLATES = [
 # --- data -------------------------------------------------------------------------------------
 DATABASES = {"default": database(f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrent requests: write-ahead logging, a wait for the lock
+    # rather than "database is locked", and transactions that take the write lock when they
+    # begin (a read-then-write transaction cannot deadlock with another).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -133,6 +142,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_BEAT_SCHEDULE = {
     "signing-purge": {"task": "signing.tasks.signing_purge", "schedule": 3600.0},
+    "events-sweep": {"task": "flows.tasks.events_sweep", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -212,6 +222,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="outbox")
 # --- auth -------------------------------------------------------------------------------------
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
+# After the investor's ID + SMS login: flows decides between "my business" and a new business.
+INVESTOR_LOGIN_REDIRECT_URL = "flows:enter"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
