@@ -28,6 +28,7 @@ from wagtail.search import index
 from ..blocks import DocumentBodyBlock
 from ..forms import DocumentForm
 from .reference import BusinessType
+from .workflows import ReviewedPublishingMixin
 
 
 class DocumentKind(models.TextChoices):
@@ -48,6 +49,7 @@ SIGNED_KINDS = {DocumentKind.CUSTOMER_NOTICE, DocumentKind.CONTRACT, DocumentKin
 
 
 class Document(
+    ReviewedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import DocumentBodyBlock
+from .reference import BusinessType
+
+# The app that runs a business (flows) registers `(business_type) -> bool` under this hook:
+# whether investors can start it now. Content asks without importing it.
+BUSINESS_OPEN_HOOK = "business_is_open"
+
+
+def business_is_open(business_type: str) -> bool:
+    return any(hook(business_type) for hook in hooks.get_hooks(BUSINESS_OPEN_HOOK))
 
 
 class HomePage(Page):
@@ -33,6 +43,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = ArticleIndexPage.objects.child_of(self).live().public()
         context["qr_svg"] = qr_svg(request.build_absolute_uri(self.url))
+        context["business_open"] = business_is_open(BusinessType.ADD_TRADING_CODE)
         return context
 
 
