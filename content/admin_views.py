@@ -139,3 +139,11 @@ class ReviewedWorkflowActionView(WorkflowActionView):
         if self.object.live:
             return _("已批准，“%(object)s”的新版本已发布。") % names
         return _("已批准，“%(object)s”已下线。") % names
+
+
+class AdminGuideView(WagtailAdminTemplateMixin, TemplateView):
+    """管理员指南, reached from the help menu: this product's tasks, not Wagtail's."""
+
+    page_title = gettext_lazy("管理员指南")
+    header_icon = "help"
+    template_name = "content/admin/guide.html"

@@ -6,18 +6,26 @@ no deletion of what investors' records rely on."""
 from django.contrib.admin.utils import quote
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import BooleanColumn, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.action_menu import ActionMenuItem
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin_views import DiscardDraftView, ReviewedWorkflowActionView, WithdrawView
+from .admin_views import (
+    AdminGuideView,
+    DiscardDraftView,
+    ReviewedWorkflowActionView,
+    WithdrawView,
+)
 from .approval import usage_by_applications
 from .models import (
     Branch,
@@ -77,7 +85,13 @@ class ExchangeViewSet(SnippetViewSet):
     model = Exchange
     icon = "site"
     menu_label = _("交易所")
-    list_display = ["code", "name_zh", "category", "needs_score_reports", "active"]
+    list_display = [
+        "code",
+        "name_zh",
+        "category",
+        BooleanColumn("needs_score_reports", label=_("需成绩报告单")),
+        BooleanColumn("active", label=_("启用")),
+    ]
 
 
 class BranchViewSet(SnippetViewSet):
@@ -104,6 +118,14 @@ CONFIGURATION_VIEWSETS = (
 )
 
 
+@hooks.register("insert_editor_js")
+def table_editor_in_chinese():
+    # After the page's own media (which holds Handsontable on the editor pages).
+    return format_html(
+        '<script src="{}"></script>', static("content/admin/handsontable-zh-hans.js")
+    )
+
+
 # --- the four-eyes review in the admin -----------------------------------------------------------
 
 
@@ -118,7 +140,21 @@ def review_urls():
     return [
         path(f"{prefix}withdraw/", WithdrawView.as_view(), name="content_withdraw"),
         path(f"{prefix}discard-draft/", DiscardDraftView.as_view(), name="content_discard_draft"),
+        path("guide/", AdminGuideView.as_view(), name="content_admin_guide"),
     ]
+
+
+@hooks.register("construct_help_menu")
+def this_products_help(request, menu_items):
+    """The help menu points to this product's guide, not to Wagtail's release notes."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new")
+    ]
+    menu_items.insert(
+        0, MenuItem(_("管理员指南"), reverse("content_admin_guide"), icon_name="help", order=0)
+    )
 
 
 class WithdrawMenuItem(ActionMenuItem):
