@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -242,7 +242,7 @@ def review_banners(request, instance):
     if withdrawal:
         messages.warning(
             request,
-            gettext_now("这是下线申请（%(user)s：%(reason)s）：批准后“%(object)s”将下线。")
+            gettext("这是下线申请（%(user)s：%(reason)s）：批准后“%(object)s”将下线。")
             % {
                 "user": withdrawal.requested_by.get_full_name() or withdrawal.requested_by,
                 "reason": withdrawal.reason,
@@ -253,12 +253,12 @@ def review_banners(request, instance):
     if problems and instance.live and not state:
         messages.error(
             request,
-            gettext_now("当前草稿与线上版本不同，且无法提交发布：%(problems)s")
+            gettext("当前草稿与线上版本不同，且无法提交发布：%(problems)s")
             % {"problems": "；".join(str(problem) for problem in problems)},
             buttons=[
                 messages.button(
                     _review_url("content_discard_draft", instance),
-                    gettext_now("放弃草稿，恢复线上版本"),
+                    gettext("放弃草稿，恢复线上版本"),
                 )
             ],
         )
@@ -271,22 +271,22 @@ def deletion_refusal(obj) -> str | None:
     if not isinstance(obj, ReviewedPublishingMixin):
         return None
     if obj.live:
-        return gettext_now("“%(object)s”已上线，不能删除：请先申请下线。") % {"object": obj}
+        return gettext("“%(object)s”已上线，不能删除：请先申请下线。") % {"object": obj}
     usage = usage_by_applications(obj)
     if usage.recorded:
-        return gettext_now(
+        return gettext(
             "“%(object)s”被 %(n)s 笔业务的记录引用，不能删除（投资者的记录须能还原当时的内容）。"
         ) % {"object": obj, "n": usage.recorded}
     if ReferenceIndex.get_references_to(obj).exists():
-        return gettext_now("“%(object)s”仍被业务流程引用，不能删除：请先从流程中移除。") % {
+        return gettext("“%(object)s”仍被业务流程引用，不能删除：请先从流程中移除。") % {
             "object": obj
         }
     try:
         Collector(using="default").collect([obj])
     except (ProtectedError, RestrictedError):
-        return gettext_now(
-            "“%(object)s”曾经发布过，已签署或阅读的记录引用它的发布版本，不能删除。"
-        ) % {"object": obj}
+        return gettext("“%(object)s”曾经发布过，已签署或阅读的记录引用它的发布版本，不能删除。") % {
+            "object": obj
+        }
     return None
 
 
