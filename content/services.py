@@ -3,7 +3,15 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Revision, Task, Workflow, WorkflowContentType, WorkflowTask
+from wagtail.models import (
+    Page,
+    Revision,
+    Task,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from .models import Document, DocumentRendition, FourEyesApprovalTask, Questionnaire
 
@@ -58,6 +66,10 @@ def compliance_workflow_ensure() -> Workflow:
             content_type=ContentType.objects.get_for_model(model),
             defaults={"workflow": workflow},
         )
+    # The landing, education and help pages too: the whole page tree.
+    root = Page.get_first_root_node()
+    if root is not None:
+        WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow
 
 

@@ -97,8 +97,8 @@ class Document(
     base_form_class = DocumentForm  # adds the .docx / HTML import
 
     class Meta:
-        verbose_name = _("协议文档")
-        verbose_name_plural = _("协议文档")
+        verbose_name = _("文档与协议")
+        verbose_name_plural = _("文档与协议")
         ordering = ["kind", "sort_order", "title"]
 
     def __str__(self) -> str:

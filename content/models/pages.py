@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from ..blocks import DocumentBodyBlock
@@ -22,7 +22,30 @@ def business_is_open(business_type: str) -> bool:
     return any(hook(business_type) for hook in hooks.get_hooks(BUSINESS_OPEN_HOOK))
 
 
-class HomePage(Page):
+class ReviewedPagePermissionTester(PagePermissionTester):
+    """Pages investors read go live and offline only through the four-eyes review: nobody, not
+    even a superuser, publishes or unpublishes them directly (the editor, bulk actions and the
+    explorer all ask this tester)."""
+
+    def can_publish(self):
+        return False
+
+    def can_unpublish(self):
+        return False
+
+    def can_publish_subpage(self):
+        return False
+
+
+class ReviewedPage(Page):
+    class Meta:
+        abstract = True
+
+    def permissions_for_user(self, user):
+        return ReviewedPagePermissionTester(user, self)
+
+
+class HomePage(ReviewedPage):
     """The landing page of the investor flow: the company's words, the business it offers and
     links to its education and help sections (the child index pages)."""
 
@@ -47,7 +70,7 @@ class HomePage(Page):
         return context
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(ReviewedPage):
     intro = models.TextField(_("简介"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -64,7 +87,7 @@ class ArticleIndexPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(ReviewedPage):
     summary = models.CharField(_("摘要"), max_length=200, blank=True)
     body = StreamField(DocumentBodyBlock(), verbose_name=_("正文"), blank=True)
 

@@ -308,3 +308,32 @@ def test_the_landing_page_follows_what_is_live(people):
     task_state.task.specific.on_action(task_state, people["officer"], "approve")
     page = _client(people["officer"]).get(home.url).content.decode()
     assert "开始办理" not in page and "暂未开放网上办理" in page
+
+
+def test_pages_investors_read_are_reviewed_too(people):
+    from wagtail.models import Site
+
+    from content.models import ArticleIndexPage, HomePage
+
+    # given a help section page, changed by the administrator
+    root = Site.objects.get(is_default_site=True).root_page
+    home = root.add_child(instance=HomePage(title="首页", slug="home-review"))
+    section = home.add_child(instance=ArticleIndexPage(title="开户帮助", slug="help"))
+    draft = ArticleIndexPage.objects.get(pk=section.pk)
+    draft.intro = "新的简介"
+    draft.save_revision(user=people["administrator"])
+    # then neither role may publish or unpublish it directly (not even the superuser)
+    for who in ("administrator", "officer"):
+        tester = section.permissions_for_user(people[who])
+        assert not tester.can_publish() and not tester.can_unpublish()
+    edit = _client(people["administrator"]).get(
+        reverse("wagtailadmin_pages:edit", args=[section.pk])
+    )
+    assert 'name="action-publish"' not in edit.content.decode()
+    # when it is submitted, the submitter cannot approve it, and an officer can
+    state = draft.get_workflow().start(draft, people["administrator"])
+    task = state.current_task_state.task.specific
+    with pytest.raises(PermissionDenied):
+        task.on_action(state.current_task_state, people["administrator"], "approve")
+    task.on_action(state.current_task_state, people["officer"], "approve")
+    assert ArticleIndexPage.objects.get(pk=section.pk).intro == "新的简介"
