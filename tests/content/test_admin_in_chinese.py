@@ -129,8 +129,13 @@ def _labels(raw) -> list[str]:
 def english_on(html: str) -> list[str]:
     parser = VisibleText()
     parser.feed(html)
+    return english_in(parser.found)
+
+
+def english_in(texts: list[str]) -> list[str]:
+    """The texts that carry an English word a Chinese user would see."""
     english = []
-    for text in parser.found:
+    for text in texts:
         words = [
             w for w in WORD.findall(PLACEHOLDER.sub("", text)) if w.strip("'’-") not in ALLOWED
         ]
