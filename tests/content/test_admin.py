@@ -141,3 +141,12 @@ def test_flow_steps_are_labelled_in_chinese_in_the_editor():
         for name, block in FlowDefinition._meta.get_field("steps").stream_block.child_blocks.items()
     }
     assert labels["photos"] == "上传照片" and labels["revisit"] == "在线回访"
+
+
+def test_the_page_explorer_answers_an_administrator_and_no_one_else(admin_client):
+    from django.test import Client
+
+    # the sidebar's 页面 panel reads this API: it must not fall to the integrators-only default
+    url = "/cms/api/main/pages/?child_of=root&for_explorer=1"
+    assert admin_client.get(url).status_code == 200
+    assert Client().get(url).status_code in (302, 401, 403)
