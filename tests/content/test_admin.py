@@ -150,3 +150,25 @@ def test_the_page_explorer_answers_an_administrator_and_no_one_else(admin_client
     url = "/cms/api/main/pages/?child_of=root&for_explorer=1"
     assert admin_client.get(url).status_code == 200
     assert Client().get(url).status_code in (302, 401, 403)
+
+
+def test_the_dashboards_page_count_links_to_a_list_with_as_many_pages(admin_client):
+    import re
+
+    from wagtail.models import Page, Site
+
+    from content.models import ArticleIndexPage, HomePage
+
+    # given a home page with two sections (three pages)
+    root = Site.objects.get(is_default_site=True).root_page
+    home = root.add_child(instance=HomePage(title="首页", slug="home-count"))
+    home.add_child(instance=ArticleIndexPage(title="投资者教育", slug="edu"))
+    home.add_child(instance=ArticleIndexPage(title="开户帮助", slug="help"))
+    # when the administrator follows the dashboard's page count
+    dashboard = admin_client.get("/cms/").content.decode()
+    link, count = re.search(r'href="([^"]+)">\s*(\d+) 个页面', dashboard).groups()
+    listing = admin_client.get(link).content.decode()
+    # then the list it leads to shows that many pages
+    pages = Page.objects.filter(depth__gt=1)
+    assert int(count) == pages.count()
+    assert all(page.title in listing for page in pages)
