@@ -5,6 +5,7 @@ no deletion of what investors' records rely on."""
 
 from django.contrib.admin.utils import quote
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.forms import Media
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -67,6 +68,15 @@ class DocumentViewSet(ReviewedSnippetViewSet):
     ]
 
 
+class QuestionnaireFields(FieldPanel):
+    """The questions, with only the fields that apply to the questionnaire's kind shown."""
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        @property
+        def media(self):
+            return super().media + Media(js=["content/admin/questionnaire-fields.js"])
+
+
 class QuestionnaireViewSet(ReviewedSnippetViewSet):
     model = Questionnaire
     icon = "list-ul"
@@ -78,7 +88,7 @@ class QuestionnaireViewSet(ReviewedSnippetViewSet):
         FieldPanel("code"),
         FieldPanel("title"),
         FieldPanel("intro"),
-        FieldPanel("questions"),
+        QuestionnaireFields("questions"),
         FieldPanel("bands"),
     ]
 

@@ -71,3 +71,26 @@ def test_the_admin_drawn_by_its_javascript_is_in_chinese(page, watch, login_staf
     assert not problems, problems
     assert not [text for text in console if "zh-hans" in text.lower()], console
     assert not seen.page_errors, seen.page_errors
+
+
+def _questionnaire_editor(page, kind_label: str) -> None:
+    _open(page, "/cms/snippets/content/questionnaire/")
+    row = page.locator("table.listing tbody tr").filter(has_text=kind_label).first
+    row.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _visible(page, suffix: str) -> int:
+    return page.locator(f"input[name^='questions-'][name$='{suffix}']:visible").count()
+
+
+def test_a_questionnaire_shows_only_the_fields_of_its_kind(page, login_staff):
+    login_staff(page, "admin", next_url="/cms/")
+    # the suitability assessment: scores, no reviewer alerts
+    _questionnaire_editor(page, "适当性评估问卷")
+    assert _visible(page, "-score") > 0
+    assert _visible(page, "-alert") == 0 and _visible(page, "-yes_alerts") == 0
+    # the revisit: reviewer alerts, no scores
+    _questionnaire_editor(page, "回访问卷")
+    assert _visible(page, "-score") == 0
+    assert _visible(page, "-alert") + _visible(page, "-yes_alerts") > 0
