@@ -68,8 +68,12 @@ ALLOWED = {
     "Delete",
 }
 ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'’-]{1,}")
 PLACEHOLDER = re.compile(r"\{\w+\}")  # what an administrator types in an SMS template
+# Identifiers the company defines, not UI words: codes such as agreement-online-service or
+# add_trading_code, exchange codes such as CZCE; and the demo's account names.
+IDENTIFIER = re.compile(r"^([a-z0-9]+([-_][a-z0-9]+)+|[A-Z]{2,6}|[A-Z][0-9]+)$")
+ACCOUNTS = {"admin", "compliance", "reviewer", "integrator", "agent_bj", "agent_sh"}
 
 
 class VisibleText(HTMLParser):
@@ -137,7 +141,9 @@ def english_in(texts: list[str]) -> list[str]:
     english = []
     for text in texts:
         words = [
-            w for w in WORD.findall(PLACEHOLDER.sub("", text)) if w.strip("'’-") not in ALLOWED
+            word
+            for word in WORD.findall(PLACEHOLDER.sub("", text))
+            if word.strip("'’-") not in ALLOWED | ACCOUNTS and not IDENTIFIER.match(word)
         ]
         if words:
             english.append(text.strip()[:120])
