@@ -172,3 +172,9 @@ def test_the_dashboards_page_count_links_to_a_list_with_as_many_pages(admin_clie
     pages = Page.objects.filter(depth__gt=1)
     assert int(count) == pages.count()
     assert all(page.title in listing for page in pages)
+
+
+def test_the_page_trees_root_is_named_in_chinese():
+    from wagtail.models import Page
+
+    assert Page.get_first_root_node().title == "全部页面"  # the explorer said "浏览: Root"
