@@ -46,6 +46,9 @@ class ReviewedObjectView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return str(self.object)
 
+    def get_breadcrumbs_items(self):
+        return []  # the header then names the action and the item (like Wagtail's unpublish)
+
     def back(self):
         name, args = edit_url(self.object)
         return redirect(name, *args)
@@ -147,3 +150,4 @@ class AdminGuideView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("管理员指南")
     header_icon = "help"
     template_name = "content/admin/guide.html"
+    breadcrumbs_items: list = []
