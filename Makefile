@@ -61,6 +61,7 @@ bench: setup
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+	$(PY) manage.py compilemessages -l zh_Hans --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

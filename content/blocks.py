@@ -34,6 +34,11 @@ class CleanRichTextBlock(blocks.RichTextBlock):
         source = value.source if isinstance(value, RichText) else (value or "")
         return clean_html(source)
 
+    def get_comparison_class(self):
+        from .compare import ParagraphsComparison  # the admin's, loaded only to compare
+
+        return ParagraphsComparison
+
 
 class DocumentBodyBlock(blocks.StreamBlock):
     rich_text = CleanRichTextBlock(features=DOCUMENT_FEATURES, label=_("正文"))

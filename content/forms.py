@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.blocks import StreamValue
 
+from .blocks import DocumentBodyBlock
 from .importing import blocks_from_html, html_from_upload
 
 
@@ -20,7 +22,22 @@ class DocumentForm(WagtailAdminModelForm):
         upload = cleaned.get("import_file")
         if upload:
             try:
-                cleaned["body"] = blocks_from_html(html_from_upload(upload.read(), upload.name))
+                blocks = blocks_from_html(html_from_upload(upload.read(), upload.name))
             except forms.ValidationError as error:
                 self.add_error("import_file", error)
+            else:
+                cleaned["body"] = self._keeping_block_ids(blocks)
         return cleaned
+
+    def _keeping_block_ids(self, blocks):
+        """A re-imported body keeps the ids of the blocks it replaces, position by position, so
+        the revision comparison shows what changed in each rather than all removed and added."""
+        previous = list(self.instance.body) if self.instance.pk else []
+        kept = []
+        for position, (block_type, value) in enumerate(blocks):
+            old = previous[position] if position < len(previous) else None
+            if old is not None and old.block_type == block_type:
+                kept.append((block_type, value, old.id))
+            else:
+                kept.append((block_type, value))
+        return StreamValue(DocumentBodyBlock(), kept)

@@ -16,7 +16,19 @@ from wagtail.rich_text import RichText
 from .sanitize import clean_html
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-# Word's "Heading 1" is the document's title in our layout: headings start at h2.
+# Word's "Heading 1" is the document's title in our layout: headings start at h2, and each
+# Word level keeps its own (Heading 1 → h2, 2 → h3, 3 and below → h4).
+WORD_STYLE_MAP = "\n".join(
+    [
+        "p[style-name='Heading 1'] => h2:fresh",
+        "p[style-name='Heading 2'] => h3:fresh",
+        "p[style-name='Heading 3'] => h4:fresh",
+        "p[style-name='Heading 4'] => h4:fresh",
+        "p[style-name='Heading 5'] => h4:fresh",
+        "p[style-name='Heading 6'] => h4:fresh",
+    ]
+)
+# In HTML, h1 is the title too.
 HEADING_MAP = {"h1": "h2", "h5": "h4", "h6": "h4", "strong": "b", "em": "i"}
 
 
@@ -48,7 +60,7 @@ def _docx_to_html(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise ValidationError(_("压缩包中没有 Word 正文，不是有效的 Word 文档（.docx）。"))
-        result = mammoth.convert_to_html(io.BytesIO(data))
+        result = mammoth.convert_to_html(io.BytesIO(data), style_map=WORD_STYLE_MAP)
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ValidationError(_("Word 文档已损坏或无法读取，请重新保存后导入。")) from error
     return result.value

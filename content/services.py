@@ -4,14 +4,16 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
-    GroupApprovalTask,
+    Page,
     Revision,
+    Task,
     Workflow,
     WorkflowContentType,
+    WorkflowPage,
     WorkflowTask,
 )
 
-from .models import Document, DocumentRendition, Questionnaire
+from .models import Document, DocumentRendition, FourEyesApprovalTask, Questionnaire
 
 
 def document_rendition_ensure(*, revision: Revision) -> DocumentRendition:
@@ -38,23 +40,36 @@ COMPLIANCE_WORKFLOW = "合规审核"
 
 
 def compliance_workflow_ensure() -> Workflow:
-    """The "合规审核" workflow: every change to an investor-facing document or questionnaire is
-    approved by the compliance group before it goes live. Idempotent (run after migrate)."""
+    """The "合规审核" workflow: every change to what investors see (documents, questionnaires,
+    flow definitions), and every withdrawal, is approved by a compliance officer who did not
+    make it. Idempotent (run after every migrate); it also moves a deployment from Wagtail's
+    plain group approval to the four-eyes task, cancelling nothing already approved."""
     from staff.roles import GROUP_NAMES, Role
 
+    from .approval import reviewed_models
+
     group, _ = Group.objects.get_or_create(name=GROUP_NAMES[Role.COMPLIANCE])
-    task = GroupApprovalTask.objects.filter(name=COMPLIANCE_WORKFLOW).first()
+    task = FourEyesApprovalTask.objects.filter(name=COMPLIANCE_WORKFLOW).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=COMPLIANCE_WORKFLOW)
+        task = FourEyesApprovalTask.objects.create(name=COMPLIANCE_WORKFLOW)
     task.groups.add(group)
-    workflow, created = Workflow.objects.get_or_create(name=COMPLIANCE_WORKFLOW)
-    if created:
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    for model in (Document, Questionnaire):
-        WorkflowContentType.objects.get_or_create(
+    workflow, _ = Workflow.objects.get_or_create(name=COMPLIANCE_WORKFLOW)
+    for old in Task.objects.filter(workflow_tasks__workflow=workflow).exclude(pk=task.pk):
+        WorkflowTask.objects.filter(workflow=workflow, task=old).delete()
+        old.specific.deactivate()
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    for model in reviewed_models():
+        WorkflowContentType.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(model),
             defaults={"workflow": workflow},
         )
+    # The landing, education and help pages too: the whole page tree.
+    root = Page.get_first_root_node()
+    if root is not None:
+        WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow
 
 

@@ -23,13 +23,19 @@ class FlowsConfig(AppConfig):
                 order=20,
             ),
         )
-        # administrators edit and publish the flow definitions
+        # administrators edit flow definitions and submit them for review; compliance officers
+        # review them (view, change); nobody publishes except through the approval (four eyes)
         role_permissions_register(
             "flows",
             Role.ADMINISTRATOR,
             [
                 f"flows.{action}_flowdefinition"
-                for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+                for action in ("add", "change", "delete", "view", "lock", "unlock")
             ],
+        )
+        role_permissions_register(
+            "flows",
+            Role.COMPLIANCE,
+            ["flows.view_flowdefinition", "flows.change_flowdefinition"],
         )
         subscribers.register()

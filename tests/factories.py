@@ -126,4 +126,4 @@ def published_questionnaire(kind="revisit", code=None, questions=None, bands=Non
     questionnaire.full_clean()
     questionnaire.save()
     questionnaire.save_revision().publish()
-    return questionnaire
+    return Questionnaire.objects.get(pk=questionnaire.pk)  # as published (live revision set)

@@ -4,7 +4,10 @@ request, so a change shows without a restart."""
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from .widgets import ColourInput
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
 
@@ -36,6 +39,17 @@ class Theme(BaseSiteSetting):
         "电子签署，全程约 20 分钟。",
     )
     footer = models.CharField(_("页脚"), max_length=200, blank=True, default="")
+
+    panels = [
+        FieldPanel("company_name"),
+        FieldPanel("logo"),
+        FieldPanel("hotline"),
+        FieldPanel("primary_colour", widget=ColourInput),
+        FieldPanel("accent_colour", widget=ColourInput),
+        FieldPanel("landing_title"),
+        FieldPanel("landing_intro"),
+        FieldPanel("footer"),
+    ]
 
     class Meta:
         verbose_name = _("主题与公司信息")

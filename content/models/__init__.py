@@ -10,6 +10,12 @@ from .reference import (
     ExchangeCategory,
     is_working_day,
 )
+from .workflows import (
+    FourEyesApprovalTask,
+    ReviewedPermissionPolicy,
+    ReviewedPublishingMixin,
+    WithdrawalRequest,
+)
 
 __all__ = [
     "SIGNED_KINDS",
@@ -24,8 +30,12 @@ __all__ = [
     "DocumentRendition",
     "Exchange",
     "ExchangeCategory",
+    "FourEyesApprovalTask",
     "HomePage",
     "Questionnaire",
     "QuestionnaireKind",
+    "ReviewedPermissionPolicy",
+    "ReviewedPublishingMixin",
+    "WithdrawalRequest",
     "is_working_day",
 ]

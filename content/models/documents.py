@@ -28,6 +28,7 @@ from wagtail.search import index
 from ..blocks import DocumentBodyBlock
 from ..forms import DocumentForm
 from .reference import BusinessType
+from .workflows import ReviewedPublishingMixin
 
 
 class DocumentKind(models.TextChoices):
@@ -48,6 +49,7 @@ SIGNED_KINDS = {DocumentKind.CUSTOMER_NOTICE, DocumentKind.CONTRACT, DocumentKin
 
 
 class Document(
+    ReviewedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -95,8 +97,8 @@ class Document(
     base_form_class = DocumentForm  # adds the .docx / HTML import
 
     class Meta:
-        verbose_name = _("协议文档")
-        verbose_name_plural = _("协议文档")
+        verbose_name = _("文档与协议")
+        verbose_name_plural = _("文档与协议")
         ordering = ["kind", "sort_order", "title"]
 
     def __str__(self) -> str:

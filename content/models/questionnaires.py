@@ -22,6 +22,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from ..blocks import QuestionsBlock, ScoreBandBlock
+from .workflows import ReviewedPublishingMixin
 
 
 class QuestionnaireKind(models.TextChoices):
@@ -31,6 +32,7 @@ class QuestionnaireKind(models.TextChoices):
 
 
 class Questionnaire(
+    ReviewedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,

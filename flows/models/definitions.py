@@ -1,22 +1,31 @@
 """Flow definitions: for each business type, the ordered step kinds with their options. An
-application pins the live revision when it starts, so later edits never change its flow."""
+application pins the live revision when it starts, so later edits never change its flow. Like
+documents, a definition goes live or offline only through the "合规审核" review."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
-from content.models import BusinessType
+from content.models import BusinessType, ReviewedPublishingMixin
 
 from ..fields import StepsField
 from ..forms import FlowDefinitionForm
 from ..steps.rules import flow_steps_problems
 
 
-class FlowDefinition(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model):
+class FlowDefinition(
+    ReviewedPublishingMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    index.Indexed,
+    models.Model,
+):
     business_type = models.CharField(
         _("业务类型"),
         max_length=30,
@@ -49,3 +58,10 @@ class FlowDefinition(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexe
         problems = flow_steps_problems(self.step_names())
         if problems:
             raise ValidationError({"steps": problems})
+
+    def draft_problems(self) -> list[str]:
+        """Why the draft (autosaved mid-reorder, or a refused submission) could not go live:
+        the editor then offers to discard it. Empty when there is no draft or it is fine."""
+        if not self.has_unpublished_changes:
+            return []
+        return flow_steps_problems(self.get_latest_revision_as_object().step_names())

@@ -42,8 +42,9 @@ def _model_permissions(label: str, *actions: str) -> list[str]:
 
 
 EDIT = ("add", "change", "delete", "view")
-# Revisioned snippets also have "publish" (DraftStateMixin) and "lock"/"unlock" (LockableMixin).
-PUBLISH = (*EDIT, "publish", "lock", "unlock")
+# Revisioned snippets also have "lock"/"unlock" (LockableMixin). Their "publish" is held by
+# nobody: they go live or offline only when a four-eyes review finishes (content.approval).
+REVISIONED = (*EDIT, "lock", "unlock")
 
 PERMISSIONS = {
     Role.ADMINISTRATOR: [
@@ -53,8 +54,8 @@ PERMISSIONS = {
         *_model_permissions("content.calendarday", *EDIT),
         # Documents and questionnaires go live only through the "合规审核" workflow: an
         # administrator edits and submits; the compliance officer's approval publishes.
-        *_model_permissions("content.document", *EDIT, "lock", "unlock"),
-        *_model_permissions("content.questionnaire", *EDIT, "lock", "unlock"),
+        *_model_permissions("content.document", *REVISIONED),
+        *_model_permissions("content.questionnaire", *REVISIONED),
         "themes.change_theme",
         "themes.view_theme",
         "wagtaildocs.add_document",
@@ -66,13 +67,13 @@ PERMISSIONS = {
         "auth.view_group",
         *_model_permissions("staff.staffprofile", *EDIT),
     ],
-    # Approves investor-facing documents and questionnaires in the "合规审核" workflow.
+    # Approves what investors see (documents, questionnaires, flow definitions), and its
+    # withdrawal, in the "合规审核" workflow; never a change they made themselves.
     Role.COMPLIANCE: [
         "wagtailadmin.access_admin",
         "staff.approve_content",
-        # approving the last task of the workflow publishes the revision
-        *_model_permissions("content.document", "view", "change", "publish"),
-        *_model_permissions("content.questionnaire", "view", "change", "publish"),
+        *_model_permissions("content.document", "view", "change"),
+        *_model_permissions("content.questionnaire", "view", "change"),
     ],
     Role.WITNESS_AGENT: [],  # the witness console's permission: registered by video
     Role.REVIEWER: [],  # the review console's: registered by flows

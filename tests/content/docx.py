@@ -31,6 +31,7 @@ DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles {W}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>
+</w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/>
 </w:style></w:styles>"""
 
 

@@ -143,3 +143,19 @@ def test_previews_show_the_phone_view_and_the_pdf(rf):
     pdf = document.serve_preview(request, "pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_word_heading_levels_are_kept_below_the_title():
+    from content.importing import blocks_from_html, html_from_upload
+    from tests.content.docx import make_docx, paragraph
+
+    # given a Word file with a chapter (Heading 1) and an article (Heading 2)
+    data = make_docx(
+        paragraph("第一章 总则", "Heading1"),
+        paragraph("第一条 定义", "Heading2"),
+        paragraph("正文。"),
+    )
+    # when it is imported
+    source = blocks_from_html(html_from_upload(data, "协议.docx"))[0][1].source
+    # then each level keeps its own heading, under the document's title (h1)
+    assert "<h2>第一章 总则</h2>" in source and "<h3>第一条 定义</h3>" in source

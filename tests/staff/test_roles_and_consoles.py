@@ -19,7 +19,8 @@ def test_every_role_has_a_group_with_exactly_its_permissions():
 def test_the_consoles_roles_are_held_through_the_permission_their_app_registers():
     assert registered_permissions(Role.WITNESS_AGENT) == ["video.use_witness_console"]
     assert registered_permissions(Role.REVIEWER) == ["flows.use_review_console"]
-    assert "flows.publish_flowdefinition" in registered_permissions(Role.ADMINISTRATOR)
+    assert "flows.change_flowdefinition" in registered_permissions(Role.ADMINISTRATOR)
+    assert "flows.publish_flowdefinition" not in registered_permissions(Role.ADMINISTRATOR)
 
 
 @pytest.mark.parametrize("path", ["/console/witness/", "/console/review/", "/staff/"])

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Wagtail's admin says "3 minutes ago" with humanize's naturaltime: its catalogue (Chinese)
+    # loads only with the app installed.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -254,6 +257,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt"]
 # The admin must not call out to the internet (update check, "what's new" banner).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Four eyes: the last approval of a review publishes exactly the reviewed revision, or takes
+# the item offline for a withdrawal request (content.approval).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "content.workflow_finish.finish_reviewed_workflow"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- API --------------------------------------------------------------------------------------
