@@ -6,6 +6,14 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. The edge (onboarding/edge.py) has already put the right one in
+    REMOTE_ADDR: the peer's, or the hop a trusted proxy added. Forwarded headers are never read
+    here (a client writes them)."""
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limit_exceeded(*, scope: str, who: str, limit: int, window_seconds: int) -> bool:

@@ -1,5 +1,5 @@
-"""Browser tests: the demo served by daphne in another process, driven by Debian's chromium
-through Playwright's sync API.
+"""Browser tests: the demo served by uvicorn (as `make demo` serves it) in another process,
+driven by Debian's chromium through Playwright's sync API.
 
 One server and one browser serve every test in this folder; each test gets a fresh browser
 context (no cookies or storage shared between tests). The server and the browser are
@@ -25,10 +25,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from common.serving import uvicorn_command
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo123456"  # fixtures/data.py: every demo staff account
-ASGI_APP = "onboarding.asgi:application"
 SERVER_START_TIMEOUT = 60
 DEFAULT_TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [
@@ -136,7 +137,7 @@ def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(
-                f"daphne exited with {server.returncode} before answering {url}:\n{_tail(log)}"
+                f"the server exited with {server.returncode} before answering {url}:\n{_tail(log)}"
             )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
@@ -167,7 +168,7 @@ def _stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="package")
 def live_server_url(tmp_path_factory) -> Iterator[str]:
-    """The demo (migrated and seeded) served by daphne on a free 127.0.0.1 port.
+    """The demo (migrated and seeded) served as `make demo` serves it, on a free 127.0.0.1 port.
 
     A real server in another process, as in production: websockets, the ASGI stack and the
     seeded demo data are all there, and nothing of pytest-django's test database is involved.
@@ -178,7 +179,7 @@ def live_server_url(tmp_path_factory) -> Iterator[str]:
     _manage(env, "migrate", "--noinput")
     _manage(env, "seed_demo")
     log = tmp / "server.log"
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+    command = uvicorn_command("127.0.0.1", port)
     with log.open("wb") as output:
         server = subprocess.Popen(
             command,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 
-from .env import BASE_DIR, database, env, parsed, strict_bool
+from .env import BASE_DIR, database, env, parsed, proxy_list, strict_bool
 
 # django-fsm 3.0 warns on import that its successor is viewflow.fsm; DESIGN.md fixes django-fsm 3.
 warnings.filterwarnings("ignore", message="The 'django-fsm' package", category=UserWarning)
@@ -176,8 +176,27 @@ else:
         f"环境变量 MEDIA_STORAGE 的值无效 / MEDIA_STORAGE must be 'local' or 's3', "
         f"not {MEDIA_STORAGE!r}"
     )
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Form fields other than files (Django's own check, after the edge's).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- the edge (onboarding/edge.py): before Django reads a byte ------------------------------
+# Proxies whose X-Forwarded-For / -Proto are believed: addresses or CIDR blocks, comma-separated
+# (the load balancer's). Empty: the peer's address is the client's, forwarded headers dropped.
+TRUSTED_PROXIES = parsed("TRUSTED_PROXIES", proxy_list, [])
+MIB = 1024 * 1024
+# Request body ceilings, by path (the first that matches); everything else gets the default.
+REQUEST_BODY_DEFAULT_LIMIT = 1 * MIB
+REQUEST_BODY_LIMITS = [
+    # a step form: three ID photos of at most 20 MB (photos), or score reports of 10 MB each
+    {"path": r"^/business/[^/]+/[^/]+/$", "max_bytes": 64 * MIB, "needs_session": True},
+    # a PDF of at most 30 MB to verify (public page and API)
+    {"path": r"^/signing/verify/$", "max_bytes": 31 * MIB},
+    {"path": r"^/api/v1/signatures/verify/$", "max_bytes": 31 * MIB},
+    {"path": r"^/signing/tsa/$", "max_bytes": 8 * 1024},
+    # the CMS: .docx / HTML imports (10 MB), images and documents
+    {"path": r"^/cms/", "max_bytes": 32 * MIB, "needs_session": True},
+]
 
 # --- personal data ----------------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
@@ -282,6 +301,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # The ASGI server's own loggers go through the same filter (uvicorn configures them
+        # with handlers of its own, which Django's configuration replaces here). Its access log
+        # is off: the edge writes one without query strings (onboarding.access).
+        "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

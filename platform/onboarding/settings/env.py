@@ -3,6 +3,7 @@ message that names it (django-environ does the parsing)."""
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -42,6 +43,17 @@ def parsed(name: str, parse, default):
         raise ImproperlyConfigured(
             f"环境变量 {name} 的值无效 / {name} has an invalid value: {error}"
         ) from error
+
+
+def proxy_list(name: str, default: list[str]) -> list[str]:
+    """Addresses or CIDR blocks (10.0.0.0/8, 172.18.0.1, ::1), comma-separated."""
+    entries = [entry.strip() for entry in env.list(name, default=default) if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ValueError(f"{entry!r} is not an address or a CIDR block") from error
+    return entries
 
 
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
