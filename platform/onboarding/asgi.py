@@ -13,6 +13,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from staff.otp import OTPWebsocketMiddleware  # noqa: E402
+
 from .edge import edge  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 
@@ -21,7 +23,7 @@ application = edge(
         {
             "http": django_asgi_app,
             "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                AuthMiddlewareStack(OTPWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
             ),
         }
     )

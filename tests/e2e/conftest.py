@@ -336,6 +336,16 @@ def login_staff(live_server_url) -> Callable[..., None]:
         if page.url.split("?")[0].endswith("/staff/login/"):
             errors = page.locator(".errorlist").all_inner_texts()
             raise AssertionError(f"staff login as {username!r} refused: {errors}")
+        if page.url.split("?")[0].endswith("/staff/otp/"):
+            # the second factor: the demo's published authenticator secret
+            from fixtures.management.commands.demo_totp import demo_totp_now
+
+            page.fill("#id_token", demo_totp_now())
+            with page.expect_navigation():
+                page.click("form.stacked button[type=submit]")
+            if page.url.split("?")[0].endswith("/staff/otp/"):
+                errors = page.locator(".field-error").all_inner_texts()
+                raise AssertionError(f"second factor of {username!r} refused: {errors}")
 
     return login
 

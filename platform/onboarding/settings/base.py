@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "channels",
     "captcha",
     "storages",
@@ -75,11 +78,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onboarding.headers.ContentSecurityPolicyMiddleware",
+    # outside the session middleware: it sees the Vary: Cookie that one adds
+    "onboarding.headers.NoStoreForPeopleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -231,6 +239,12 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="outbox")
 # --- auth -------------------------------------------------------------------------------------
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
+# The CMS signs in through the staff login (its limits and second factor), never its own form.
+WAGTAILADMIN_LOGIN_URL = "staff:login"
+# Staff need a TOTP code after the password (staff/otp.py); the test settings turn it off for
+# the tests that are not about it.
+STAFF_OTP_REQUIRED = parsed("STAFF_OTP_REQUIRED", strict_bool, True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="期货开户平台")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -241,6 +255,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# The policy itself is chosen per path in onboarding/headers.py.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {}}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 

@@ -21,3 +21,5 @@ CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 SMS_BACKEND = "outbox"
+# The second factor is tested where it is the subject (tests/staff/test_second_factor.py).
+STAFF_OTP_REQUIRED = False
