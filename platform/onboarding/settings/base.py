@@ -288,7 +288,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["staff.permissions.IsIntegrator"],
     "EXCEPTION_HANDLER": "onboarding.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "120/min", "anon": "30/min"},
+    # Every endpoint is throttled: per integrator, per address for anonymous callers (the
+    # schema and docs), and the costly signature check on a scope of its own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": "120/min", "anon": "30/min", "verify": "60/hour"},
+    # REMOTE_ADDR is already the client's (the edge resolves trusted proxies): never read
+    # X-Forwarded-For here.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "期货开户平台 API",
