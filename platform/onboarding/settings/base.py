@@ -141,6 +141,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_BEAT_SCHEDULE = {
     "signing-purge": {"task": "signing.tasks.signing_purge", "schedule": 3600.0},
+    "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
