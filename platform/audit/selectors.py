@@ -31,10 +31,11 @@ def audit_chain_check(*, now: datetime.datetime | None = None) -> ChainReport:
     expected, previous = 1, GENESIS
     sealed = AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence")
     for event in sealed.iterator(chunk_size=2000):
-        if event.sequence != expected:
+        sequence = int(event.sequence or 0)
+        if sequence != expected:
             report.problems.append(
-                f"缺少第 {expected}–{event.sequence - 1} 条 / events {expected}"
-                f"–{event.sequence - 1} are missing (removed)"
+                f"缺少第 {expected}–{sequence - 1} 条 / events {expected}"
+                f"–{sequence - 1} are missing (removed)"
             )
             previous = event.previous_hash  # go on from here, to report every break
         if event.previous_hash != previous:
@@ -48,7 +49,7 @@ def audit_chain_check(*, now: datetime.datetime | None = None) -> ChainReport:
                 f"{event.sequence} was changed after it was sealed"
             )
         report.events += 1
-        expected, previous = event.sequence + 1, event.hash
+        expected, previous = sequence + 1, event.hash
     head = AuditHead.objects.filter(pk=1).first()
     head_sequence, head_hash = (head.sequence, head.hash) if head else (0, GENESIS)
     if (head_sequence, head_hash) != (expected - 1, previous):
