@@ -13,7 +13,8 @@ SMS_LOGIN_TEMPLATE_CODE = "sms-login-code"
 
 
 def client_by_id_number(*, id_number: str) -> Client | None:
-    return Client.objects.filter(id_number_hash=crypto.lookup_hash(normalise(id_number))).first()
+    hashes = crypto.lookup_hashes(normalise(id_number))
+    return Client.objects.filter(id_number_hash__in=hashes).first()
 
 
 def login_code_latest(*, client: Client, requester_hash: str) -> LoginCode | None:

@@ -29,7 +29,6 @@ from audit.services import audit_record
 from common.exceptions import BusinessError
 from common.locking import lock
 from content.models import DocumentRendition
-from privacy import crypto
 from privacy.masking import mask_mobile
 from sms.services import sms_send
 
@@ -74,11 +73,13 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 
 def _ip_hash(ip: str) -> str:
-    return crypto.lookup_hash(f"ip:{ip}")
+    # Counters of the last hour only: keyed by SECRET_KEY, so that rotating the data key
+    # (`rotate_data_key`) never splits them.
+    return salted_hmac("clients.ip", ip, algorithm="sha256").hexdigest()
 
 
 def _requester_hash(requester: str) -> str:
-    return crypto.lookup_hash(f"requester:{requester}")
+    return salted_hmac("clients.requester", requester, algorithm="sha256").hexdigest()
 
 
 def _code_hash(code: str, salt: str) -> str:

@@ -138,7 +138,7 @@ def _masked_mobile_shown(request: HttpRequest, identity: Form) -> str:
     number (never another client's)."""
     remembered = request.session.get(MASKED_MOBILE_KEY) or {}
     typed = normalise(str(identity["id_number"].value() or ""))
-    if typed and remembered.get("id") == crypto.lookup_hash(typed):
+    if typed and remembered.get("id") in crypto.lookup_hashes(typed):
         return remembered.get("masked", "")
     return ""
 
