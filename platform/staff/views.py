@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -82,8 +85,22 @@ def _base32(key: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
+def _account_manager_required(view):
+    """Administrators who manage staff accounts (Django's auth.change_user): compliance
+    officers also enter the CMS, but do not manage accounts."""
+
+    @role_required(Role.ADMINISTRATOR)
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm("auth.change_user"):
+            raise PermissionDenied("managing staff accounts")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @never_cache
-@role_required(Role.ADMINISTRATOR)
+@_account_manager_required
 def second_factor_accounts(request: HttpRequest) -> HttpResponse:
     """Administrators: who has enrolled an authenticator; reset one (a lost phone)."""
     users = get_user_model().objects.filter(is_active=True).order_by("username")
@@ -93,7 +110,7 @@ def second_factor_accounts(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.ADMINISTRATOR)
+@_account_manager_required
 def second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(get_user_model(), pk=user_id)
     otp.devices_reset(user=person, by=request.user, reason=request.POST.get("reason", ""))

@@ -242,6 +242,9 @@ LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 # The CMS signs in through the staff login (its limits and second factor), never its own form.
 WAGTAILADMIN_LOGIN_URL = "staff:login"
+# No self-service password reset by e-mail: it would bypass the login limits, and the company's
+# administrators set staff passwords (and reset the second factor) themselves.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Staff need a TOTP code after the password (staff/otp.py); the test settings turn it off for
 # the tests that are not about it.
 STAFF_OTP_REQUIRED = parsed("STAFF_OTP_REQUIRED", strict_bool, True)
