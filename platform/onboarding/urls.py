@@ -33,3 +33,6 @@ if settings.DEBUG:
 
 # Wagtail serves the CMS pages (the landing page, education and help) from the site root.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database outage anywhere in a request (a middleware too) is a 503 "try again", not a 500.
+handler500 = "common.middleware.server_error"

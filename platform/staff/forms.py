@@ -11,6 +11,7 @@ from common.ratelimit import client_ip
 from . import throttles
 
 TOO_MANY = _("登录失败次数过多，请 15 分钟后再试，或联系系统管理员解锁。")
+UNAVAILABLE = _("登录服务暂时不可用，请稍后再试。")
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -20,14 +21,17 @@ class StaffAuthenticationForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request) if self.request is not None else ""
-        if throttles.password_attempts_blocked(username=username, ip=ip):
-            raise forms.ValidationError(TOO_MANY, code="throttled")
         try:
-            return super().clean()
-        except forms.ValidationError:
-            if self.cleaned_data.get("username") and self.cleaned_data.get("password"):
-                throttles.password_failed(username=username, ip=ip)
-            raise
+            if throttles.password_attempts_blocked(username=username, ip=ip):
+                raise forms.ValidationError(TOO_MANY, code="throttled")
+            try:
+                return super().clean()
+            except forms.ValidationError:
+                if self.cleaned_data.get("username") and self.cleaned_data.get("password"):
+                    throttles.password_failed(username=username, ip=ip)
+                raise
+        except throttles.ThrottleUnavailable:
+            raise forms.ValidationError(UNAVAILABLE, code="unavailable") from None
 
 
 class TokenForm(forms.Form):

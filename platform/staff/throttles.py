@@ -22,16 +22,29 @@ def _key(kind: str, value: str) -> str:
     return f"staff-throttle:{kind}:{crypto.lookup_hash(f'{kind}:{value}')[:40]}"
 
 
+class ThrottleUnavailable(Exception):
+    """The counters cannot be read (the cache is down): staff logins wait rather than go
+    unlimited."""
+
+
 def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
+    try:
+        return int(cache.get(key) or 0)
+    except Exception as error:  # the cache backend's own errors
+        raise ThrottleUnavailable from error
 
 
 def _add(key: str) -> None:
-    if not cache.add(key, 1, timeout=WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
+    try:
+        if not cache.add(key, 1, timeout=WINDOW_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=WINDOW_SECONDS)
+    except ThrottleUnavailable:
+        raise
+    except Exception as error:
+        raise ThrottleUnavailable from error
 
 
 def password_attempts_blocked(*, username: str, ip: str) -> bool:

@@ -61,7 +61,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = otp.enrolment_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if throttles.code_attempts_blocked(user_id=user.pk):
+        try:
+            blocked = throttles.code_attempts_blocked(user_id=user.pk)
+        except throttles.ThrottleUnavailable:
+            blocked = True
+        if blocked:
             form.add_error("token", _("动态验证码错误次数过多，请 15 分钟后再试。"))
         elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
@@ -70,7 +74,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             return redirect(_next_url(request))
         else:
-            throttles.code_failed(user_id=user.pk)
+            try:
+                throttles.code_failed(user_id=user.pk)
+            except throttles.ThrottleUnavailable:
+                pass  # refused already; the next attempt meets the outage above
             form.add_error("token", _("动态验证码错误，请查看身份验证器后重新输入。"))
     context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
     if enrolling:

@@ -126,6 +126,7 @@ class Peek:
         self.fernet = Fernet(data_key.encode())
         self.codes: dict[str, str] = {}
         self.last_sms = 0
+        self.seen: set[int] = set()
         self._lock = asyncio.Lock()
 
     def _query(self, sql: str, params: tuple) -> list[tuple]:
@@ -146,15 +147,20 @@ class Peek:
         return rows[0][0]
 
     async def sms_code(self, mobile: str, *, within: float = 60) -> str:
+        """Ids are handed out before commits, which land in any order: look back over a window
+        of recent ids, skipping those already read."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             async with self._lock:
                 rows = await asyncio.to_thread(
                     self._query,
                     "SELECT id, mobile, text FROM sms_smsmessage WHERE id > %s ORDER BY id",
-                    (self.last_sms,),
+                    (max(0, self.last_sms - 1000),),
                 )
                 for pk, number, text in rows:
+                    if pk in self.seen:
+                        continue
+                    self.seen.add(pk)
                     self.last_sms = max(self.last_sms, pk)
                     plain = self.fernet.decrypt(number.encode()).decode()
                     found = re.search(r"\d{6}", self.fernet.decrypt(text.encode()).decode())
@@ -196,6 +202,8 @@ class Investor:
             base_url=base_url,
             headers={"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"},
             timeout=120,
+            # shorter than the server's keep-alive (5 s): never reuse a connection it is closing
+            limits=httpx.Limits(keepalive_expiry=3),
         )
 
     async def request(self, method: str, url: str, *, expect: tuple[int, ...], **kwargs):
