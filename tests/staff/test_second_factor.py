@@ -273,3 +273,28 @@ async def test_a_console_websocket_needs_the_second_factor(settings):
 
     assert not await connect(half)
     assert await connect(full)
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+
+def test_demo_staff_sign_in_with_the_published_secret(demo, client, capsys):
+    # given the demo data, and the code `manage.py demo_totp` prints
+    from django.core.management import call_command
+
+    call_command("demo_totp")
+    code = capsys.readouterr().out.strip()
+    # when an agent signs in with the demo password and that code
+    password_login(client, "agent_bj", "demo123456")
+    response = client.post("/staff/otp/", {"token": code, "next": "/console/witness/"})
+    # then
+    assert response["Location"] == "/console/witness/"
+
+
+def test_demo_totp_refuses_outside_the_demo(settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="demo"):
+        call_command("demo_totp")
