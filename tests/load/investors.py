@@ -208,7 +208,11 @@ class Investor:
 
     async def request(self, method: str, url: str, *, expect: tuple[int, ...], **kwargs):
         began = time.monotonic()
-        response = await self.http.request(method, url, **kwargs)
+        try:
+            response = await self.http.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            self.timings.errors.append(f"{method} {url} -> {type(error).__name__}")
+            raise
         self.timings.latencies.append(time.monotonic() - began)
         if response.status_code not in expect:
             self.timings.errors.append(f"{method} {url} -> {response.status_code}")
