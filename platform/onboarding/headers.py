@@ -70,13 +70,24 @@ class NoStoreForPeopleMiddleware:
         response = self.get_response(request)
         if response.has_header("Cache-Control"):
             return response
+        if request.method not in ("GET", "HEAD"):
+            # The page a POST answered (a form shown again with its errors, photos to confirm)
+            # is kept out of shared caches but stays in the browser's history: with no-store,
+            # the back button would fail on it (ERR_CACHE_MISS, "confirm form resubmission").
+            # Post/redirect/get keeps such pages rare (issue 16, item 8).
+            if self._personal(request, response):
+                response["Cache-Control"] = "private, no-cache"
+            return response
+        if self._personal(request, response):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+    @staticmethod
+    def _personal(request: HttpRequest, response: HttpResponse) -> bool:
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        personal = (
+        return (
             (user is not None and user.is_authenticated)
             or (session is not None and INVESTOR_SESSION_KEY in session)
             or "cookie" in response.get("Vary", "").lower()
         )
-        if personal:
-            response["Cache-Control"] = "no-store, private"
-        return response

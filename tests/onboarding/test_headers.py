@@ -117,3 +117,11 @@ def test_no_template_has_inline_script_or_event_handlers(path):
     assert not INLINE_SCRIPT.search(html), "inline <script>: move it to a static file"
     assert not HANDLER.search(html), "on…= handler: use a data- attribute and a static script"
     assert not JS_URL.search(html), "javascript: URL"
+
+
+def test_a_page_answering_a_post_stays_out_of_shared_caches_but_in_the_history(client):
+    # given an investor posting a step form that is shown again (here: the language switch)
+    investor_session(client)
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/business/"})
+    # then: kept by no proxy, but the back button can still show it
+    assert response["Cache-Control"] == "private, no-cache"
