@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # The production image of the futures onboarding platform. One image runs every role of
-# docker-compose.yml: the ASGI server (daphne: HTTP and websockets), the Celery worker and beat,
+# docker-compose.yml: the ASGI server (uvicorn: HTTP and websockets), the Celery worker and beat,
 # and the one-shot `manage.py migrate`. Settings come from the environment (deploy/env.example).
 #
 #   docker build -t futures-onboarding .
@@ -98,6 +98,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=40s --retries=3 \
     CMD ["python", "/app/deploy/healthcheck.py"]
 
-# A shell only to expand ${PORT}; exec hands PID 1 to daphne so that it gets SIGTERM.
-# --proxy-headers: HTTPS ends at the load balancer, which sets X-Forwarded-For/-Proto.
-CMD ["sh", "-c", "exec daphne -b 0.0.0.0 -p \"${PORT:-8000}\" --proxy-headers onboarding.asgi:application"]
+# A shell only to expand ${PORT}; exec hands PID 1 to uvicorn so that it gets SIGTERM. HTTPS ends
+# at the load balancer: list its addresses in TRUSTED_PROXIES so that X-Forwarded-For/-Proto
+# are believed from it alone (the edge, onboarding/edge.py, reads them; uvicorn's own proxy
+# handling is off). The options are those of `make demo` (common/serving.py).
+CMD ["sh", "-c", "exec uvicorn onboarding.asgi:application --host 0.0.0.0 --port \"${PORT:-8000}\" --no-proxy-headers --no-access-log --no-server-header --lifespan off --timeout-keep-alive 5 --ws-max-size 1048576"]

@@ -47,6 +47,17 @@ class DocumentBodyBlock(blocks.StreamBlock):
     class Meta:
         required = False
 
+    def get_prep_value(self, value):
+        """Sanitise every rich-text block on its way to the database, also those that arrive as
+        raw JSON (code writing `body=[{"type": "rich_text", "value": ...}]`, a revision
+        published as stored): Wagtail passes raw blocks through without calling the child
+        block's get_prep_value."""
+        prepared = super().get_prep_value(value)
+        for item in prepared:
+            if isinstance(item, dict) and item.get("type") == "rich_text":
+                item["value"] = clean_html(str(item.get("value") or ""))
+        return prepared
+
 
 class QuestionType:
     SINGLE = "single"

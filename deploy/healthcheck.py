@@ -1,4 +1,4 @@
-"""Health check of the web container: GET /healthz on the local daphne, exit 0 on HTTP 200.
+"""Health check of the web container: GET /healthz on the local ASGI server, exit 0 on HTTP 200.
 
 The Dockerfile's HEALTHCHECK and docker-compose.yml run it. /healthz answers 200 when the database,
 Redis and the broker answer. The request carries what the load balancer's would: a Host header

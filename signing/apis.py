@@ -131,6 +131,7 @@ def _errors(*statuses: int) -> dict:
 
 class SignatureVerifyApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "verify"
 
     @extend_schema(
         operation_id="signatures_verify",

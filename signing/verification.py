@@ -1,12 +1,18 @@
 """Checking a signed PDF: for each signature, who signed, when (claimed, and by timestamp),
 whether the signed bytes are intact, whether the certificate chains to the company root (with
 the CRLs: revoked certificates are reported), what the signature covers and what changed after
-it. Anything that is not a readable PDF is a BusinessError, not a crash."""
+it. Anything that is not a readable PDF is a BusinessError, not a crash.
+
+Anyone may upload a PDF here (the public page, the API), so the file is read and validated in a
+child process with a CPU, memory and wall-clock limit (`reading.py`): deep nesting, broken cross
+references, a loop of objects or a signature that is not a dictionary end as "cannot read", never
+as a traceback, a stuck worker or a grown server. More than MAX_SIGNATURES signature fields are
+refused before any is validated (one signature referenced by a hundred fields cost 17–29 s)."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,8 +26,12 @@ from pyhanko_certvalidator import ValidationContext
 from common.exceptions import BusinessError
 
 from . import pades
+from .reading import ChildFailed, in_child
 
 MAX_PDF_BYTES = 30 * 1024 * 1024
+MAX_SIGNATURES = 10
+VERIFY_SECONDS = 20  # CPU and wall clock, per PDF
+VERIFY_MEMORY_BYTES = 768 * 1024 * 1024
 
 COVERAGE = {
     "ENTIRE_FILE": gettext_lazy("整个文件"),
@@ -92,20 +102,54 @@ def pdf_from_upload(upload) -> bytes:
     return upload.read()
 
 
+def _unreadable() -> BusinessError:
+    return BusinessError(_("PDF 文件已损坏，无法读取。"), code="unreadable")
+
+
 def pdf_verify(data: bytes) -> list[SignatureReport]:
     if not data:
         raise BusinessError(_("请上传 PDF 文件。"), code="empty")
     pdf_size_check(len(data))
     if not data.lstrip()[:5] == b"%PDF-":
         raise BusinessError(_("这不是 PDF 文件。"), code="not_pdf")
+    materials = pades.validation_materials()
+    try:
+        found = in_child(
+            _reports_as_dicts,
+            data,
+            materials,
+            seconds=VERIFY_SECONDS,
+            memory_bytes=VERIFY_MEMORY_BYTES,
+        )
+    except ChildFailed as failure:
+        raise _unreadable() from failure
+    return [SignatureReport(**report) for report in found]
+
+
+def _reports_as_dicts(data: bytes, materials: dict[str, Any]) -> list[dict[str, Any]]:
+    """In the child: read, count, validate; plain data back to the parent."""
+    names = {f.name for f in fields(SignatureReport)}
+    return [
+        {k: v for k, v in asdict(report).items() if k in names}
+        for report in _reports(data, materials)
+    ]
+
+
+def _reports(data: bytes, materials: dict[str, Any]) -> list[SignatureReport]:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
-        raise BusinessError(_("PDF 文件已损坏，无法读取。"), code="unreadable") from error
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        raise _unreadable() from error
+    except RecursionError as error:  # nesting deeper than any real PDF
+        raise _unreadable() from error
     if not signatures:
         raise BusinessError(_("该 PDF 没有数字签名。"), code="unsigned")
-    materials = pades.validation_materials()
+    if len(signatures) > MAX_SIGNATURES:
+        raise BusinessError(
+            _("该 PDF 的签名超过 %(max)d 个，无法验证。") % {"max": MAX_SIGNATURES},
+            code="too_many_signatures",
+        )
     return [pades.run(_report(signature, materials)) for signature in signatures]
 
 
@@ -130,6 +174,9 @@ async def _report(signature, materials: dict[str, Any]) -> SignatureReport:
         status, revoked_later = await _validate(signature, materials)
     except (SignatureValidationError, PdfError, ValueError) as error:
         return _broken(signature, str(error))
+    except (KeyError, TypeError, IndexError, AttributeError, RecursionError) as error:
+        # a signature dictionary that is not one (a number, a loop, a missing key)
+        return _broken(signature, type(error).__name__)
     certificate = status.signing_cert
     names = certificate.subject.native
     timestamp = status.timestamp_validity

@@ -118,6 +118,10 @@ class LoginCode(models.Model):
     code_hash = models.CharField(max_length=64, editable=False)
     salt = models.CharField(max_length=32, editable=False)
     ip_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # Keyed hash of the browser session that asked for the code: only that session may use it,
+    # and a code asked for elsewhere (by a stranger typing the client's ID number) neither
+    # replaces it nor counts against it.
+    requester_hash = models.CharField(max_length=64, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(_("发送时间"), db_index=True)
     expires_at = models.DateTimeField(_("失效时间"))
     failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
@@ -136,15 +140,21 @@ class LoginCode(models.Model):
 
 
 class LoginState(models.Model):
-    """Failed logins in a row for one client, and the end of a lockout when there is one."""
+    """Failed logins in a row for one client from one address (keyed hash), and the end of a
+    lockout when there is one. Per address, so that a stranger elsewhere cannot lock a client
+    out; guessing from many addresses is bounded by the client's hourly SMS codes instead."""
 
-    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="login_state")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="login_states")
+    ip_hash = models.CharField(max_length=64, editable=False, default="")
     failures_in_a_row = models.PositiveSmallIntegerField(_("连续失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("登录状态")
         verbose_name_plural = _("登录状态")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "ip_hash"], name="login_state_per_address")
+        ]
 
     def __str__(self) -> str:
         return str(self.client_id)

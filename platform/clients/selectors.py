@@ -13,11 +13,17 @@ SMS_LOGIN_TEMPLATE_CODE = "sms-login-code"
 
 
 def client_by_id_number(*, id_number: str) -> Client | None:
-    return Client.objects.filter(id_number_hash=crypto.lookup_hash(normalise(id_number))).first()
+    hashes = crypto.lookup_hashes(normalise(id_number))
+    return Client.objects.filter(id_number_hash__in=hashes).first()
 
 
-def login_code_latest(*, client: Client) -> LoginCode | None:
-    return client.login_codes.order_by("-created_at", "-id").first()
+def login_code_latest(*, client: Client, requester_hash: str) -> LoginCode | None:
+    """The last code the browser session with this (hashed) token asked for."""
+    return (
+        client.login_codes.filter(requester_hash=requester_hash)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def sms_login_template() -> str:

@@ -3,6 +3,13 @@
 Every refusal is a `BusinessError` whose message says what to do. Counters (wrong tries, failed
 logins in a row, look-ups) must survive the refusal they cause, so each service does its writes
 in a transaction that commits, and raises the refusal only after it.
+
+Whether an ID number is a client is told only at "获取验证码", behind the graphic captcha and the
+per-address look-up limit. A code belongs to the browser session that asked for it (`requester`):
+a login attempt from a session that asked for no code is "ask for a code first", whatever the ID
+number, and counts for nothing, so a stranger can neither learn who is a client from the login
+form nor lock a client out by posting their ID number. Failed logins lock one address out of one
+client; guessing from many addresses is bounded by the client's codes per hour (five tries each).
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ from audit.services import audit_record
 from common.exceptions import BusinessError
 from common.locking import lock
 from content.models import DocumentRendition
-from privacy import crypto
 from privacy.masking import mask_mobile
 from sms.services import sms_send
 
@@ -67,7 +73,13 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 
 def _ip_hash(ip: str) -> str:
-    return crypto.lookup_hash(f"ip:{ip}")
+    # Counters of the last hour only: keyed by SECRET_KEY, so that rotating the data key
+    # (`rotate_data_key`) never splits them.
+    return salted_hmac("clients.ip", ip, algorithm="sha256").hexdigest()
+
+
+def _requester_hash(requester: str) -> str:
+    return salted_hmac("clients.requester", requester, algorithm="sha256").hexdigest()
 
 
 def _code_hash(code: str, salt: str) -> str:
@@ -98,13 +110,13 @@ def _client_look_up(*, id_number: str, ip: str, now: datetime.datetime) -> Clien
     return client
 
 
-def _client_check_may_log_in(*, client: Client, now: datetime.datetime) -> None:
+def _client_check_may_log_in(*, client: Client, ip: str, now: datetime.datetime) -> None:
     if client.id_valid_until is not None and client.id_valid_until < now.astimezone(CHINA).date():
         raise BusinessError(
             _("您的身份证件已过期，请携带有效身份证件到营业部临柜更新后再办理。"),
             code="id_expired",
         )
-    state = LoginState.objects.filter(client=client).first()
+    state = LoginState.objects.filter(client=client, ip_hash=_ip_hash(ip)).first()
     if state is not None and state.locked_until is not None and state.locked_until > now:
         raise BusinessError(
             _("登录失败次数过多，账户已锁定，请 30 分钟后再试或致电客服热线。"), code="locked"
@@ -115,28 +127,36 @@ def _client_check_may_log_in(*, client: Client, now: datetime.datetime) -> None:
 
 
 def sms_code_send(
-    *, id_number: str, ip: str, company_name: str = "", now: datetime.datetime | None = None
+    *,
+    id_number: str,
+    ip: str,
+    requester: str,
+    company_name: str = "",
+    now: datetime.datetime | None = None,
 ) -> SmsCodeSent:
-    """Send a new login code to the mobile on file (never to a number the investor types).
+    """Send a new login code to the mobile on file (never to a number the investor types), for
+    the browser session `requester` (an opaque token the session keeps).
 
     The caller has checked the graphic captcha (the form field consumes it). A new code replaces
-    the previous one."""
+    the one this session asked for before; codes other sessions asked for stay as they are."""
     now = _now(now)
     client = _client_look_up(id_number=id_number, ip=ip, now=now)
+    requester_hash = _requester_hash(requester)
     with transaction.atomic():
         lock(Client, pk=client.pk)  # two sends at once must not both pass the checks below
-        _client_check_may_log_in(client=client, now=now)
-        _sms_code_check_throttles(client=client, ip=ip, now=now)
+        _client_check_may_log_in(client=client, ip=ip, now=now)
+        _sms_code_check_throttles(client=client, ip=ip, requester_hash=requester_hash, now=now)
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         salt = secrets.token_hex(16)
-        client.login_codes.filter(status=LoginCodeStatus.ACTIVE).update(
-            status=LoginCodeStatus.REPLACED
-        )
+        client.login_codes.filter(
+            status=LoginCodeStatus.ACTIVE, requester_hash=requester_hash
+        ).update(status=LoginCodeStatus.REPLACED)
         LoginCode.objects.create(
             client=client,
             code_hash=_code_hash(code, salt),
             salt=salt,
             ip_hash=_ip_hash(ip),
+            requester_hash=requester_hash,
             created_at=now,
             expires_at=now + CODE_TTL,
         )
@@ -152,8 +172,10 @@ def sms_code_send(
     )
 
 
-def _sms_code_check_throttles(*, client: Client, ip: str, now: datetime.datetime) -> None:
-    latest = login_code_latest(client=client)
+def _sms_code_check_throttles(
+    *, client: Client, ip: str, requester_hash: str, now: datetime.datetime
+) -> None:
+    latest = login_code_latest(client=client, requester_hash=requester_hash)
     if latest is not None and latest.created_at + RESEND_AFTER > now:
         seconds = math.ceil((latest.created_at + RESEND_AFTER - now).total_seconds())
         raise BusinessError(
@@ -176,21 +198,34 @@ def investor_authenticate(
     id_number: str,
     sms_code: str,
     ip: str,
+    requester: str,
     privacy_rendition_id: int,
     now: datetime.datetime | None = None,
 ) -> Client:
     """The client whose ID number and SMS code these are. The code is used up, and the consent
     to the privacy policy shown (`privacy_rendition_id`) is recorded with the login.
 
-    Every refused code counts as a failed login; ten in a row lock the login for 30 minutes."""
+    Only a code this browser session (`requester`) asked for counts. Without one the answer is
+    "ask for a code first", for an unknown ID number as for a client's, and nothing is counted.
+    Every refused code counts as a failed login from this address; ten in a row lock the
+    address out of this client for 30 minutes."""
     now = _now(now)
     rendition = _privacy_rendition_current(rendition_id=privacy_rendition_id)
-    client = _client_look_up(id_number=id_number, ip=ip, now=now)
+    client = client_by_id_number(id_number=id_number)
+    requester_hash = _requester_hash(requester)
+    if (
+        not requester
+        or client is None
+        or login_code_latest(client=client, requester_hash=requester_hash) is None
+    ):
+        raise _code_missing()
     with transaction.atomic():
         lock(Client, pk=client.pk)  # a lockout or a wrong try must be seen by the next attempt
-        _client_check_may_log_in(client=client, now=now)
-        refusal = _sms_code_use(client=client, sms_code=sms_code, now=now)
-        _login_state_update(client=client, failed=refusal is not None, now=now)
+        _client_check_may_log_in(client=client, ip=ip, now=now)
+        refusal = _sms_code_use(
+            client=client, requester_hash=requester_hash, sms_code=sms_code, now=now
+        )
+        _login_state_update(client=client, ip=ip, failed=refusal is not None, now=now)
         if refusal is None:
             consent = PrivacyConsent.objects.create(
                 client=client,
@@ -210,6 +245,10 @@ def investor_authenticate(
     return client
 
 
+def _code_missing() -> BusinessError:
+    return BusinessError(_("请先获取短信验证码。"), code="sms_code_missing")
+
+
 def _privacy_rendition_current(*, rendition_id: int) -> DocumentRendition:
     """The rendition of the live privacy policy, which must be the one the page showed: a policy
     published while the page was open must be read again."""
@@ -221,11 +260,13 @@ def _privacy_rendition_current(*, rendition_id: int) -> DocumentRendition:
     return rendition
 
 
-def _sms_code_use(*, client: Client, sms_code: str, now: datetime.datetime) -> BusinessError | None:
-    """Use the client's current code, or say why not (and count a wrong try against it)."""
-    latest = login_code_latest(client=client)
+def _sms_code_use(
+    *, client: Client, requester_hash: str, sms_code: str, now: datetime.datetime
+) -> BusinessError | None:
+    """Use the session's current code, or say why not (and count a wrong try against it)."""
+    latest = login_code_latest(client=client, requester_hash=requester_hash)
     if latest is None:
-        return BusinessError(_("请先获取短信验证码。"), code="sms_code_missing")
+        return _code_missing()
     if latest.status == LoginCodeStatus.BURNED:
         return BusinessError(_("验证码错误次数过多，请重新获取。"), code="sms_code_burned")
     if latest.status == LoginCodeStatus.ACTIVE and latest.expires_at <= now:
@@ -234,12 +275,14 @@ def _sms_code_use(*, client: Client, sms_code: str, now: datetime.datetime) -> B
         latest.status, latest.used_at = LoginCodeStatus.USED, now
         latest.save(update_fields=["status", "used_at"])
         return None
-    earlier = client.login_codes.filter(created_at__gt=now - HOUR).exclude(pk=latest.pk)
+    earlier = client.login_codes.filter(
+        created_at__gt=now - HOUR, requester_hash=requester_hash
+    ).exclude(pk=latest.pk)
     for code in [latest, *earlier[:10]]:
         if code.status == LoginCodeStatus.USED and _matches(code, sms_code):
             return BusinessError(_("该验证码已使用，请重新获取。"), code="sms_code_reused")
     if latest.status != LoginCodeStatus.ACTIVE:
-        return BusinessError(_("请先获取短信验证码。"), code="sms_code_missing")
+        return _code_missing()
     latest.failed_attempts += 1
     left = CODE_MAX_TRIES - latest.failed_attempts
     if left <= 0:
@@ -258,8 +301,10 @@ def _matches(code: LoginCode, sms_code: str) -> bool:
     return constant_time_compare(code.code_hash, _code_hash(sms_code.strip(), code.salt))
 
 
-def _login_state_update(*, client: Client, failed: bool, now: datetime.datetime) -> None:
-    state, _created = LoginState.objects.select_for_update().get_or_create(client=client)
+def _login_state_update(*, client: Client, ip: str, failed: bool, now: datetime.datetime) -> None:
+    state, _created = LoginState.objects.select_for_update().get_or_create(
+        client=client, ip_hash=_ip_hash(ip)
+    )
     if not failed:
         state.failures_in_a_row, state.locked_until = 0, None
     else:

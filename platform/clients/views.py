@@ -3,6 +3,7 @@ service, and show its refusal next to the field it is about."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import BusinessError
+from common.ratelimit import client_ip
 from privacy import crypto
 
 from . import services
@@ -25,6 +27,8 @@ from .idnumber import normalise
 from .selectors import privacy_policy_rendition
 
 MASKED_MOBILE_KEY = "investor_login_masked_mobile"
+# An opaque token of this browser session: the login codes it asks for are its own.
+REQUESTER_KEY = "investor_login_requester"
 IDENTITY_FIELDS = ("id_number", "account_type")
 LOGIN_ONLY_FIELDS = ("sms_code", "consent")
 # Which field a refusal is about: its message is shown there (or above the form: None).
@@ -50,9 +54,14 @@ def _after_login_url() -> str:
 
 
 def _ip(request: HttpRequest) -> str:
-    """The address the request came from. Behind a proxy, the proxy must set it (daphne
-    --proxy-headers): a client-supplied X-Forwarded-For is never trusted here."""
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
+
+
+def _requester(request: HttpRequest, *, create: bool) -> str:
+    token = request.session.get(REQUESTER_KEY, "")
+    if not token and create:
+        token = request.session[REQUESTER_KEY] = secrets.token_urlsafe(24)
+    return token
 
 
 def _company_name(request: HttpRequest) -> str:
@@ -129,7 +138,7 @@ def _masked_mobile_shown(request: HttpRequest, identity: Form) -> str:
     number (never another client's)."""
     remembered = request.session.get(MASKED_MOBILE_KEY) or {}
     typed = normalise(str(identity["id_number"].value() or ""))
-    if typed and remembered.get("id") == crypto.lookup_hash(typed):
+    if typed and remembered.get("id") in crypto.lookup_hashes(typed):
         return remembered.get("masked", "")
     return ""
 
@@ -187,6 +196,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 id_number=form.cleaned_data["id_number"],
                 sms_code=form.cleaned_data["sms_code"],
                 ip=_ip(request),
+                requester=_requester(request, create=False),
                 privacy_rendition_id=form.cleaned_data["privacy_rendition"],
             )
         except BusinessError as error:
@@ -214,6 +224,7 @@ def sms_code(request: HttpRequest) -> HttpResponse:
             sent = services.sms_code_send(
                 id_number=form.cleaned_data["id_number"],
                 ip=_ip(request),
+                requester=_requester(request, create=True),
                 company_name=_company_name(request),
             )
         except BusinessError as error:

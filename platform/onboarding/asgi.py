@@ -1,4 +1,5 @@
-"""HTTP and websockets on one ASGI server (daphne)."""
+"""HTTP and websockets on one ASGI server (uvicorn), behind the edge: the client's address from
+trusted proxies only, bounded request bodies, an access log without query strings (edge.py)."""
 
 import os
 
@@ -12,13 +13,18 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from staff.otp import OTPWebsocketMiddleware  # noqa: E402
+
+from .edge import edge  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = edge(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(OTPWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
+            ),
+        }
+    )
 )

@@ -4,6 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from staff.views import cms_login
+
 from . import health
 
 urlpatterns = [
@@ -11,6 +13,8 @@ urlpatterns = [
     path("api/", include("onboarding.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
+    # before the CMS's own: its login form would have neither limits nor a second factor
+    path("cms/login/", cms_login, name="cms_login"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("staff/", include("staff.urls")),
@@ -29,3 +33,6 @@ if settings.DEBUG:
 
 # Wagtail serves the CMS pages (the landing page, education and help) from the site root.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database outage anywhere in a request (a middleware too) is a 503 "try again", not a 500.
+handler500 = "common.middleware.server_error"

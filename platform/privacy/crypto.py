@@ -1,9 +1,11 @@
 """Encryption of personal data at rest, and keyed hashes to look it up.
 
 Fernet (AES + HMAC, from `cryptography`) with a MultiFernet over DATA_ENCRYPTION_KEY: the first key
-encrypts, every key decrypts, so keys can be rotated by putting a new one first and re-encrypting
-(`manage.py rotate_data_key`, later). Lookup hashes (an ID number → its client) use HMAC-SHA256
-under a key derived from the *last* key in the list, which stays until every hash is recomputed.
+encrypts, every key decrypts, so keys rotate without downtime: put a new key first, restart, run
+`manage.py rotate_data_key` (everything re-encrypted under it, lookup hashes recomputed), then
+drop the old key. Lookup hashes (an ID number → its client) are HMAC-SHA256 under a key derived
+from the first key; a look-up matches the hash under any configured key (`lookup_hashes`), so
+rows not yet rotated are found too.
 """
 
 from __future__ import annotations
@@ -55,11 +57,39 @@ def decrypt_text(token: str) -> str:
     return decrypt(token.encode("ascii")).decode()
 
 
+def _hash_under(key: str, value: str) -> str:
+    derived = hashlib.sha256(b"lookup-hash:" + key.encode()).digest()
+    return hmac.new(derived, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
 def lookup_hash(value: str) -> str:
-    """A keyed hash of a normalised value: equal inputs give equal hashes, and without the key
-    nobody can test a guessed ID number against the database."""
-    key = hashlib.sha256(b"lookup-hash:" + _keys()[-1].encode()).digest()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    """A keyed hash of a normalised value, to store: equal inputs give equal hashes, and without
+    the key nobody can test a guessed ID number against the database."""
+    return _hash_under(_keys()[0], value)
+
+
+def lookup_hashes(value: str) -> list[str]:
+    """The value's hash under every configured key, the current one first: what a look-up
+    matches while keys rotate."""
+    return [_hash_under(key, value) for key in _keys()]
+
+
+def rotate(token: bytes) -> bytes:
+    """The same plaintext encrypted under the current (first) key."""
+    try:
+        return _fernet(_keys()).rotate(token)
+    except InvalidToken as error:
+        raise ValueError("encrypted data cannot be read with the configured keys") from error
+
+
+def is_current(token: bytes) -> bool:
+    """Whether the token was made with the current key (Fernet tokens say nothing of their key:
+    this tries the first key alone)."""
+    try:
+        Fernet(_keys()[0].encode()).decrypt(token)
+    except InvalidToken:
+        return False
+    return True
 
 
 def check_keys() -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,14 +10,40 @@ from common.locking import lock
 from .backends import get_gateway
 from .models import SmsMessage, SmsStatus
 
+REDRIVE_AFTER = datetime.timedelta(minutes=1)
+REDRIVE_WITHIN = datetime.timedelta(hours=1)
+
 
 def sms_send(*, mobile: str, text: str, purpose: str) -> SmsMessage:
-    """Record the message and deliver it in the background once the transaction commits."""
+    """Record the message and deliver it in the background once the transaction commits. The
+    message is safe in the database first: when the broker is down the request still succeeds,
+    and `sms_redrive` hands the message to a worker once the broker is back."""
+    message = SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose)
+    transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
+    return message
+
+
+def _enqueue(message_id: int) -> None:
     from .tasks import sms_deliver
 
-    message = SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose)
-    transaction.on_commit(lambda: sms_deliver.delay(message.pk))
-    return message
+    sms_deliver.delay(message_id)
+
+
+def sms_redrive(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the messages still waiting a minute after they were recorded (the broker was
+    down, or a worker died holding them). Delivery is idempotent: a message sent meanwhile is
+    skipped by the worker. How many were queued."""
+    now = now or timezone.now()
+    waiting = SmsMessage.objects.filter(
+        status=SmsStatus.QUEUED,
+        created_at__lt=now - REDRIVE_AFTER,
+        created_at__gt=now - REDRIVE_WITHIN,
+    ).values_list("pk", flat=True)
+    count = 0
+    for message_id in waiting:
+        _enqueue(message_id)
+        count += 1
+    return count
 
 
 def sms_deliver_now(*, message_id: int) -> SmsMessage:

@@ -8,12 +8,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from common.exceptions import BusinessError
+from common.ratelimit import client_ip, rate_limit_exceeded
 
 from ..authority import certificate_of, company_key, crl_current
 from ..models import CompanyRole
 from ..tsa import timestamp_respond
 
 MAX_TIMESTAMP_QUERY = 8192
+# Signing a timestamp costs a signature with the TSA key: so many per address per window (the
+# product's own signing calls the TSA in-process, not through this endpoint).
+TSA_LIMIT, TSA_WINDOW_SECONDS = 100, 600
 
 
 @require_GET
@@ -49,6 +53,12 @@ def ca_certificate(request, role: str):
 @require_POST
 def timestamp(request):
     """RFC 3161 over HTTP: a DER TimeStampReq in, a DER TimeStampResp out."""
+    if rate_limit_exceeded(
+        scope="tsa", who=client_ip(request), limit=TSA_LIMIT, window_seconds=TSA_WINDOW_SECONDS
+    ):
+        response = HttpResponse("too many requests", status=429, content_type="text/plain")
+        response["Retry-After"] = str(TSA_WINDOW_SECONDS)
+        return response
     body = request.body
     if not body or len(body) > MAX_TIMESTAMP_QUERY:
         return HttpResponse("empty or oversized request", status=400, content_type="text/plain")

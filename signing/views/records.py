@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import audit_record
 from clients.auth import investor_required
 from common.exceptions import BusinessError
-from common.ratelimit import rate_limit_exceeded
+from common.ratelimit import client_ip, rate_limit_exceeded
 from flows.models import Application
 from flows.selectors import investor_application
 from staff.roles import Role
@@ -143,7 +143,7 @@ def verify_page(request):
     status = 200
     if request.method == "POST" and rate_limit_exceeded(
         scope="verify",
-        who=request.META.get("REMOTE_ADDR", ""),
+        who=client_ip(request),
         limit=VERIFY_LIMIT,
         window_seconds=VERIFY_WINDOW_SECONDS,
     ):

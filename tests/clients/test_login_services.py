@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 T0 = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)  # 10:00 in Beijing
 SOON = T0 + datetime.timedelta(seconds=30)
 IP = "203.0.113.7"
+BROWSER = "browser-session-token"  # the investor's own browser session
+STRANGER = "stranger-session-token"
 NOT_A_CLIENT = "该身份证号码不是本公司客户。如需开户，请先到营业部或通过开户系统开立期货账户。"
 ID_EXPIRED = "您的身份证件已过期，请携带有效身份证件到营业部临柜更新后再办理。"
 LOCKED = "登录失败次数过多，账户已锁定，请 30 分钟后再试或致电客服热线。"
@@ -53,9 +55,13 @@ def policy():
     return privacy_policy_rendition()
 
 
-def send(client, *, now=T0, ip=IP, company_name="示例期货"):
+def send(client, *, now=T0, ip=IP, company_name="示例期货", requester=BROWSER):
     return services.sms_code_send(
-        id_number=client.id_number, ip=ip, company_name=company_name, now=now
+        id_number=client.id_number,
+        ip=ip,
+        requester=requester,
+        company_name=company_name,
+        now=now,
     )
 
 
@@ -64,11 +70,12 @@ def last_code() -> str:
     return re.search(r"\d{6}", SmsMessage.objects.order_by("-id").first().text).group()
 
 
-def log_in(client, code, *, rendition, now=SOON, ip=IP):
+def log_in(client, code, *, rendition, now=SOON, ip=IP, requester=BROWSER):
     return services.investor_authenticate(
         id_number=client.id_number,
         sms_code=code,
         ip=ip,
+        requester=requester,
         privacy_rendition_id=rendition.pk,
         now=now,
     )
@@ -138,7 +145,11 @@ def test_without_a_cms_template_a_built_in_text_is_sent():
 
 
 def test_an_unknown_id_number_is_refused_with_what_to_do():
-    error = refusal(lambda: services.sms_code_send(id_number=unknown_id_number(), ip=IP, now=T0))
+    error = refusal(
+        lambda: services.sms_code_send(
+            id_number=unknown_id_number(), ip=IP, requester=BROWSER, now=T0
+        )
+    )
     assert (error.code, error.message) == ("not_a_client", NOT_A_CLIENT)
     assert not SmsMessage.objects.exists()
 
@@ -246,7 +257,9 @@ def test_looking_up_id_numbers_not_on_file_is_limited_per_ip(monkeypatch):
     send(ClientFactory())  # a number on file does not count
     for serial in range(3):
         error = refusal(
-            lambda s=serial: services.sms_code_send(id_number=unknown_id_number(s), ip=IP, now=T0)
+            lambda s=serial: services.sms_code_send(
+                id_number=unknown_id_number(s), ip=IP, requester=BROWSER, now=T0
+            )
         )
         assert error.code == "not_a_client"
 
@@ -305,8 +318,9 @@ def test_the_right_code_logs_in_records_the_consent_and_audits_without_personal_
         ("reused", "sms_code_reused", REUSED),
         ("never sent", "sms_code_missing", "请先获取短信验证码。"),
         ("policy changed", "consent_outdated", "隐私政策已更新，请重新阅读并同意《隐私政策》。"),
-        ("not a client", "not_a_client", NOT_A_CLIENT),
-        ("id expired", "id_expired", ID_EXPIRED),
+        # told at "获取验证码" (behind the captcha), never by the login form
+        ("not a client", "sms_code_missing", "请先获取短信验证码。"),
+        ("id expired", "sms_code_missing", "请先获取短信验证码。"),
     ],
 )
 def test_each_refused_login_says_what_to_do(policy, case, code, message):
@@ -461,3 +475,60 @@ def test_a_successful_login_resets_the_failures_in_a_row(policy, monkeypatch):
     assert LoginState.objects.get(client=client).locked_until is None
     send(client, now=now + seconds(61))
     assert log_in(client, last_code(), rendition=policy, now=now + seconds(62)) == client
+
+
+# --- a stranger who knows the client's ID number (issue 16) -----------------------------------
+OTHER_IP = "198.51.100.23"
+
+
+def test_login_attempts_from_a_session_that_asked_for_no_code_count_for_nothing(policy):
+    # given a client, and a stranger posting the login form with their ID number 20 times
+    client = ClientFactory()
+    for n in range(20):
+        error = refusal(
+            lambda n=n: log_in(client, f"{n:06d}", rendition=policy, requester=STRANGER)
+        )
+        assert error.code == "sms_code_missing"
+    # then nothing was counted, and the client logs in as usual
+    assert not LoginState.objects.exists()
+    send(client)
+    assert log_in(client, last_code(), rendition=policy) == client
+
+
+def test_a_code_asked_for_by_a_stranger_neither_replaces_nor_serves_the_clients_code(policy):
+    # given the client's code, then a code a stranger asked for with the same ID number
+    client = ClientFactory()
+    send(client)
+    mine = last_code()
+    send(client, requester=STRANGER, ip=OTHER_IP, now=T0 + seconds(5))
+    theirs = last_code()
+    # when the stranger tries the client's code (were it leaked), it is not theirs
+    if theirs != mine:
+        assert refusal(lambda: log_in(client, mine, rendition=policy, requester=STRANGER)).code in {
+            "sms_code_wrong"
+        }
+    # then the client's own code still logs the client in
+    assert log_in(client, mine, rendition=policy, now=T0 + seconds(20)) == client
+
+
+def test_a_stranger_elsewhere_cannot_lock_a_client_out(policy):
+    # given a stranger who failed ten logins in a row, with codes they asked for
+    client = ClientFactory()
+    now = T0
+    for n in range(10):
+        if n % services.CODE_MAX_TRIES == 0:
+            now += seconds(61)
+            send(client, now=now, ip=OTHER_IP, requester=STRANGER)
+        refusal(
+            lambda at=now: (
+                log_in(client, "000000", rendition=policy, now=at, ip=OTHER_IP, requester=STRANGER)
+                if last_code() != "000000"
+                else log_in(
+                    client, "111111", rendition=policy, now=at, ip=OTHER_IP, requester=STRANGER
+                )
+            )
+        )
+    # then the stranger's address is locked out, the client's is not
+    assert refusal(lambda: send(client, now=now + seconds(61), ip=OTHER_IP, requester=STRANGER))
+    send(client, now=now + seconds(62))
+    assert log_in(client, last_code(), rendition=policy, now=now + seconds(70)) == client

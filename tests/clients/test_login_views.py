@@ -408,3 +408,62 @@ def test_logout_ends_the_session_and_returns_to_the_landing_page(client, policy)
 
 def test_logout_needs_a_post(client):
     assert client.get("/investor/logout/").status_code == 405
+
+
+# --- enumeration and lockout by a stranger (issue 16) ----------------------------------------
+
+
+def _login_post(http, id_number: str, rendition, code: str = "123456"):
+    return http.post(
+        LOGIN_URL,
+        {
+            "id_number": id_number,
+            "account_type": "individual",
+            "sms_code": code,
+            "consent": "on",
+            "privacy_rendition": rendition.pk,
+        },
+    )
+
+
+def _without_echo(html: str, id_number: str) -> str:
+    """The page, less the ID number it echoes back in its input and the per-request tokens."""
+    html = html.replace(id_number, "")
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r"[0-9a-f]{40}", "", html)
+
+
+def test_the_login_form_does_not_tell_a_client_from_an_unknown_id_number(client, policy):
+    # given a client's ID number and one nobody has, posted without asking for a code
+    from clients.models import IdNumberLookup, LoginState
+
+    known = ClientFactory().id_number
+    unknown = unknown_id_number()
+    # when
+    answers = [_login_post(client, number, policy) for number in (known, unknown)]
+    # then the same answer, the same page, and nothing counted or looked up
+    assert {a.status_code for a in answers} == {400}
+    pages = [
+        _without_echo(a.content.decode(), n) for a, n in zip(answers, (known, unknown), strict=True)
+    ]
+    assert pages[0] == pages[1]
+    assert "请先获取短信验证码。" in pages[0]
+    assert NOT_A_CLIENT not in pages[1]
+    assert not LoginState.objects.exists()
+    assert not IdNumberLookup.objects.exists()
+
+
+def test_ten_login_posts_by_a_stranger_do_not_lock_the_client_out(client, policy):
+    # given a stranger posting the client's ID number with wrong codes, again and again
+    from django.test import Client as Browser
+
+    investor = ClientFactory()
+    stranger = Browser()
+    for n in range(12):
+        assert _login_post(stranger, investor.id_number, policy, f"{n:06d}").status_code == 400
+    # when the client logs in from their own browser
+    ask_code(client, investor.id_number)
+    response = log_in(client, investor, last_code(), policy)
+    # then
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == investor.pk

@@ -437,7 +437,7 @@ def repository_path(path: str) -> Path:
 
 # --- commands that run project code ------------------------------------------------------------
 
-PROJECT_PROGRAMS = {"python", "python3", "daphne", "celery"}
+PROJECT_PROGRAMS = {"python", "python3", "uvicorn", "celery"}
 
 
 def project_commands() -> Iterator[tuple[str, list[str]]]:
@@ -487,16 +487,16 @@ def check_python_script(argv: list[str]) -> None:
     assert not dockerignored(relative), f"{relative} is left out of the image by .dockerignore"
 
 
-def check_daphne(argv: list[str]) -> None:
-    from daphne.cli import CommandLineInterface
+def check_uvicorn(argv: list[str]) -> None:
+    from uvicorn.main import main as uvicorn_cli
 
     try:
-        arguments = CommandLineInterface().parser.parse_args(argv[1:])
-    except SystemExit:
-        pytest.fail(f"daphne does not accept {argv[1:]}")
-    module_name, _, attribute = arguments.application.partition(":")
+        context = uvicorn_cli.make_context("uvicorn", list(argv[1:]))
+    except Exception as error:  # click's usage errors
+        pytest.fail(f"uvicorn does not accept {argv[1:]}: {error}")
+    module_name, _, attribute = context.params["app"].partition(":")
     module = importlib.import_module(module_name)
-    assert callable(getattr(module, attribute, None)), f"{arguments.application} is not an app"
+    assert callable(getattr(module, attribute, None)), f"{context.params['app']} is not an app"
 
 
 def _celery_options(params) -> dict[str, bool]:
@@ -552,8 +552,8 @@ def check_project_command(argv: list[str]) -> None:
             check_manage_py(argv)
         else:
             check_python_script(argv)
-    elif program == "daphne":
-        check_daphne(argv)
+    elif program == "uvicorn":
+        check_uvicorn(argv)
     elif program == "celery":
         check_celery(argv)
     else:
@@ -670,13 +670,22 @@ def test_web_serves_the_asgi_application_of_the_settings_on_its_published_port()
 
     web = services()["web"]
     argv = argv_of(web["command"])
-    assert argv[0] == "daphne"
-    assert argv[-1] == ASGI_APPLICATION
+    assert argv[:2] == ["uvicorn", ASGI_APPLICATION]
     assert settings.ASGI_APPLICATION == ASGI_APPLICATION.replace(":", ".")
-    port = int(argv[argv.index("-p") + 1])
+    port = int(argv[argv.index("--port") + 1])
     assert port == int(operator_env()["PORT"])
     targets = {target for _published, targets, _proto in port_mappings(web) for target in targets}
-    assert port in targets, "web publishes another port than the one daphne listens on"
+    assert port in targets, "web publishes another port than the one the server listens on"
+
+
+def test_web_runs_the_server_with_the_options_of_the_demo():
+    # The client address from TRUSTED_PROXIES only, the edge's access log, bounded websockets:
+    # production and `make demo` serve alike.
+    from common.serving import OPTIONS
+
+    argv = argv_of(services()["web"]["command"])
+    assert argv[argv.index("--port") + 2 :] == OPTIONS
+    assert "--proxy-headers" not in argv
 
 
 def test_web_health_check_is_the_image_health_check():
@@ -788,11 +797,10 @@ def test_image_collects_static_files_with_production_settings():
     assert importlib.util.find_spec(PRODUCTION_SETTINGS) is not None
 
 
-def test_image_starts_daphne_on_port_with_the_asgi_application():
+def test_image_starts_uvicorn_on_port_with_the_asgi_application():
     argv = image_cmd()
-    assert argv[0] == "daphne"
-    assert argv[argv.index("-p") + 1] == dockerfile_env()["PORT"]
-    assert argv[-1] == ASGI_APPLICATION
+    assert argv[:2] == ["uvicorn", ASGI_APPLICATION]
+    assert argv[argv.index("--port") + 1] == dockerfile_env()["PORT"]
     assert argv == argv_of(services()["web"]["command"])
 
 

@@ -2,7 +2,7 @@
 variable; a complete configuration passes Django's deployment checks, migrates a fresh PostgreSQL
 database, and runs the commands and health checks of docker-compose.yml against real services.
 
-Each case runs `manage.py` (or daphne, celery) in a subprocess with DJANGO_SETTINGS_MODULE set to
+Each case runs `manage.py` (or uvicorn, celery) in a subprocess with DJANGO_SETTINGS_MODULE set to
 the production settings and an environment built from deploy/env.example: the variables of the
 calling shell (DATABASE_URL, ...) never leak in. A variable "missing" is set to the empty string,
 so that a developer's .env at the repository root (which the settings read for unset variables
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MANAGE = ROOT / "manage.py"
 ENV_EXAMPLE = ROOT / "deploy" / "env.example"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-BIN = Path(sys.executable).parent  # daphne and celery of the interpreter running the tests
+BIN = Path(sys.executable).parent  # uvicorn and celery of the interpreter running the tests
 PRODUCTION_SETTINGS = "onboarding.settings.production"
 _ASSIGNMENT = re.compile(r"^\s*(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
 
@@ -143,6 +143,12 @@ REFUSALS = [
     pytest.param({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS", id="without-allowed-hosts"),
     pytest.param({"SMS_BACKEND": "outbox"}, "SMS_BACKEND", id="with-the-demo-sms-outbox"),
     pytest.param({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE", id="with-an-unknown-media-storage"),
+    pytest.param({"TRUSTED_PROXIES": ""}, "TRUSTED_PROXIES", id="https-without-a-trusted-proxy"),
+    pytest.param(
+        {"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"},
+        "TRUSTED_PROXIES",
+        id="with-a-trusted-proxy-that-is-no-address",
+    ),
 ]
 
 
@@ -331,11 +337,11 @@ def service_env(migrated_env: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.integration
-def test_web_health_check_passes_on_daphne_with_production_settings(
+def test_web_health_check_passes_on_uvicorn_with_production_settings(
     service_env, processes, tmp_path
 ):
     command, checks = compose_service("web", service_env)
-    command[command.index("-b") + 1] = "127.0.0.1"  # the container's 0.0.0.0, kept local here
+    command[command.index("--host") + 1] = "127.0.0.1"  # the container's 0.0.0.0, kept local here
     log = tmp_path / "web.log"
     web = start(command, service_env, log, processes)
     for check in checks:

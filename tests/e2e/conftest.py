@@ -1,5 +1,5 @@
-"""Browser tests: the demo served by daphne in another process, driven by Debian's chromium
-through Playwright's sync API.
+"""Browser tests: the demo served by uvicorn (as `make demo` serves it) in another process,
+driven by Debian's chromium through Playwright's sync API.
 
 One server and one browser serve every test in this folder; each test gets a fresh browser
 context (no cookies or storage shared between tests). The server and the browser are
@@ -25,10 +25,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from common.serving import uvicorn_command
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo123456"  # fixtures/data.py: every demo staff account
-ASGI_APP = "onboarding.asgi:application"
 SERVER_START_TIMEOUT = 60
 DEFAULT_TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [
@@ -136,7 +137,7 @@ def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(
-                f"daphne exited with {server.returncode} before answering {url}:\n{_tail(log)}"
+                f"the server exited with {server.returncode} before answering {url}:\n{_tail(log)}"
             )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
@@ -167,7 +168,7 @@ def _stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="package")
 def live_server_url(tmp_path_factory) -> Iterator[str]:
-    """The demo (migrated and seeded) served by daphne on a free 127.0.0.1 port.
+    """The demo (migrated and seeded) served as `make demo` serves it, on a free 127.0.0.1 port.
 
     A real server in another process, as in production: websockets, the ASGI stack and the
     seeded demo data are all there, and nothing of pytest-django's test database is involved.
@@ -178,7 +179,7 @@ def live_server_url(tmp_path_factory) -> Iterator[str]:
     _manage(env, "migrate", "--noinput")
     _manage(env, "seed_demo")
     log = tmp / "server.log"
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+    command = uvicorn_command("127.0.0.1", port)
     with log.open("wb") as output:
         server = subprocess.Popen(
             command,
@@ -335,8 +336,27 @@ def login_staff(live_server_url) -> Callable[..., None]:
         if page.url.split("?")[0].endswith("/staff/login/"):
             errors = page.locator(".errorlist").all_inner_texts()
             raise AssertionError(f"staff login as {username!r} refused: {errors}")
+        if page.url.split("?")[0].endswith("/staff/otp/"):
+            _second_factor(page, username)
 
     return login
+
+
+def _second_factor(page, username: str) -> None:
+    """The demo's published authenticator secret. A code serves once: a second sign-in of the
+    same account within 30 s uses the next step's code, then waits for a fresh step."""
+    from fixtures.management.commands.demo_totp import demo_totp_now
+
+    for attempt, steps_ahead in enumerate((0, 1, 1)):
+        if attempt == 2:
+            time.sleep(31)
+        page.fill("#id_token", demo_totp_now(steps_ahead))
+        with page.expect_navigation():
+            page.click("form.stacked button[type=submit]")
+        if not page.url.split("?")[0].endswith("/staff/otp/"):
+            return
+    errors = page.locator(".field-error").all_inner_texts()
+    raise AssertionError(f"second factor of {username!r} refused: {errors}")
 
 
 @pytest.fixture(scope="package")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 
-from .env import BASE_DIR, database, env, parsed, strict_bool
+from .env import BASE_DIR, database, env, parsed, proxy_list, strict_bool
 
 # django-fsm 3.0 warns on import that its successor is viewflow.fsm; DESIGN.md fixes django-fsm 3.
 warnings.filterwarnings("ignore", message="The 'django-fsm' package", category=UserWarning)
@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "channels",
     "captcha",
     "storages",
@@ -78,12 +81,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onboarding.headers.ContentSecurityPolicyMiddleware",
+    # outside the session middleware: it sees the Vary: Cookie that one adds
+    "onboarding.headers.NoStoreForPeopleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "common.middleware.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -128,7 +137,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # a Redis that is down costs a request two seconds, not a hang
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -146,12 +160,26 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or No
 CELERY_BEAT_SCHEDULE = {
     "signing-purge": {"task": "signing.tasks.signing_purge", "schedule": 3600.0},
     "events-sweep": {"task": "flows.tasks.events_sweep", "schedule": 60.0},
+    "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
+    "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# A request that hands work to a broker that is down waits about a second, not a minute: the work
+# is in the database already and a beat task queues it again (sms_redrive).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -189,8 +217,27 @@ else:
         f"环境变量 MEDIA_STORAGE 的值无效 / MEDIA_STORAGE must be 'local' or 's3', "
         f"not {MEDIA_STORAGE!r}"
     )
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Form fields other than files (Django's own check, after the edge's).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- the edge (onboarding/edge.py): before Django reads a byte ------------------------------
+# Proxies whose X-Forwarded-For / -Proto are believed: addresses or CIDR blocks, comma-separated
+# (the load balancer's). Empty: the peer's address is the client's, forwarded headers dropped.
+TRUSTED_PROXIES = parsed("TRUSTED_PROXIES", proxy_list, [])
+MIB = 1024 * 1024
+# Request body ceilings, by path (the first that matches); everything else gets the default.
+REQUEST_BODY_DEFAULT_LIMIT = 1 * MIB
+REQUEST_BODY_LIMITS = [
+    # a step form: three ID photos of at most 20 MB (photos), or score reports of 10 MB each
+    {"path": r"^/business/[^/]+/[^/]+/$", "max_bytes": 64 * MIB, "needs_session": True},
+    # a PDF of at most 30 MB to verify (public page and API)
+    {"path": r"^/signing/verify/$", "max_bytes": 31 * MIB},
+    {"path": r"^/api/v1/signatures/verify/$", "max_bytes": 31 * MIB},
+    {"path": r"^/signing/tsa/$", "max_bytes": 8 * 1024},
+    # the CMS: .docx / HTML imports (10 MB), images and documents
+    {"path": r"^/cms/", "max_bytes": 32 * MIB, "needs_session": True},
+]
 
 # --- personal data ----------------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
@@ -227,6 +274,15 @@ LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 # After the investor's ID + SMS login: flows decides between "my business" and a new business.
 INVESTOR_LOGIN_REDIRECT_URL = "flows:enter"
+# The CMS signs in through the staff login (its limits and second factor), never its own form.
+WAGTAILADMIN_LOGIN_URL = "staff:login"
+# No self-service password reset by e-mail: it would bypass the login limits, and the company's
+# administrators set staff passwords (and reset the second factor) themselves.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Staff need a TOTP code after the password (staff/otp.py); the test settings turn it off for
+# the tests that are not about it.
+STAFF_OTP_REQUIRED = parsed("STAFF_OTP_REQUIRED", strict_bool, True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="期货开户平台")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -237,6 +293,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# The policy itself is chosen per path in onboarding/headers.py.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {}}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
@@ -271,7 +329,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["staff.permissions.IsIntegrator"],
     "EXCEPTION_HANDLER": "onboarding.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "120/min", "anon": "30/min"},
+    # Every endpoint is throttled: per integrator, per address for anonymous callers (the
+    # schema and docs), and the costly signature check on a scope of its own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": "120/min", "anon": "30/min", "verify": "60/hour"},
+    # REMOTE_ADDR is already the client's (the edge resolves trusted proxies): never read
+    # X-Forwarded-For here.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "期货开户平台 API",
@@ -300,6 +368,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # The ASGI server's own loggers go through the same filter (uvicorn configures them
+        # with handlers of its own, which Django's configuration replaces here). Its access log
+        # is off: the edge writes one without query strings (onboarding.access).
+        "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

@@ -35,6 +35,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # HTTPS terminates at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = parsed("SECURE_SSL_REDIRECT", strict_bool, True)
+if SECURE_SSL_REDIRECT and not TRUSTED_PROXIES:  # noqa: F405
+    # Without a trusted proxy, X-Forwarded-Proto is dropped at the edge: every request would
+    # look like plain HTTP and be redirected for ever.
+    raise ImproperlyConfigured(
+        "环境变量 TRUSTED_PROXIES 未设置 / TRUSTED_PROXIES is not set: HTTPS ends at the load "
+        "balancer, whose addresses (or CIDR block) must be listed so that its X-Forwarded-Proto "
+        "and X-Forwarded-For are believed. If HTTPS reaches this server directly, set "
+        "SECURE_SSL_REDIRECT=false."
+    )
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = parsed("SECURE_HSTS_SECONDS", env.int, 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

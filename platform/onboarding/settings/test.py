@@ -21,3 +21,11 @@ CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 SMS_BACKEND = "outbox"
+# The second factor is tested where it is the subject (tests/staff/test_second_factor.py).
+STAFF_OTP_REQUIRED = False
+# One cache for the whole run: API rates high enough that no test meets them by accident (the
+# throttling tests set their own).
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min", "verify": "100000/hour"},
+}

@@ -1,0 +1,12 @@
+// Behaviour every page shares, kept out of the HTML so that the Content-Security-Policy can
+// forbid inline scripts: a <select data-autosubmit> submits its form when changed, and a
+// <form data-confirm="…"> asks before it is sent.
+"use strict";
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.submit();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
