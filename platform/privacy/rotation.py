@@ -5,6 +5,7 @@ under the new key.
 
 What is found, without a list to keep up to date:
 - every EncryptedTextField / EncryptedDateField column of every model;
+- every EncryptedJSONField column: the whole value, and any token nested inside it;
 - every FileField, BinaryField and JSONField value of the project's own apps that holds a Fernet
   token (a stored file, a prepared PDF, the personal part of a step's data);
 - the lookup hashes of the ID numbers, recomputed under the new key.
@@ -14,6 +15,7 @@ is left alone. Only after a run that reports nothing left may the old key be dro
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 
 from . import crypto
-from .fields import EncryptedDateField, EncryptedTextField
+from .fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
 PROJECT_APPS = {
     "privacy", "staff", "sms", "clients", "photos", "themes", "content", "flows",
@@ -210,6 +212,53 @@ def _rotate_json(model, model_field, report: RotationReport, dry_run: bool) -> N
                 report.add(where, count)
 
 
+def _encrypted_json_columns() -> Iterator[tuple[type[models.Model], models.Field]]:
+    for model in apps.get_models():
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, EncryptedJSONField):
+                yield model, model_field
+
+
+def _rotate_encrypted_json(model, model_field, report: RotationReport, dry_run: bool) -> None:
+    """The value is one token around JSON that may hold tokens of its own (the personal part of
+    a step's data): both layers end under the new key, written back by the field itself."""
+    where = f"{model._meta.label}.{model_field.name}"
+
+    def rotate(token: bytes) -> bytes | None:
+        try:
+            return _rotated(token)
+        except ValueError:
+            report.unreadable.append(where)
+            return None
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model_field.column)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    for pks in _batches(model):
+        with transaction.atomic(), connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(pks))
+            cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {pk} IN ({marks})", pks)  # noqa: S608
+            for row_pk, raw in cursor.fetchall():
+                token = _token(raw)
+                if token is None:
+                    continue
+                try:
+                    value = json.loads(crypto.decrypt_text(token.decode("ascii")))
+                except ValueError:
+                    report.unreadable.append(f"{where} #{row_pk}")
+                    continue
+                outer = not crypto.is_current(token)
+                new, count = _rotate_in_json(value, rotate)
+                if outer or count:
+                    if not dry_run:
+                        # only if no one wrote the row meanwhile (the value compared raw)
+                        cursor.execute(
+                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608
+                            [model_field.get_prep_value(new), row_pk, raw],
+                        )
+                    report.add(where, count + int(outer))
+
+
 # --- lookup hashes ----------------------------------------------------------------------------
 def _recompute_id_number_hashes(report: RotationReport, dry_run: bool) -> None:
     Client = apps.get_model("clients", "Client")
@@ -230,6 +279,8 @@ def data_key_rotate(*, dry_run: bool = False) -> RotationReport:
     report = RotationReport()
     for model, model_field in _encrypted_columns():
         _rotate_column(model, model_field, report, dry_run)
+    for model, model_field in _encrypted_json_columns():
+        _rotate_encrypted_json(model, model_field, report, dry_run)
     for model, model_field in _project_fields((models.FileField,)):
         _rotate_file(model, model_field, report, dry_run)
     for model, model_field in _project_fields((models.BinaryField,)):

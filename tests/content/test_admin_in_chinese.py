@@ -213,6 +213,6 @@ def test_every_admin_screen_is_in_chinese(client, world, who):
 
 
 def test_the_login_page_is_in_chinese_and_in_the_companys_name(client):
-    page = client.get("/cms/login/").content.decode()
+    page = client.get("/cms/login/", follow=True).content.decode()
     assert english_on(page) == []
     assert "示例期货" in page and "Wagtail" not in page

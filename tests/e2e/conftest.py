@@ -342,17 +342,26 @@ def login_staff(live_server_url) -> Callable[..., None]:
     return login
 
 
+_STEPS_USED: dict[str, int] = {}  # username -> the last 30-second step whose code it used
+
+
 def _second_factor(page, username: str) -> None:
-    """The demo's published authenticator secret. A code serves once: a second sign-in of the
-    same account within 30 s uses the next step's code, then waits for a fresh step."""
+    """The demo's published authenticator secret. A code serves once (a device remembers the
+    last step it accepted, and takes one step ahead at most), and each wrong code counts toward
+    the account's lock-out: so every sign-in uses a step after the last one used, waiting for
+    the clock when it would be more than one ahead, rather than trying a used code."""
     from fixtures.management.commands.demo_totp import demo_totp_now
 
-    for attempt, steps_ahead in enumerate((0, 1, 1)):
-        if attempt == 2:
-            time.sleep(31)
-        page.fill("#id_token", demo_totp_now(steps_ahead))
+    for _attempt in range(2):
+        now = int(time.time()) // 30
+        step = max(now, _STEPS_USED.get(username, now - 1) + 1)
+        if step > now + 1:  # wait until that step is at most one ahead
+            time.sleep((step - 1) * 30 - time.time() + 0.5)
+            now = int(time.time()) // 30
+        page.fill("#id_token", demo_totp_now(step - now))
         with page.expect_navigation():
             page.click("form.stacked button[type=submit]")
+        _STEPS_USED[username] = step
         if not page.url.split("?")[0].endswith("/staff/otp/"):
             return
     errors = page.locator(".field-error").all_inner_texts()
