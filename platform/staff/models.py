@@ -25,6 +25,7 @@ class StaffProfile(models.Model):
         verbose_name = _("员工资料")
         verbose_name_plural = _("员工资料")
         permissions = [
+            ("administer_platform", _("管理平台（管理员角色）")),
             ("use_api", _("调用对接接口")),
             ("approve_content", _("审核对客文档与问卷（合规审核）")),
         ]

@@ -48,6 +48,7 @@ REVISIONED = (*EDIT, "lock", "unlock")
 
 PERMISSIONS = {
     Role.ADMINISTRATOR: [
+        "staff.administer_platform",
         "wagtailadmin.access_admin",
         *_model_permissions("content.exchange", *EDIT),
         *_model_permissions("content.branch", *EDIT),
@@ -94,8 +95,10 @@ PAGE_PERMISSIONS = {
 
 # The permission that makes someone hold a role of the base apps; the roles of a capability's
 # console are held through the permission its console registers (staff.consoles).
+# Not "wagtailadmin.access_admin": compliance officers enter the CMS too, and are not
+# administrators.
 ROLE_PERMISSION = {
-    Role.ADMINISTRATOR: "wagtailadmin.access_admin",
+    Role.ADMINISTRATOR: "staff.administer_platform",
     Role.INTEGRATOR: "staff.use_api",
     Role.COMPLIANCE: "staff.approve_content",
 }

@@ -86,3 +86,19 @@ def test_administrators_reach_the_wagtail_admin(client):
 def test_other_roles_cannot_enter_the_wagtail_admin(client):
     client.force_login(staff_user("agent", Role.WITNESS_AGENT, BranchFactory()))
     assert client.get("/cms/").status_code in (302, 403)
+
+
+def test_each_role_is_held_by_its_own_people_only():
+    """Compliance officers enter the CMS too (to approve); that does not make them
+    administrators (the event deliveries, the staff accounts, the flow definitions' editing)."""
+    from staff.selectors import user_roles
+
+    for role in Role:
+        assert user_roles(staff_user(f"only-{role}", role)) == [role]
+
+
+def test_a_compliance_officer_cannot_read_the_event_deliveries(client):
+    client.force_login(staff_user("officer", Role.COMPLIANCE))
+    assert client.post("/cms/flows/deliveries/1/retry/").status_code in (302, 403)  # not 404
+    client.force_login(staff_user("admin", Role.ADMINISTRATOR))
+    assert client.post("/cms/flows/deliveries/1/retry/").status_code == 404
