@@ -1,19 +1,33 @@
-"""The company's look and name: one site setting, edited in the Wagtail admin and read per
-request, so a change shows without a restart."""
+"""The company's look and name: one per site, read per request, so a change shows without a
+restart. What investors see of it goes live like a document: an administrator edits a draft and
+submits it; a compliance officer other than the author approves; only then does the site show it
+(content.models.workflows). The row holds what is live; drafts are revisions."""
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
+
+from content.models.workflows import ReviewedPublishingMixin
 
 from .widgets import ColourInput
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
 
 
+# Registered as a setting for `settings.themes.Theme` in templates (the live row); edited as a
+# reviewed snippet (themes.wagtail_hooks), the settings screen leading there.
 @register_setting(icon="view")
-class Theme(BaseSiteSetting):
+class Theme(
+    ReviewedPublishingMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    BaseSiteSetting,
+):
     company_name = models.CharField(_("公司名称"), max_length=100, default="示例期货")
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -53,3 +67,7 @@ class Theme(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("主题与公司信息")
+        verbose_name_plural = _("主题与公司信息")
+
+    def __str__(self) -> str:
+        return self.company_name

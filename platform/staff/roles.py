@@ -57,8 +57,7 @@ PERMISSIONS = {
         # administrator edits and submits; the compliance officer's approval publishes.
         *_model_permissions("content.document", *REVISIONED),
         *_model_permissions("content.questionnaire", *REVISIONED),
-        "themes.change_theme",
-        "themes.view_theme",
+        *_model_permissions("themes.theme", "change", "view", "lock", "unlock"),
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtailimages.add_image",
@@ -75,6 +74,7 @@ PERMISSIONS = {
         "staff.approve_content",
         *_model_permissions("content.document", "view", "change"),
         *_model_permissions("content.questionnaire", "view", "change"),
+        *_model_permissions("themes.theme", "view", "change"),
     ],
     Role.WITNESS_AGENT: [],  # the witness console's permission: registered by video
     Role.REVIEWER: [],  # the review console's: registered by flows

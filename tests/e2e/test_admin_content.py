@@ -204,33 +204,59 @@ def _primary_on_landing(page) -> tuple[str, str]:
     )
 
 
-def _set_primary_colour(page, colour: str) -> str:
-    """Sets the theme's primary colour through 开户配置 → 主题与公司信息; returns the old one."""
+def _submit_primary_colour(page, colour: str) -> str:
+    """Sets the theme's primary colour through 开户配置 → 主题与公司信息 and submits it for
+    approval; returns the live one."""
     page.get_by_role("button", name="开户配置").click()
     page.get_by_role("link", name="主题与公司信息").click()
     field = page.get_by_role("textbox", name="主色")
     previous = field.input_value()
     field.fill(colour)
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存", exact=True).click()
-    expect(page.locator(".messages")).to_be_visible()
-    expect(page.get_by_role("textbox", name="主色")).to_have_value(colour)
+    with page.expect_navigation():  # the main action: no 保存 that would put it live
+        page.get_by_role("button", name="提交给合规审核").click()
+    expect(page.locator(".messages")).to_contain_text("示例期货")
     return previous
 
 
-def test_a_theme_colour_change_shows_on_the_landing_page(page, login_staff):
-    """A company sets its own colour in the admin, without a deployment or a restart."""
-    _login_admin(page, login_staff)
+def _approve_theme_as(page, login_staff, username: str) -> None:
+    page.goto("/cms/")
+    page.get_by_role("button", name="admin", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="注销").click()
+    _login_admin(page, login_staff, username)
+    review = page.get_by_role("region", name="等待你的审查")
+    task = review.get_by_role("row").filter(has=page.get_by_role("link", name="示例期货"))
+    task.get_by_role("button", name="动作").click()
+    with page.expect_navigation():
+        task.get_by_role("button", name="批准", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("已批准")
 
-    original = _set_primary_colour(page, NEW_PRIMARY)
+
+def _change_primary_colour(page, login_staff, colour: str) -> str:
+    """The whole change: the administrator submits, the site still shows the live colour, a
+    compliance officer approves, the site shows the new one. Returns the colour it replaced."""
+    _login_admin(page, login_staff)
+    previous = _submit_primary_colour(page, colour)
+    _shot(page, "theme-submitted")
+    assert _primary_on_landing(page)[0] == previous  # not before the approval
+    _approve_theme_as(page, login_staff, "compliance")
+    page.goto("/cms/")
+    page.get_by_role("button", name="compliance", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="注销").click()
+    return previous
+
+
+def test_a_theme_colour_change_shows_on_the_landing_page_once_approved(page, login_staff):
+    """A company sets its own colour in the admin, without a deployment or a restart, and like
+    everything investors see, only after a second person approves it."""
+    original = _change_primary_colour(page, login_staff, NEW_PRIMARY)
     assert original != NEW_PRIMARY
-    _shot(page, "theme-saved")
     try:
         assert _primary_on_landing(page) == (NEW_PRIMARY, NEW_PRIMARY_RGB)
         _shot(page, "theme-landing")
     finally:
-        page.goto("/cms/")
-        _set_primary_colour(page, original)
+        _change_primary_colour(page, login_staff, original)
     assert _primary_on_landing(page)[0] == original
 
 
