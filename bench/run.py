@@ -114,3 +114,7 @@ if __name__ == "__main__":
     if "--speed-only" not in sys.argv:
         bench_accuracy()
     bench_signing(_median_ms, runs=5)
+    # the step pages serve a whole demo of their own, in processes of their own
+    import subprocess
+
+    subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py")], check=True)  # noqa: S603

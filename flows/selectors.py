@@ -19,6 +19,21 @@ def application_document(*, application: Application, document: Document) -> Doc
     return document_snapshot(document=document)
 
 
+def application_documents(
+    *, application: Application, documents: list[Document]
+) -> list[DocumentRendition]:
+    """`application_document` of each, the pinned renditions read in one query."""
+    pinned = application.pinned_documents
+    wanted = [pinned[str(d.pk)] for d in documents if str(d.pk) in pinned]
+    found = DocumentRendition.objects.in_bulk(wanted)
+    return [
+        found[pinned[str(d.pk)]]
+        if pinned.get(str(d.pk)) in found
+        else application_document(application=application, document=d)
+        for d in documents
+    ]
+
+
 def pending_application(*, client) -> Application | None:
     return Application.objects.filter(client=client, state__in=PENDING_STATES).first()
 

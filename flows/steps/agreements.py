@@ -23,7 +23,7 @@ from content.models import Document, DocumentRendition
 
 from ..actors import Actor
 from ..models import StepRecord
-from ..selectors import application_document
+from ..selectors import application_documents
 from .base import ActionResult, Data, Files, StepOutcome, StepService, StepSummary, value
 
 OPENED = "opened"
@@ -64,12 +64,9 @@ class AgreementsService(StepService):
     @cached_property
     def items(self) -> list[tuple[Document, DocumentRendition]]:
         """The step's agreements, each in the version pinned when the application started."""
-        documents = self.options.get("documents") or []
-        return [
-            (document, application_document(application=self.application, document=document))
-            for document in documents
-            if document is not None
-        ]
+        documents = [d for d in self.options.get("documents") or [] if d is not None]
+        renditions = application_documents(application=self.application, documents=documents)
+        return list(zip(documents, renditions, strict=True))
 
     def readings(self) -> dict[str, dict[str, Any]]:
         return dict((self.record.evidence or {}).get("readings", {}))

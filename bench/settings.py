@@ -1,0 +1,7 @@
+"""The demo's settings, plus the bare view the step pages are measured against (bench/urls.py)
+and the server's own timing of every request (bench/middleware.py), outermost."""
+
+from onboarding.settings.demo import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+MIDDLEWARE = ["bench.middleware.server_timing", *MIDDLEWARE]  # noqa: F405

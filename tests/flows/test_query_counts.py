@@ -1,0 +1,75 @@
+"""The SQL of a step page is a small constant: it does not grow with what the company configured
+(exchanges, agreements) or with what the investor did before (no N+1). Measured as the page of a
+logged-in investor at that step, with a little and with a lot of configuration."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from flows.models import Application, StepRecord
+from tests.factories import ClientFactory, ExchangeFactory, published_document, published_flow
+from tests.flows.test_engine import log_in
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 30  # a step page's whole request: session, investor, application, records, content
+
+
+def _exchanges(first: int, last: int) -> None:
+    for n in range(first, last):
+        ExchangeFactory(code=f"X{n:02d}", name_zh=f"交易所{n}", category="commodity", sort_order=n)
+
+
+def _page_queries(client, kind: str, done: tuple[str, ...] = ()) -> int:
+    investor = log_in(client, ClientFactory())
+    assert client.get("/business/enter/").status_code == 302
+    application = Application.objects.filter(client=investor).get()
+    base = f"/business/{application.acceptance_number}"
+    for earlier in done:
+        StepRecord.objects.create(
+            application=application, kind=earlier, completed_at="2026-12-01T10:00:00+08:00"
+        )
+    url = f"{base}/{kind}/"
+    assert client.get(url).status_code == 200  # warm: the first view may create records
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_exchanges_page_makes_the_same_queries_for_two_exchanges_or_twelve(client):
+    published_flow([("exchanges", {})])
+    _exchanges(0, 2)
+    few = _page_queries(client, "exchanges")
+    client.logout()
+    _exchanges(2, 12)
+    many = _page_queries(client, "exchanges")
+    assert few == many <= MAX_QUERIES
+
+
+def test_the_agreements_page_makes_the_same_queries_for_one_agreement_or_eight(client):
+    # the flow is republished between the cases: the last two have the same history behind them
+    counts = []
+    for total in (1, 8, 1):
+        documents = [published_document("agreement", title=f"协议{n}") for n in range(total)]
+        published_flow([("agreements", {"documents": documents})])
+        counts.append(_page_queries(client, "agreements"))
+        client.logout()
+    assert counts[1] == counts[2] <= MAX_QUERIES
+
+
+def test_a_later_step_page_does_not_grow_with_the_steps_before_it(client):
+    letter = published_document("security_letter", title="数字证书安全责任书")
+    agreement = published_document("agreement", title="期货经纪合同")
+    _exchanges(0, 3)
+    published_flow(
+        [
+            ("photos", {"security_letter": letter}),
+            ("basic_info", {"suitability_questionnaire": None}),
+            ("exchanges", {}),
+            ("agreements", {"documents": [agreement]}),
+        ]
+    )
+    counted = _page_queries(client, "agreements", done=("photos", "basic_info", "exchanges"))
+    assert counted <= MAX_QUERIES
