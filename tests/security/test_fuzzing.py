@@ -9,7 +9,7 @@ import io
 import string
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from clients import idnumber
@@ -82,9 +82,14 @@ def test_any_posted_answers_are_judged_never_crash(data):
 
 
 @given(ANY_TEXT)
+@example("100010")
+@example("１０００１０")  # full-width digits, as a Chinese keyboard may type them
+@example(" 000000 ")
 def test_only_six_digits_make_a_postal_code(code):
-    data = {k: v[0] for k, v in ANSWERS.items()}
-    data.update(contact_address="北京市东城区东长安街1号", postal_code=code)
+    from django.utils.datastructures import MultiValueDict
+
+    data = MultiValueDict({k: [v[0]] for k, v in ANSWERS.items()})
+    data.update({"contact_address": "北京市东城区东长安街1号", "postal_code": code})
     form = basic_info_form(data)
     import unicodedata
 
