@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from .. import outputs
 
@@ -34,3 +35,18 @@ def step_label(kind: str) -> str:
 
     found = registry.get(kind)
     return str(found.label) if found else kind
+
+
+@register.filter
+def history_label(action: str, data) -> str:
+    """An audit entry of an application in words: "驳回（交易所选择）", "完成“在线回访”"."""
+    from ..services.lifecycle import ACTIONS
+
+    data = data if isinstance(data, dict) else {}
+    if action == "step.complete":
+        return _("完成“%(step)s”") % {"step": step_label(data.get("step", ""))}
+    name = action.removeprefix("application.")
+    text = str(ACTIONS.get(name, action))
+    if data.get("step") and name in ("return_to_step", "reject"):
+        text += f"（{step_label(data['step'])}）"
+    return text
