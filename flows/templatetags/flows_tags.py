@@ -50,3 +50,25 @@ def history_label(action: str, data) -> str:
     if data.get("step") and name in ("return_to_step", "reject"):
         text += f"（{step_label(data['step'])}）"
     return text
+
+
+# What the investor sees of the history: the rounds (submitted, sent back and why, decided),
+# never who among the staff did it.
+INVESTOR_HISTORY = (
+    "application.submit",
+    "application.return_to_step",
+    "application.reject",
+    "application.resume",
+    "application.approve",
+    "application.abandon",
+)
+
+
+@register.inclusion_tag("flows/_history.html")
+def application_rounds(application):
+    """{% application_rounds application %}: each submission, return and decision, with the
+    reasons given."""
+    from ..selectors import application_history
+
+    events = application_history(application=application).filter(action__in=INVESTOR_HISTORY)
+    return {"events": list(events)}

@@ -40,6 +40,7 @@ from tests.factories import (
     published_questionnaire,
     staff_user,
 )
+from tests.flows.test_engine import log_in
 from tests.revisit.test_revisit import QUESTIONS
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +371,40 @@ def test_an_agent_cannot_use_the_console(people, questionnaire):
     assert browser.get(base).status_code == 403
     assert browser.post(f"{base}approve/", {"code_SHFE": "1"}).status_code == 403
     assert state(application) == S.SUBMITTED
+
+
+# --- what the investor sees after the decision ----------------------------------------------
+
+
+def test_my_business_shows_the_reason_then_the_codes_and_every_round(client, people, questionnaire):
+    # given an application rejected to the exchange step
+    application = journey(people, questionnaire)
+    reviewer, me = people["reviewer"], people["investor"]
+    review_claim(application=application, actor=reviewer)
+    review_reject(application=application, actor=reviewer, step="exchanges", reason="请只开上期所")
+    log_in(client, me.client)
+    # then my business shows the reason and the step to fix, and leads to it
+    page = client.get("/business/").content.decode()
+    assert "请只开上期所" in page
+    assert "复核未通过，请按备注修改“交易所选择”后重新提交。" in page
+    resume = client.get(f"/business/{application.acceptance_number}/")
+    assert resume.url.endswith("/exchanges/")
+    assert "请只开上期所" in client.get(resume.url).content.decode()
+    # when it is fixed without a change: submitted again at once (nothing else to redo)
+    assert step_submit(
+        application=application,
+        actor=me,
+        step_name="exchanges",
+        data={"exchanges": ["SHFE", "DCE"]},
+    ).outcome.done
+    assert state(application) == S.SUBMITTED
+    review_claim(application=application, actor=reviewer)
+    review_approve(application=application, actor=reviewer, codes=CODES)
+    # then my business shows the new codes and both rounds
+    page = client.get("/business/").content.decode()
+    assert "新开交易编码" in page
+    assert "上海期货交易所（SHFE）：000181000010" in page
+    assert "大连商品交易所（DCE）：000282000020" in page
+    assert page.count("提交") >= 2 and "驳回（交易所选择）：请只开上期所" in page
+    assert "复核通过" in page
+    assert "reviewer" not in page  # staff stay unnamed to the investor
