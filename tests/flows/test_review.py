@@ -35,48 +35,13 @@ from flows.services.review import review_approve, review_claim, review_reject, r
 from staff.roles import GROUP_NAMES, Role
 from tests.factories import (
     ClientFactory,
-    ExchangeFactory,
-    published_flow,
-    published_questionnaire,
     staff_user,
 )
 from tests.flows.test_engine import log_in
-from tests.revisit.test_revisit import QUESTIONS
 
 pytestmark = pytest.mark.django_db
 S = ApplicationState
 CODES = {"SHFE": "000181000010", "DCE": "000282000020"}
-
-
-@pytest.fixture
-def questionnaire(db):
-    ExchangeFactory(code="SHFE", name_zh="上海期货交易所", member_number="0001")
-    ExchangeFactory(code="DCE", name_zh="大连商品交易所", member_number="0002")
-    ExchangeFactory(code="CZCE", name_zh="郑州商品交易所")
-    questionnaire = published_questionnaire(kind="revisit", code="revisit", questions=QUESTIONS)
-    published_flow(
-        [
-            ("photos", {"security_letter": None}),
-            ("exchanges", {}),
-            ("witness", {"script": None}),
-            ("revisit", {"questionnaire": questionnaire}),
-        ]
-    )
-    return questionnaire
-
-
-@pytest.fixture
-def people(questionnaire):
-    investor = ClientFactory(
-        suitability_class="C4", suitability_expires=timezone.localdate() + datetime.timedelta(365)
-    )
-    agent = staff_user("agent", Role.WITNESS_AGENT, investor.branch)
-    return {
-        "investor": Actor.investor(investor),
-        "agent": Actor.agent(agent),
-        "reviewer": Actor.reviewer(staff_user("reviewer", Role.REVIEWER)),
-        "reviewer2": Actor.reviewer(staff_user("reviewer2", Role.REVIEWER)),
-    }
 
 
 def revisit(application, actor, questionnaire, no="yes"):
