@@ -40,11 +40,18 @@ def message(purpose="login_code", text="验证码 123456", params=None) -> SmsMe
 
 
 def test_the_signature_is_the_providers_hmac_sha1():
-    # the example of Alibaba Cloud's RPC signature documentation, recomputed
-    params = {"AccessKeyId": "testid", "Action": "DescribeRegions", "Format": "XML"}
-    assert rpc_signature(params, "testsecret") == rpc_signature(dict(params), "testsecret")
-    assert rpc_signature(params, "testsecret") != rpc_signature(params, "other")
-    assert rpc_signature({"a": "b c"}, "s") != rpc_signature({"a": "b+c"}, "s")
+    # the worked example of Alibaba Cloud's RPC signature documentation (ECS DescribeRegions)
+    params = {
+        "AccessKeyId": "testid",
+        "Action": "DescribeRegions",
+        "Format": "XML",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z",
+        "Version": "2014-05-26",
+    }
+    assert rpc_signature(params, "testsecret", method="GET") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
 
 
 def run_like_a_worker(message_id: int, monkeypatch) -> None:
