@@ -1,5 +1,5 @@
 """flows' own subscribers to its events: the staff consoles hear of changes live, and the
-investor gets an SMS on submission and on approval.
+investor gets an SMS on submission and on the review's decision.
 
 A witness agent's console hears of its branch's queue moving; a reviewer's console of
 applications coming to review and leaving it. Delivered after commit through the outbox
@@ -54,18 +54,25 @@ def register() -> None:
 
 # --- SMS to the investor ------------------------------------------------------------------------
 # Texts from the CMS (文档与协议, kind "SMS template", by code), or these while none is published.
-# Placeholders: {company}, {acceptance_number}, {exchanges} (on approval).
+# Placeholders: {company}, {acceptance_number}, {exchanges} (on approval). The demo's
+# templates (fixtures/content_data.py) use these codes.
 SMS_TEMPLATES = {
     "application.submitted": (
         "application_submitted",
-        "sms-application-submitted",
+        "sms-submitted",
         "【{company}】您的增开交易编码业务已提交复核，受理单号{acceptance_number}。",
     ),
     "application.approved": (
         "application_approved",
-        "sms-application-approved",
+        "sms-approved",
         "【{company}】您的增开交易编码业务（受理单号{acceptance_number}）已办结，"
         "已开通{exchanges}，交易编码请登录查看。",
+    ),
+    "application.rejected": (
+        "application_rejected",
+        "sms-rejected",
+        "【{company}】您的增开交易编码业务（受理单号{acceptance_number}）复核未通过，"
+        "请登录查看原因并修改后重新提交。",
     ),
 }
 
@@ -87,7 +94,7 @@ def _sms_text(code: str, default: str) -> str:
 
 
 def sms_to_investor(message: EventMessage) -> None:
-    """The investor hears of the submission (with its acceptance number) and of the approval.
+    """The investor hears of the submission (with its acceptance number) and of the decision.
     Idempotent by event id: the message is recorded once, delivered by the SMS task (retried
     there; a provider's failure never holds the business)."""
     purpose, code, default = SMS_TEMPLATES[message.name]

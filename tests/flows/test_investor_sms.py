@@ -48,7 +48,7 @@ def test_submission_and_approval_each_send_one_sms(
 def test_the_text_comes_from_the_cms_template(
     people, questionnaire, django_capture_on_commit_callbacks
 ):
-    document = published_document("sms_template", code="sms-application-submitted")
+    document = published_document("sms_template", code="sms-submitted")
     document.sms_text = "【{company}】已受理 {acceptance_number}"
     document.save_revision().publish()
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,3 +84,17 @@ def test_a_failing_provider_holds_nothing_up(
     assert message.status == SmsStatus.FAILED
     assert message.error == "SmsProviderError: ServiceUnavailable"
     assert message.attempts >= 1
+
+
+def test_a_rejection_sends_one_sms(people, questionnaire, django_capture_on_commit_callbacks):
+    from flows.services.review import review_reject
+
+    application = journey(people, questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_claim(application=application, actor=people["reviewer"])
+        review_reject(
+            application=application, actor=people["reviewer"], step="exchanges", reason="请核对"
+        )
+    rejected = SmsMessage.objects.get(purpose="application_rejected")
+    assert application.acceptance_number in rejected.text
+    assert "请核对" not in rejected.text  # the reason is read in my business, after login
