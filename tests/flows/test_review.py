@@ -373,3 +373,45 @@ def test_my_business_shows_the_reason_then_the_codes_and_every_round(client, peo
     assert page.count("提交") >= 2 and "驳回（交易所选择）：请只开上期所" in page
     assert "复核通过" in page
     assert "reviewer" not in page  # staff stay unnamed to the investor
+
+
+# --- two reviewers at the same moment (PostgreSQL's row locks) -------------------------------
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_reviewer", [True, False])
+def test_two_approvals_at_once_record_the_codes_once(
+    postgres_url, people, questionnaire, same_reviewer
+):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL: run with DATABASE_URL set")
+    # given a submitted application two approvals reach at the same moment
+    application = journey(people, questionnaire)
+    reviewers = [people["reviewer"], people["reviewer" if same_reviewer else "reviewer2"]]
+    barrier, outcomes = threading.Barrier(2), []
+
+    def attempt(reviewer):
+        try:
+            barrier.wait()
+            review_approve(application=application, actor=reviewer, codes=CODES)
+            outcomes.append("done")
+        except BusinessError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(r,)) for r in reviewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # then one wins; the other is refused (the state moved on, or the other holds it)
+    assert outcomes.count("done") == 1
+    assert set(outcomes) - {"done"} <= {"not_submitted", "claimed_by_other"}
+    assert TradingCodeGrant.objects.count() == 2
+    assert ClientExchange.objects.filter(client=application.client).count() == 2
