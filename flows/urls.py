@@ -11,6 +11,11 @@ urlpatterns = [
         name="review_application",
     ),
     path("console/review/<str:acceptance_number>/take/", review.review_take, name="review_take"),
+    path(
+        "console/review/<str:acceptance_number>/photos/<int:pk>.jpg",
+        review.review_photo,
+        name="review_photo",
+    ),
     path("console/review/<str:acceptance_number>/leave/", review.review_leave, name="review_leave"),
     path(
         "console/review/<str:acceptance_number>/approve/",

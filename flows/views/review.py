@@ -6,14 +6,17 @@ lifecycle; every POST is answered with a redirect."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_personal_data_read
 from common.exceptions import BusinessError
+from photos.models import IdPhoto, IdPhotoSide
+from photos.services import id_photo_read
 from staff.decorators import role_required
 from staff.roles import Role
 
@@ -31,6 +34,7 @@ from ..services.review import (
     review_reject,
     review_release,
 )
+from ..steps.photos import PhotosSummary
 from .review_forms import RejectForm, ReviewFilterForm
 
 QUEUE_LIMIT = 200
@@ -123,8 +127,51 @@ def review_application(request, acceptance_number: str):
             "reject_errors": reject_flash.page_errors if reject_flash else [],
             "history": application_history(application=application),
             "grants": application.trading_codes.select_related("exchange"),
+            "photos": _photos(application, summaries),
         },
     )
+
+
+def _photo_ids(summaries) -> dict[str, int]:
+    """side → IdPhoto id, as the photos step recorded them."""
+    for summary in summaries:
+        if isinstance(summary, PhotosSummary):
+            return dict(summary.photos)
+    return {}
+
+
+def _photos(application: Application, summaries) -> list[tuple[str, str]]:
+    return [
+        (
+            str(IdPhotoSide(side).label),
+            reverse("flows:review_photo", args=[application.acceptance_number, pk]),
+        )
+        for side, pk in _photo_ids(summaries).items()
+    ]
+
+
+@never_cache
+@role_required(Role.REVIEWER)
+def review_photo(request, acceptance_number: str, pk: int):
+    """An ID photo the application's photos step recorded, for the reviewer (audited); any
+    other photo is not found."""
+    application = _application(acceptance_number)
+    if pk not in _photo_ids(step_summaries(application=application)).values():
+        raise Http404
+    photo = IdPhoto.objects.filter(pk=pk, client_id=application.client_id).first()
+    if photo is None:
+        raise Http404
+    try:
+        data = id_photo_read(photo=photo)
+    except (OSError, ValueError) as error:
+        raise Http404 from error
+    audit_personal_data_read(
+        actor=request.user, target=photo, what="id_photo", via="review_console"
+    )
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _back(application: Application):

@@ -415,3 +415,42 @@ def test_two_approvals_at_once_record_the_codes_once(
     assert set(outcomes) - {"done"} <= {"not_submitted", "claimed_by_other"}
     assert TradingCodeGrant.objects.count() == 2
     assert ClientExchange.objects.filter(client=application.client).count() == 2
+
+
+def _stored_photo(client, side="front", content=b"\xff\xd8jpeg-bytes"):
+    from django.core.files.base import ContentFile
+
+    from photos.models import IdPhoto
+    from privacy import crypto
+
+    photo = IdPhoto(client=client, side=side, content_hash="0" * 64)
+    photo.image.save("image", ContentFile(crypto.encrypt(content)), save=False)
+    photo.original.save("original", ContentFile(crypto.encrypt(content)), save=False)
+    photo.save()
+    return photo
+
+
+def test_the_reviewer_sees_the_photos_the_step_recorded(people, questionnaire):
+    from audit.models import AuditEvent
+
+    # given a submitted application whose photos step recorded the front photo
+    application = journey(people, questionnaire)
+    front = _stored_photo(application.client)
+    stranger = _stored_photo(ClientFactory())
+    StepRecord.objects.filter(application=application, kind="photos").update(
+        evidence={"photos": {"front": front.pk}}
+    )
+    base = f"/console/review/{application.acceptance_number}/"
+    browser = signed_in(people["reviewer"].user)
+    # then the screen shows it, and the image is served to the reviewer, audited
+    assert f"{base}photos/{front.pk}.jpg" in browser.get(base).content.decode()
+    image = browser.get(f"{base}photos/{front.pk}.jpg")
+    assert image.status_code == 200 and image.content == b"\xff\xd8jpeg-bytes"
+    assert "no-store" in image["Cache-Control"]
+    assert AuditEvent.objects.filter(
+        action="personal_data.read", object_id=str(front.pk), data__what="id_photo"
+    ).exists()
+    # and no other photo through this application, nor to an agent
+    assert browser.get(f"{base}photos/{stranger.pk}.jpg").status_code == 404
+    agent = signed_in(people["agent"].user)
+    assert agent.get(f"{base}photos/{front.pk}.jpg").status_code == 403
