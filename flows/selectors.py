@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from audit.models import AuditEvent
 from content.models import Document, DocumentRendition
 from content.selectors import document_snapshot
 
-from .models import PENDING_STATES, Application, ApplicationState
+from .models import PENDING_STATES, Application, ApplicationState, StepRecord
 
 
 def application_document(*, application: Application, document: Document) -> DocumentRendition:
@@ -47,9 +50,49 @@ def investor_application(*, client, acceptance_number: str) -> Application:
     return get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
 
 
-def applications_to_review() -> QuerySet[Application]:
-    return (
-        Application.objects.filter(state=ApplicationState.SUBMITTED)
-        .select_related("client", "client__branch")
-        .order_by("submitted_at", "updated_at")
+def applications_to_review(
+    *,
+    branch_id: int | None = None,
+    submitted_from: datetime.date | None = None,
+    submitted_to: datetime.date | None = None,
+    flagged: bool | None = None,
+) -> QuerySet[Application]:
+    """The review queue, oldest submission first, with the console's filters (dates are days of
+    the company's calendar, both ends included). `flagged`: a step's evidence carries `flags`
+    for the reviewer (the revisit's alerting answers)."""
+    queryset = Application.objects.filter(state=ApplicationState.SUBMITTED).annotate(
+        flagged=Exists(
+            StepRecord.objects.filter(application=OuterRef("pk"), evidence__has_key="flags")
+        )
     )
+    if branch_id is not None:
+        queryset = queryset.filter(client__branch_id=branch_id)
+    if submitted_from is not None:
+        queryset = queryset.filter(submitted_at__date__gte=submitted_from)
+    if submitted_to is not None:
+        queryset = queryset.filter(submitted_at__date__lte=submitted_to)
+    if flagged is not None:
+        queryset = queryset.filter(flagged=flagged)
+    return queryset.select_related("client", "client__branch").order_by("submitted_at", "pk")
+
+
+def requested_exchange_codes(application: Application) -> list[str]:
+    """The exchange codes the exchanges step's evidence recorded as selected (no decryption:
+    for the queue's filter and columns)."""
+    for record in application.step_records.all():
+        if record.kind != "exchanges":
+            continue
+        selection = (record.evidence or {}).get("selection")
+        if isinstance(selection, dict):
+            return list(selection.get("exchanges", []))
+    return []
+
+
+def application_history(*, application: Application) -> QuerySet[AuditEvent]:
+    """Every transition and step completion of the application, oldest first: each round of a
+    return or a rejection stays."""
+    return AuditEvent.objects.filter(
+        Q(action__startswith="application.") | Q(action="step.complete"),
+        object_type=application._meta.label_lower,
+        object_id=str(application.pk),
+    ).order_by("at", "pk")

@@ -112,3 +112,50 @@ def usage_by_applications(obj) -> Usage | None:
 
 
 from . import admin_events  # noqa: E402, F401  (the outbox's admin screen)
+from .reports import (  # noqa: E402
+    ApplicationsReportView,
+    BranchCountsReportView,
+    may_read_reports,
+)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from django.urls import path
+
+    urls = []
+    for slug, view in (
+        ("applications", ApplicationsReportView),
+        ("branches", BranchCountsReportView),
+    ):
+        urls += [
+            path(f"reports/flows/{slug}/", view.as_view(), name=f"flows_reports_{slug}"),
+            path(
+                f"reports/flows/{slug}/results/",
+                view.as_view(results_only=True),
+                name=f"flows_reports_{slug}_results",
+            ),
+        ]
+    return urls
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_read_reports(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_application_report():
+    return ReportMenuItem(
+        _("业务申请及办理时长"),
+        reverse("flows_reports_applications"),
+        icon_name="table",
+        order=900,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_branch_report():
+    return ReportMenuItem(
+        _("各营业部业务数量"), reverse("flows_reports_branches"), icon_name="site", order=901
+    )

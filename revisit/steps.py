@@ -17,5 +17,14 @@ def _options() -> blocks.StructBlock:
 
 # Completing the revisit submits the application: nothing may come after it.
 registry.register(
-    StepKind(REVISIT, _("在线回访"), _options, last=True, icon="help", completion="submit")
+    StepKind(
+        REVISIT,
+        _("在线回访"),
+        _options,
+        last=True,
+        icon="help",
+        service="revisit.step_services.RevisitService",
+        page="revisit.pages.RevisitPage",
+        completion="submit",
+    )
 )

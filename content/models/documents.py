@@ -74,7 +74,9 @@ class Document(
         blank=True,
         help_text=_(
             "仅短信模板使用。可用占位符：{code} 验证码，{acceptance_number} 受理单号，"
-            "{company} 公司名称。"
+            "{company} 公司名称，{exchanges} 新开交易所（复核通过短信）。"
+            "业务短信的编号：sms-submitted（提交复核）、sms-approved（复核通过）、"
+            "sms-rejected（复核驳回）。"
         ),
     )
     business_type = models.CharField(

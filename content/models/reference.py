@@ -36,11 +36,20 @@ class Exchange(models.Model):
         default=False,
         help_text=_("金融期货、原油期货首次开户需要 2 至 10 张知识测试成绩报告单。"),
     )
+    # A trading code is 12 digits: the company's 4-digit member number at the exchange, then
+    # the 8-digit client number; the review checks both parts against these two fields.
+    member_number = models.CharField(
+        _("会员号"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("会员号为 4 位数字。"))],
+        help_text=_("本公司在该交易所的 4 位会员号：交易编码的前 4 位。留空则不校验前 4 位。"),
+    )
     trading_code_pattern = models.CharField(
-        _("交易编码格式"),
+        _("客户编号格式"),
         max_length=100,
         default=r"^\d{8}$",
-        help_text=_("正则表达式，复核录入交易编码时校验。"),
+        help_text=_("正则表达式：交易编码后 8 位（客户编号）的格式，复核录入交易编码时校验。"),
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)

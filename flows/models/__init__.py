@@ -12,6 +12,7 @@ from .definitions import FlowDefinition
 from .events import DeliveryStatus, EventDelivery, OutboxEvent
 from .evidence import ScoreReport
 from .records import StepRecord
+from .review import ReviewClaim, TradingCodeGrant
 from .suitability import SuitabilityAssessment
 
 __all__ = [
@@ -27,7 +28,9 @@ __all__ = [
     "ApplicationState",
     "BusinessType",
     "FlowDefinition",
+    "ReviewClaim",
     "ScoreReport",
     "StepRecord",
     "SuitabilityAssessment",
+    "TradingCodeGrant",
 ]

@@ -64,6 +64,8 @@ class StepPage:
     """A step's page. Subclasses name their template and add what it needs to the context."""
 
     template_name: ClassVar[str] = "flows/steps/unavailable.html"
+    # asked in a confirm dialog when "下一步" is pressed (the revisit's), or nothing
+    confirm_text: ClassVar[str] = ""
 
     def __init__(self, *, service: StepService, request: HttpRequest, flash: Flash | None):
         self.service = service

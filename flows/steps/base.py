@@ -115,6 +115,10 @@ class StepSummary:
         """(label, value) lines for a person: the consoles show these."""
         return []
 
+    def flags(self) -> list[str]:
+        """What the reviewer is to look at (the revisit's alerting answers); none by default."""
+        return []
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the API (dates as ISO strings)."""
         return _plain(dataclasses.asdict(self))

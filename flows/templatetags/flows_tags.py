@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from .. import outputs
 
@@ -34,3 +35,40 @@ def step_label(kind: str) -> str:
 
     found = registry.get(kind)
     return str(found.label) if found else kind
+
+
+@register.filter
+def history_label(action: str, data) -> str:
+    """An audit entry of an application in words: "驳回（交易所选择）", "完成“在线回访”"."""
+    from ..services.lifecycle import ACTIONS
+
+    data = data if isinstance(data, dict) else {}
+    if action == "step.complete":
+        return _("完成“%(step)s”") % {"step": step_label(data.get("step", ""))}
+    name = action.removeprefix("application.")
+    text = str(ACTIONS.get(name, action))
+    if data.get("step") and name in ("return_to_step", "reject"):
+        text += f"（{step_label(data['step'])}）"
+    return text
+
+
+# What the investor sees of the history: the rounds (submitted, sent back and why, decided),
+# never who among the staff did it.
+INVESTOR_HISTORY = (
+    "application.submit",
+    "application.return_to_step",
+    "application.reject",
+    "application.resume",
+    "application.approve",
+    "application.abandon",
+)
+
+
+@register.inclusion_tag("flows/_history.html")
+def application_rounds(application):
+    """{% application_rounds application %}: each submission, return and decision, with the
+    reasons given."""
+    from ..selectors import application_history
+
+    events = application_history(application=application).filter(action__in=INVESTOR_HISTORY)
+    return {"events": list(events)}

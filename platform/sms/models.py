@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacy.fields import EncryptedTextField
+from privacy.fields import EncryptedJSONField, EncryptedTextField
 
 
 class SmsStatus(models.TextChoices):
@@ -16,6 +16,10 @@ class SmsMessage(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     mobile = EncryptedTextField(_("手机号码"))
     text = EncryptedTextField(_("内容"))
+    # what a template-based provider fills its template with (a code, an acceptance number)
+    params = EncryptedJSONField(_("模板参数（加密）"), default=dict, blank=True)
+    # the same message asked for twice (an event delivered again) is recorded once
+    key = models.CharField(_("去重标识"), max_length=100, null=True, blank=True, unique=True)
     purpose = models.CharField(_("用途"), max_length=50, help_text=_("如 login_code、submitted。"))
     status = models.CharField(
         _("状态"), max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED
@@ -23,6 +27,7 @@ class SmsMessage(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     error = models.CharField(_("错误"), max_length=200, blank=True)
+    provider_id = models.CharField(_("服务商回执编号"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("短信")
@@ -31,3 +36,8 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.pk}"
+
+    @property
+    def masked_mobile(self) -> str:
+        mobile = self.mobile or ""
+        return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 7 else "****"

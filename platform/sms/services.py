@@ -1,24 +1,40 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from common.locking import lock
 
-from .backends import get_gateway
+from .backends import SmsProviderError, get_gateway
 from .models import SmsMessage, SmsStatus
 
 REDRIVE_AFTER = datetime.timedelta(minutes=1)
 REDRIVE_WITHIN = datetime.timedelta(hours=1)
 
 
-def sms_send(*, mobile: str, text: str, purpose: str) -> SmsMessage:
+def sms_send(
+    *,
+    mobile: str,
+    text: str,
+    purpose: str,
+    params: dict[str, Any] | None = None,
+    key: str | None = None,
+) -> SmsMessage:
     """Record the message and deliver it in the background once the transaction commits. The
     message is safe in the database first: when the broker is down the request still succeeds,
-    and `sms_redrive` hands the message to a worker once the broker is back."""
-    message = SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose)
+    and `sms_redrive` hands the message to a worker once the broker is back. `params` fill a
+    provider's template; `key` makes a message asked for again (an event delivered twice) the
+    same message."""
+    if key is not None:
+        existing = SmsMessage.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    message = SmsMessage.objects.create(
+        mobile=mobile, text=text, purpose=purpose, params=params or {}, key=key
+    )
     transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
     return message
 
@@ -56,14 +72,23 @@ def sms_deliver_now(*, message_id: int) -> SmsMessage:
             return message
         message.attempts += 1
         try:
-            get_gateway().deliver(message)
+            receipt = get_gateway().deliver(message)
         except Exception as error:  # any gateway failure: record it, retry later
             failure = error
-            message.status, message.error = SmsStatus.FAILED, type(error).__name__[:200]
+            message.status, message.error = SmsStatus.FAILED, _error_label(error)
         else:
             message.status, message.error = SmsStatus.SENT, ""
+            message.provider_id = receipt or ""
             message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at", "error"])
+        message.save(update_fields=["attempts", "status", "sent_at", "error", "provider_id"])
     if failure is not None:
         raise failure
     return message
+
+
+def _error_label(error: Exception) -> str:
+    """What staff see of a failure: the provider's code, or the kind of error (a timeout, a
+    refused connection); never the message's text, number or parameters."""
+    if isinstance(error, SmsProviderError):
+        return f"SmsProviderError: {error.detail}"[:200]
+    return type(error).__name__[:200]

@@ -198,7 +198,9 @@ class BasicInfoForm(AccessibleForm):
                     self.add_error(name, CONTROLLER_IS_SELF)
 
 
-def _question_field(position: int, question: dict[str, Any]) -> forms.Field:
+def question_field(position: int, question: dict[str, Any]) -> forms.Field:
+    """The form field of one CMS question (`content.blocks.QuestionBlock`): the suitability
+    assessment here, the revisit questionnaire in its own app."""
     kind = question["kind"]
     required = bool(question["required"])
     number = position + 1
@@ -254,7 +256,7 @@ class SuitabilityForm(AccessibleForm):
         self.revision_id = revision_id
         self.initial.setdefault("revision", revision_id)
         for position, block in enumerate(questionnaire.questions):
-            self.fields[f"q{position}"] = _question_field(position, block.value)
+            self.fields[f"q{position}"] = question_field(position, block.value)
 
     def clean_revision(self) -> int | None:
         if self.cleaned_data.get("revision") != self.revision_id:

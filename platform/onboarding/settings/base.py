@@ -268,6 +268,17 @@ SIGNING_PKCS11 = SIGNING_PKCS11 if SIGNING_PKCS11["module"] else None
 # "outbox": kept in the database and shown on /dev/sms/ (DEBUG only); "log": written to the
 # log with the number masked; a dotted path: a gateway class of the company's provider.
 SMS_BACKEND = env.str("SMS_BACKEND", default="outbox")
+# "http": a template-based provider (Alibaba Cloud's SendSms and the APIs built like it): the
+# endpoint, the access key, the signature name, and a template id per purpose, e.g.
+# SMS_HTTP_TEMPLATES=login_code:SMS_100,application_submitted:SMS_101,application_approved:SMS_102
+SMS_HTTP = {
+    "url": env.str("SMS_HTTP_URL", default=""),
+    "access_key_id": env.str("SMS_HTTP_ACCESS_KEY_ID", default=""),
+    "access_key_secret": env.str("SMS_HTTP_ACCESS_KEY_SECRET", default=""),
+    "sign_name": env.str("SMS_HTTP_SIGN_NAME", default=""),
+    "templates": env.dict("SMS_HTTP_TEMPLATES", default={}),
+    "timeout": parsed("SMS_HTTP_TIMEOUT", env.float, 5.0),
+}
 
 # --- auth -------------------------------------------------------------------------------------
 LOGIN_URL = "staff:login"
