@@ -45,3 +45,15 @@ def demo(db) -> None:
     from fixtures.services import demo_seed
 
     demo_seed()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in English (the test client runs it
+    in this thread, and LocaleMiddleware leaves it active) must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
