@@ -56,10 +56,15 @@ def review_console(request):
             flagged=flagged,
         ).prefetch_related("step_records")
         exchange = filters.get("exchange")
-        for application in queryset[:QUEUE_LIMIT]:
-            application.exchange_codes = requested_exchange_codes(application)
-            if exchange is None or exchange.code in application.exchange_codes:
+        # The exchanges asked for are in each step's evidence: filtered while reading, oldest
+        # first, until the page is full (never only among the first QUEUE_LIMIT submitted).
+        for application in queryset.iterator(chunk_size=QUEUE_LIMIT):
+            codes = requested_exchange_codes(application)
+            if exchange is None or exchange.code in codes:
+                application.exchange_codes = codes
                 applications.append(application)
+                if len(applications) == QUEUE_LIMIT:
+                    break
     return render(
         request,
         "flows/review_console.html",

@@ -307,6 +307,30 @@ def test_the_console_approves_through_redirects(people, questionnaire):
     assert state(application) == S.APPROVED
 
 
+def test_the_exchange_filter_finds_an_application_behind_a_full_page_of_others(
+    people, questionnaire, monkeypatch
+):
+    from flows.views import review
+
+    monkeypatch.setattr(review, "QUEUE_LIMIT", 2)
+
+    def another_investor():
+        branch = people["investor"].client.branch
+        investor = ClientFactory(
+            branch=branch,
+            suitability_class="C4",
+            suitability_expires=timezone.localdate() + datetime.timedelta(365),
+        )
+        return {**people, "investor": Actor.investor(investor)}
+
+    older = [journey(another_investor(), questionnaire, exchanges=("SHFE",)) for _ in range(3)]
+    wanted = journey(another_investor(), questionnaire, exchanges=("SHFE", "DCE"))
+    queue = signed_in(people["reviewer"].user).get("/console/review/?exchange=DCE")
+    page = queue.content.decode()
+    assert wanted.acceptance_number in page
+    assert not any(application.acceptance_number in page for application in older)
+
+
 def test_the_console_refuses_filters_it_cannot_read(people, questionnaire):
     browser = signed_in(people["reviewer"].user)
     page = browser.get("/console/review/?submitted_from=2026-13-40&branch=999999")
