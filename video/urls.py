@@ -3,4 +3,16 @@ from django.urls import path
 from . import views
 
 app_name = "video"
-urlpatterns = [path("console/witness/", views.witness_console, name="witness_console")]
+urlpatterns = [
+    path("console/witness/", views.witness_console, name="witness_console"),
+    path("console/witness/take/", views.take_next, name="take_next"),
+    path("console/witness/session/<int:pk>/", views.session_detail, name="session"),
+    path("console/witness/session/<int:pk>/tick/", views.session_tick, name="session_tick"),
+    path("console/witness/session/<int:pk>/pass/", views.session_pass, name="session_pass"),
+    path("console/witness/session/<int:pk>/return/", views.session_return, name="session_return"),
+    path(
+        "console/witness/session/<int:pk>/release/", views.session_release, name="session_release"
+    ),
+    path("business/<str:acceptance_number>/video/queue/", views.queue_join, name="queue_join"),
+    path("business/<str:acceptance_number>/video/leave/", views.queue_leave, name="queue_leave"),
+]

@@ -162,6 +162,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-sweep": {"task": "flows.tasks.events_sweep", "schedule": 60.0},
     "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
     "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
+    "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -248,6 +249,11 @@ DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 # reports for a first financial or crude-oil account; the link is followed, never fetched.
 KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
 # A suitability assessment done in the flow is valid this many days.
+# The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
+# servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
+# host candidates only (a LAN or loopback), and nothing outside is contacted.
+WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
+WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 
 # Digital certificates and signing (signing/, docs/signing.md).

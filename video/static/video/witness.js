@@ -1,0 +1,144 @@
+// The video witness in the browser: the live queue (investor and agent) and the WebRTC call.
+// Signalling goes through the server's websocket (offer, answer, ICE); the agent makes the
+// offer whenever the investor is (again) on the line. Every failure is said in plain Chinese.
+(function () {
+  "use strict";
+  const wsUrl = (path) => (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
+
+  function say(root, text) {
+    const box = root.querySelector(".witness-connection");
+    if (!box) return;
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  // A websocket that comes back after a drop, saying so meanwhile.
+  function live(root, path, onMessage, onOpen) {
+    let delay = 1000;
+    let closedForGood = false;
+    let socket;
+    function open() {
+      socket = new WebSocket(wsUrl(path));
+      socket.onopen = () => { delay = 1000; say(root, ""); if (onOpen) onOpen(socket); };
+      socket.onmessage = (event) => {
+        let message;
+        try { message = JSON.parse(event.data); } catch (e) { return; }
+        onMessage(message, socket);
+      };
+      socket.onclose = (event) => {
+        if (closedForGood) return;
+        if (event.code === 4403) { say(root, "无权加入或已结束，请刷新页面。"); return; }
+        say(root, "网络连接中断，正在重新连接…");
+        setTimeout(open, delay);
+        delay = Math.min(delay * 2, 10000);
+      };
+    }
+    open();
+    return { send: (m) => socket && socket.readyState === 1 && socket.send(JSON.stringify(m)),
+             stop: () => { closedForGood = true; socket.close(); } };
+  }
+
+  // --- the investor's queue ------------------------------------------------------------------
+  const investor = document.querySelector(".witness[data-queue-ws]");
+  if (investor) {
+    live(investor, investor.dataset.queueWs, (m) => {
+      if (m.type === "queue") {
+        const count = investor.querySelector(".witness-waiting");
+        if (count) count.textContent = m.waiting;
+      } else if (m.type === "witness.taken" || m.type === "witness.ended" || m.type === "witness.released") {
+        location.reload();
+      }
+    });
+  }
+
+  // --- the agent's queue -----------------------------------------------------------------------
+  const console_ = document.querySelector("[data-console-ws]");
+  if (console_) {
+    const i18n = document.getElementById("witness-i18n").dataset;
+    live(console_, console_.dataset.consoleWs, (m) => {
+      if (m.type !== "queue") return;
+      const body = console_.querySelector(".witness-queue tbody");
+      body.replaceChildren();
+      for (const e of m.entries) {
+        const row = body.insertRow();
+        row.insertCell().textContent = e.application;
+        row.insertCell().textContent = e.queued_at.slice(11, 19);
+        row.insertCell().textContent = e.connected ? i18n.online : i18n.offline;
+      }
+      if (!m.entries.length) {
+        const cell = body.insertRow().insertCell();
+        cell.colSpan = 3;
+        cell.textContent = i18n.empty;
+      }
+      console_.querySelector(".witness-queue-count").textContent = m.entries.length;
+    });
+  }
+
+  // --- the call ------------------------------------------------------------------------------
+  const call = document.querySelector("[data-call-ws]");
+  if (!call) return;
+  const role = call.dataset.role;
+  const status = (text) => { const s = call.querySelector(".witness-call-status"); if (s) s.textContent = text; };
+  const MEDIA_ERRORS = {
+    NotAllowedError: "无法使用摄像头或麦克风：请在浏览器中允许本网站使用摄像头和麦克风，然后刷新页面。",
+    NotFoundError: "未检测到摄像头或麦克风，请连接设备后刷新页面。",
+    NotReadableError: "摄像头或麦克风正被其他程序占用，请关闭其他程序后刷新页面。",
+  };
+  let iceServers = [];
+  let pc = null;
+  let localStream = null;
+  let signal = null;
+
+  function newPeer() {
+    if (pc) pc.close();
+    pc = new RTCPeerConnection({ iceServers });
+    if (localStream) localStream.getTracks().forEach((t) => pc.addTrack(t, localStream));
+    pc.onicecandidate = (e) => signal.send({ type: "ice", candidate: e.candidate ? e.candidate.toJSON() : null });
+    pc.ontrack = (e) => { call.querySelector(".witness-remote").srcObject = e.streams[0]; };
+    pc.onconnectionstatechange = () => {
+      const state = pc.connectionState;
+      if (state === "connected") status("视频已接通。");
+      else if (state === "disconnected") status("视频连接不稳定，正在尝试恢复…");
+      else if (state === "failed") { status("视频连接失败，正在重新连接…"); if (role === "agent") offer(); }
+    };
+    return pc;
+  }
+
+  async function offer() {
+    newPeer();
+    const description = await pc.createOffer();
+    await pc.setLocalDescription(description);
+    signal.send({ type: "offer", sdp: pc.localDescription.toJSON() });
+  }
+
+  async function onSignal(m) {
+    if (m.type === "joined") { iceServers = m.ice_servers || []; if (role === "investor") signal.send({ type: "ready" }); }
+    else if (m.type === "peer_joined" || m.type === "ready") { if (role === "agent") await offer(); else if (m.type === "peer_joined") signal.send({ type: "ready" }); }
+    else if (m.type === "offer" && role === "investor") {
+      newPeer();
+      await pc.setRemoteDescription(m.sdp);
+      await pc.setLocalDescription(await pc.createAnswer());
+      signal.send({ type: "answer", sdp: pc.localDescription.toJSON() });
+    } else if (m.type === "answer" && role === "agent" && pc) await pc.setRemoteDescription(m.sdp);
+    else if (m.type === "ice" && pc && m.candidate) { try { await pc.addIceCandidate(m.candidate); } catch (e) { /* a candidate of an older connection */ } }
+    else if (m.type === "peer_left") status(role === "agent" ? "投资者的连接已中断，等待其重新连接…" : "见证坐席的连接已中断，请稍候…");
+    else if (m.type === "media_error") status(role === "agent" ? "投资者的摄像头或麦克风不可用：" + m.detail : "见证坐席的设备出现问题，请稍候。");
+    else if (m.type === "ended") { signal.stop(); status("视频见证已结束。"); setTimeout(() => location.reload(), 1000); }
+    else if (m.type === "error") status("信令错误：" + m.message);
+  }
+
+  (async () => {
+    try {
+      if (!navigator.mediaDevices) throw { name: "Insecure" };
+      localStream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+      call.querySelector(".witness-local").srcObject = localStream;
+    } catch (error) {
+      const text = MEDIA_ERRORS[error.name] || "无法打开摄像头或麦克风（需要 HTTPS 和受支持的浏览器）。";
+      status(text);
+      localStream = null;
+      signal = live(call, call.dataset.callWs, onSignal, (s) => s.send(JSON.stringify({ type: "media_error", detail: text })));
+      return;
+    }
+    signal = live(call, call.dataset.callWs, (m) => { onSignal(m).catch(() => status("视频协商失败，正在重试…")); });
+  })();
+})();
