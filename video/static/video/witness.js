@@ -45,8 +45,11 @@
       if (m.type === "queue") {
         const count = investor.querySelector(".witness-waiting");
         if (count) count.textContent = m.waiting;
-      } else if (m.type === "witness.taken" || m.type === "witness.ended" || m.type === "witness.released") {
+      } else if (m.type === "witness.taken" || m.type === "witness.released") {
         location.reload();
+      } else if (m.type === "witness.ended") {
+        // passed or returned: the server says where the business goes on
+        location.assign(investor.dataset.resumeUrl);
       }
     });
   }
@@ -123,7 +126,11 @@
     else if (m.type === "ice" && pc && m.candidate) { try { await pc.addIceCandidate(m.candidate); } catch (e) { /* a candidate of an older connection */ } }
     else if (m.type === "peer_left") status(role === "agent" ? "投资者的连接已中断，等待其重新连接…" : "见证坐席的连接已中断，请稍候…");
     else if (m.type === "media_error") status(role === "agent" ? "投资者的摄像头或麦克风不可用：" + m.detail : "见证坐席的设备出现问题，请稍候。");
-    else if (m.type === "ended") { signal.stop(); status("视频见证已结束。"); setTimeout(() => location.reload(), 1000); }
+    else if (m.type === "ended") {
+      signal.stop();
+      status("视频见证已结束。");
+      if (role === "investor") setTimeout(() => location.assign(call.closest("[data-resume-url]").dataset.resumeUrl), 1000);
+    }
     else if (m.type === "error") status("信令错误：" + m.message);
   }
 

@@ -1,0 +1,119 @@
+"""The video witness in two browsers against the demo server: an investor presses 开始视频 and
+sees the waiting count; the agent of the branch sees them in the queue live, takes them, and a
+real WebRTC call connects (Debian chromium, fake camera and microphone, no STUN/TURN: host
+candidates on loopback), both sides showing the other's video; the agent ticks the checklist and
+passes, and the investor's page moves on by itself.
+
+The steps before the witness belong to other features: a client of its own is created on the
+server with its business at the witness step, and logs in through the real login page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import _new_context
+from tests.e2e.test_investor_login import age_login_codes, ask_for_code, open_login, sms_code_for
+from tests.e2e.test_signing_journey import server_shell
+
+ID_NUMBER = "110101198807070012"  # a valid GB 11643 checksum, not a demo client
+MOBILE = "13800138077"
+CALL_TIMEOUT_MS = 30_000
+
+PREPARE = """
+import datetime
+from django.utils import timezone
+from clients.models import Client
+from clients.selectors import client_by_id_number
+from content.models import Branch
+from flows.engine import flow_steps
+from flows.models import StepRecord
+from flows.selectors import pending_application
+from flows.services import application_start
+client = client_by_id_number(id_number="{id_number}") or Client.objects.create(
+    client_no="80019977", id_number="{id_number}", name="孙见证", mobile="{mobile}",
+    id_valid_from=datetime.date(2016, 5, 31), id_valid_until=datetime.date(2036, 5, 31),
+    id_address="示例省示例市示例区示例路 7 号", suitability_class="C4",
+    suitability_expires=datetime.date(2028, 6, 30), branch=Branch.objects.get(code="0001"))
+application = pending_application(client=client) or application_start(client=client)
+names = [step.name for step in flow_steps(application)]
+for name in names[:names.index("witness")]:
+    StepRecord.objects.update_or_create(application=application, kind=name,
+                                        defaults={{"completed_at": timezone.now(), "version": 1}})
+print(application.acceptance_number)
+"""
+
+
+def log_in(page, server_env) -> None:
+    age_login_codes(server_env)
+    open_login(page)
+    ask_for_code(page, server_env, ID_NUMBER)
+    expect(page.locator("#sms-sent")).to_contain_text("验证码已发送")
+    page.get_by_label("短信验证码").fill(sms_code_for(page, MOBILE))
+    page.locator("#id_consent").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="马上登录").click()
+
+
+def video_playing(page) -> None:
+    """The other side's video has frames (its size is known only once frames arrive)."""
+    page.wait_for_function(
+        "() => { const v = document.querySelector('.witness-remote');"
+        " return v && v.srcObject && v.videoWidth > 0; }",
+        timeout=CALL_TIMEOUT_MS,
+    )
+
+
+def test_investor_and_agent_connect_a_real_call_and_the_agent_passes(
+    browser, live_server_url, server_env, page, login_staff, watch
+):
+    # given: an investor at the witness step, logged in; the agent of their branch signed in
+    number = server_shell(server_env, PREPARE.format(id_number=ID_NUMBER, mobile=MOBILE))
+    investor_seen = watch(page)
+    log_in(page, server_env)
+    page.goto(f"/business/{number}/witness/")
+    agent_context = _new_context(browser, live_server_url, viewport={"width": 1280, "height": 800})
+    try:
+        agent = agent_context.new_page()
+        agent_seen = watch(agent)
+        login_staff(agent, "agent_bj")
+        agent.goto("/console/witness/")
+        queue = agent.locator(".witness-queue tbody")
+        expect(queue).not_to_contain_text(number)
+
+        # when the investor presses 开始视频
+        with page.expect_navigation():
+            page.get_by_role("button", name="开始视频").click()
+
+        # then they see the waiting count, and the agent's queue shows them without a reload
+        expect(page.locator(".witness-waiting")).to_have_text("1")
+        expect(queue).to_contain_text(number)
+
+        # when the agent takes the next investor
+        with agent.expect_navigation():
+            agent.get_by_role("button", name="接入下一位").click()
+
+        # then the investor's page turns into the call by itself, and the call connects
+        expect(page.locator(".witness-call")).to_be_visible(timeout=CALL_TIMEOUT_MS)
+        for side in (page, agent):
+            expect(side.locator(".witness-call-status")).to_have_text(
+                "视频已接通。", timeout=CALL_TIMEOUT_MS
+            )
+            video_playing(side)
+
+        # when the agent ticks every check and passes
+        while agent.locator(".witness-checklist form").count():
+            form = agent.locator(".witness-checklist form").first
+            form.locator("input[name=evidence]").fill("截图")
+            with agent.expect_navigation():
+                form.get_by_role("button", name="确认").click()
+        with agent.expect_navigation():
+            agent.get_by_role("button", name="见证通过").click()
+
+        # then the agent is back at the console, and the investor's page moves past the witness
+        expect(agent.locator("main h1")).to_have_text("见证坐席台")
+        page.wait_for_url(lambda url: "/witness/" not in url, timeout=CALL_TIMEOUT_MS)
+        assert investor_seen.outside(live_server_url) == []
+        assert agent_seen.outside(live_server_url) == []
+        assert agent_seen.errors == []
+    finally:
+        agent_context.close()
