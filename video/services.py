@@ -13,6 +13,7 @@ import datetime
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +107,34 @@ def queue_sweep(*, now: datetime.datetime | None = None) -> list[int]:
             entry.delete()
             removed.append(application_id)
     return removed
+
+
+def sessions_expire(*, now: datetime.datetime | None = None) -> list[int]:
+    """End the sessions that ran past the maximum length (Celery beat): the investor goes back
+    to the queue in their place, and the witness must be done again. Returns the session ids."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(minutes=settings.WITNESS_MAX_SESSION_MINUTES)
+    due = WitnessSession.objects.filter(outcome=WitnessOutcome.OPEN, started_at__lt=now - limit)
+    ended = []
+    for session_id, application_id in due.values_list("pk", "application_id"):
+        with transaction.atomic():
+            application = lock(Application, pk=application_id)
+            session = WitnessSession.objects.select_for_update().get(pk=session_id)
+            if not session.is_open:
+                continue
+            if application.state == ApplicationState.WITNESS_IN_PROGRESS:
+                application_witness_release(
+                    application=application,
+                    actor=Actor.system("witness time limit"),
+                    reason=str(_("视频见证超过最长时间，需重新进行")),
+                )
+            _end(session, WitnessOutcome.RELEASED, reason=str(_("视频见证超过最长时间")))
+            QueueEntry.objects.filter(application_id=application_id).update(
+                session=None, disconnected_at=None
+            )
+        call_ended(session_id=session_id, outcome=WitnessOutcome.RELEASED)
+        ended.append(session_id)
+    return ended
 
 
 # --- the agent --------------------------------------------------------------------------------

@@ -263,3 +263,24 @@ def test_two_agents_at_once_for_one_investor_one_gets_them(postgres_url, world):
         thread.join(timeout=30)
     assert sorted(taken, key=str) == sorted([application.pk, None], key=str)
     assert WitnessSession.objects.count() == 1
+
+
+def test_a_session_past_the_maximum_length_is_ended_and_the_investor_queues_again(world, settings):
+    from video.services import sessions_expire
+
+    settings.WITNESS_MAX_SESSION_MINUTES = 30
+    investor, application = world.investor()
+    witness_queue_join(application=application, actor=investor)
+    session = witness_take_next(agent=world.agent)
+    now = timezone.now()
+    # not yet at 29 minutes
+    assert sessions_expire(now=now + datetime.timedelta(minutes=29)) == []
+    # ended after 31: back in the queue, first, and the session closed
+    assert sessions_expire(now=now + datetime.timedelta(minutes=31)) == [session.pk]
+    assert state(application) == S.QUEUED_FOR_WITNESS
+    assert queue_position(application=application) == 1
+    ended = WitnessSession.objects.get(pk=session.pk)
+    assert ended.outcome == WitnessOutcome.RELEASED and ended.ended_at
+    assert AuditEvent.objects.get(action="application.release_witness").actor_label == (
+        "system:witness time limit"
+    )

@@ -163,6 +163,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
     "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
     "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
+    "witness-sessions-expire": {"task": "video.tasks.witness_sessions_expire", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -254,6 +255,8 @@ KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.co
 # host candidates only (a LAN or loopback), and nothing outside is contacted.
 WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
 WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
+# A witness session longer than this is ended by the sweep (the investor queues again, first).
+WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 
 # Digital certificates and signing (signing/, docs/signing.md).
