@@ -7,6 +7,8 @@ notifications (the channel layer): a Redis restart loses no place in the queue."
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -137,3 +139,56 @@ class QueueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id}:{self.application_id}"
+
+
+def evidence_name(instance: models.Model, filename: str) -> str:
+    """A random, extension-less name: neither the investor nor the content can be guessed."""
+    del instance, filename
+    return f"witness/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.bin"
+
+
+class RecordingChunk(models.Model):
+    """One piece of the call's recording, as the agent's browser uploads it during the call
+    (MediaRecorder, about a second each), stored encrypted. Only the first piece carries the
+    WebM header: the recording is the pieces appended in order, so they are taken in order."""
+
+    session = models.ForeignKey(
+        WitnessSession, on_delete=models.PROTECT, related_name="recording_chunks"
+    )
+    seq = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)  # of the plain piece
+    file = models.FileField(upload_to=evidence_name, max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "seq"], name="one_recording_chunk_per_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}#{self.seq}"
+
+
+class SnapshotKind(models.TextChoices):
+    FACE = "face", _("人像截图")
+    ID_CARD = "id_card", _("手持身份证截图")
+
+
+class WitnessSnapshot(models.Model):
+    """A still of the investor's face or of the ID card held to the camera, taken by the agent
+    during the call, stored encrypted; `face_found` is OpenCV's face-presence check."""
+
+    session = models.ForeignKey(WitnessSession, on_delete=models.PROTECT, related_name="snapshots")
+    kind = models.CharField(_("类型"), max_length=10, choices=SnapshotKind.choices)
+    file = models.FileField(upload_to=evidence_name, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    face_found = models.BooleanField(_("检测到人脸"), null=True)
+    taken_at = models.DateTimeField(_("截图时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.kind}"

@@ -40,6 +40,9 @@ class WitnessSummary(StepSummary):
     branch_id: int | None = None
     started_at: str | None = None
     checks: tuple[CheckTicked, ...] = field(default_factory=tuple)
+    recording_seconds: int | None = None
+    recording_sha256: str = ""
+    snapshots: int = 0
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [(_("见证坐席"), self.agent), (_("通过时间"), (self.passed_at or "")[:19])]
@@ -52,6 +55,15 @@ class WitnessSummary(StepSummary):
                 else _("未确认")
             )
             rows.append((check.label, f"{mark} {check.evidence}".strip()))
+        if self.recording_sha256:
+            rows.append(
+                (
+                    _("录像"),
+                    _("约 %(s)d 秒，SHA-256 %(h)s")
+                    % {"s": self.recording_seconds or 0, "h": self.recording_sha256},
+                )
+            )
+        rows.append((_("截图"), str(self.snapshots)))
         if self.remarks:
             rows.append((_("坐席备注"), self.remarks))
         return rows
@@ -60,6 +72,15 @@ class WitnessSummary(StepSummary):
 class WitnessService(StepService):
     # the investor's side does not complete it (no 下一步): the agent passes them
     accepts_submission = False
+
+    def prepare(self, *, actor: Actor, data: Data, files: Any) -> Any:
+        """The recording's length and SHA-256 (reading it all: before the lock)."""
+        from .evidence import recording_facts
+        from .selectors import session_open
+
+        session = session_open(application=self.application)
+        facts = recording_facts(session=session) if session is not None else None
+        return {"recording": facts.as_dict() if facts else None}
 
     def submit(self, *, actor: Actor, data: Data, prepared: Any) -> StepOutcome:
         from .models import QueueEntry, WitnessOutcome
@@ -103,6 +124,16 @@ class WitnessService(StepService):
                 "started_at": session.started_at.isoformat(),
                 "checklist": session.checklist,
                 "ticks": session.ticks,
+                "recording": (prepared or {}).get("recording"),
+                "snapshots": [
+                    {
+                        "id": shot.pk,
+                        "kind": shot.kind,
+                        "sha256": shot.sha256,
+                        "face": shot.face_found,
+                    }
+                    for shot in session.snapshots.all()
+                ],
             },
         )
 
@@ -131,4 +162,7 @@ class WitnessService(StepService):
             branch_id=evidence.get("branch"),
             started_at=evidence.get("started_at"),
             checks=checks,
+            recording_seconds=(evidence.get("recording") or {}).get("seconds"),
+            recording_sha256=(evidence.get("recording") or {}).get("sha256", ""),
+            snapshots=len(evidence.get("snapshots", [])),
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evidence_views, views
 
 app_name = "video"
 urlpatterns = [
@@ -12,6 +12,22 @@ urlpatterns = [
     path("console/witness/session/<int:pk>/return/", views.session_return, name="session_return"),
     path(
         "console/witness/session/<int:pk>/release/", views.session_release, name="session_release"
+    ),
+    path(
+        "console/witness/session/<int:pk>/recording/<int:seq>/",
+        evidence_views.recording_chunk,
+        name="recording_chunk",
+    ),
+    path(
+        "console/witness/session/<int:pk>/recording/",
+        evidence_views.recording_play,
+        name="recording",
+    ),
+    path("console/witness/session/<int:pk>/snapshot/", evidence_views.snapshot, name="snapshot"),
+    path(
+        "console/witness/session/<int:pk>/snapshot/<int:snapshot_id>/",
+        evidence_views.snapshot_image,
+        name="snapshot_image",
     ),
     path("business/<str:acceptance_number>/video/queue/", views.queue_join, name="queue_join"),
     path("business/<str:acceptance_number>/video/leave/", views.queue_leave, name="queue_leave"),

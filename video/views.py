@@ -4,7 +4,7 @@ console. Every POST is answered with a redirect (post/redirect/get), its outcome
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -148,6 +148,9 @@ def session_detail(request, pk: int):
             "missing": session.missing_required(),
             "return_steps": _return_steps(application),
             "ice_servers": ice_servers(),
+            "snapshots": list(session.snapshots.all()),
+            # what the recording carries on every frame: the agent's id (and the time)
+            "agent_label": Actor.agent(request.user).label,
         },
     )
 
@@ -168,6 +171,9 @@ def _session_action(request, pk: int, action) -> object:
 @require_POST
 @role_required(Role.WITNESS_AGENT)
 def session_tick(request, pk: int):
+    if request.headers.get("Accept") == "application/json":
+        return _tick_for_script(request, pk)
+
     def tick(session):
         services.witness_tick(
             session_id=session.pk,
@@ -227,3 +233,18 @@ def session_release(request, pk: int):
         messages.info(request, _("投资者已回到排队。"))
 
     return _session_action(request, pk, released)
+
+
+def _tick_for_script(request, pk: int) -> JsonResponse:
+    """The console's script ticks without leaving the page (the call goes on)."""
+    code = request.POST.get("item", "")
+    try:
+        session = services.witness_tick(
+            session_id=_own_session(request, pk).pk,
+            agent=request.user,
+            code=code,
+            evidence=request.POST.get("evidence", ""),
+        )
+    except BusinessError as error:
+        return JsonResponse({"message": error.message, "code": error.code}, status=400)
+    return JsonResponse({"item": code, **session.ticks[code]})

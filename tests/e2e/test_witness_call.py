@@ -1,13 +1,17 @@
 """The video witness in two browsers against the demo server: an investor presses 开始视频 and
 sees the waiting count; the agent of the branch sees them in the queue live, takes them, and a
 real WebRTC call connects (Debian chromium, fake camera and microphone, no STUN/TURN: host
-candidates on loopback), both sides showing the other's video; the agent ticks the checklist and
-passes, and the investor's page moves on by itself.
+candidates on loopback), both sides showing the other's video. The agent's browser records the
+call and uploads it piece by piece; the agent takes a snapshot, ticks the checklist without
+leaving the call and passes, and the investor's page moves on by itself. The recording kept on
+the server is a WebM file whose SHA-256 the witness summary names.
 
 The steps before the witness belong to other features: a client of its own is created on the
 server with its business at the witness step, and logs in through the real login page."""
 
 from __future__ import annotations
+
+import json
 
 from playwright.sync_api import expect
 
@@ -40,6 +44,21 @@ for name in names[:names.index("witness")]:
     StepRecord.objects.update_or_create(application=application, kind=name,
                                         defaults={{"completed_at": timezone.now(), "version": 1}})
 print(application.acceptance_number)
+"""
+
+
+RECORDING = """
+import hashlib, json
+from flows.models import Application
+from flows.services import step_summaries
+from video.evidence import recording_read
+application = Application.objects.get(acceptance_number="{number}")
+session = application.witness_sessions.get()
+data = b"".join(recording_read(session=session))
+summary = next(s for s in step_summaries(application=application) if s.kind == "witness")
+print(json.dumps({{"header": data[:4].hex(), "chunks": session.recording_chunks.count(),
+                  "sha256": hashlib.sha256(data).hexdigest(),
+                  "summary_sha256": summary.recording_sha256, "snapshots": summary.snapshots}}))
 """
 
 
@@ -100,18 +119,31 @@ def test_investor_and_agent_connect_a_real_call_and_the_agent_passes(
             )
             video_playing(side)
 
-        # when the agent ticks every check and passes
-        while agent.locator(".witness-checklist form").count():
-            form = agent.locator(".witness-checklist form").first
-            form.locator("input[name=evidence]").fill("截图")
-            with agent.expect_navigation():
-                form.get_by_role("button", name="确认").click()
+        # the agent's browser records the call and uploads it piece by piece meanwhile
+        expect(agent.locator(".witness-recording")).to_contain_text(
+            "已上传 3 段", timeout=CALL_TIMEOUT_MS
+        )
+        # when the agent takes a snapshot, ticks every check (the call goes on) and passes
+        agent.get_by_role("button", name="人像截图").click()
+        expect(agent.locator(".witness-snapshots figure")).to_have_count(1)
+        forms = agent.locator(".witness-checklist form")
+        for _ in range(forms.count()):
+            forms.first.locator("input[name=evidence]").fill("截图")
+            count = forms.count()
+            forms.first.get_by_role("button", name="确认").click()
+            expect(forms).to_have_count(count - 1)
+        expect(agent.locator(".witness-call-status")).to_have_text("视频已接通。")
         with agent.expect_navigation():
             agent.get_by_role("button", name="见证通过").click()
 
         # then the agent is back at the console, and the investor's page moves past the witness
         expect(agent.locator("main h1")).to_have_text("见证坐席台")
         page.wait_for_url(lambda url: "/witness/" not in url, timeout=CALL_TIMEOUT_MS)
+        # and the recording kept on the server is a WebM file whose SHA-256 the summary names
+        facts = json.loads(server_shell(server_env, RECORDING.format(number=number)))
+        assert facts["header"] == "1a45dfa3" and facts["chunks"] >= 3
+        assert facts["summary_sha256"] == facts["sha256"]
+        assert facts["snapshots"] == 1
         assert investor_seen.outside(live_server_url) == []
         assert agent_seen.outside(live_server_url) == []
         assert agent_seen.errors == []

@@ -69,6 +69,11 @@ ZONES: list[tuple[str, str, set[str]]] = [
     (r"^staff/(otp/)?$", "staff home, second factor", {"staff"}),
     (r"^console/review/<str:acceptance_number>/signed/", "signed documents (staff)", {"readers"}),
     (r"^console/review/", "review console", {Role.REVIEWER}),
+    (
+        r"^console/witness/session/<int:pk>/(recording|snapshot/<int:snapshot_id>)/$",
+        "witness recording and stills (the call's agent, reviewers)",
+        {Role.WITNESS_AGENT, Role.REVIEWER},
+    ),
     (r"^console/witness/", "witness console", {Role.WITNESS_AGENT}),
     (r"^cms/login/$", "CMS login (leads to the staff login)", {"public"}),
     (r"^cms/(jsi18n|sprite)/$", "CMS script translations and icons", {"public"}),

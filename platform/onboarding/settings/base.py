@@ -237,6 +237,12 @@ REQUEST_BODY_LIMITS = [
     {"path": r"^/signing/verify/$", "max_bytes": 31 * MIB},
     {"path": r"^/api/v1/signatures/verify/$", "max_bytes": 31 * MIB},
     {"path": r"^/signing/tsa/$", "max_bytes": 8 * 1024},
+    # a still of the witness call (at most 2 MB)
+    {
+        "path": r"^/console/witness/session/\d+/snapshot/$",
+        "max_bytes": 3 * MIB,
+        "needs_session": True,
+    },
     # the CMS: .docx / HTML imports (10 MB), images and documents
     {"path": r"^/cms/", "max_bytes": 32 * MIB, "needs_session": True},
 ]
@@ -256,6 +262,9 @@ KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.co
 WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
 WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
 # A witness session longer than this is ended by the sweep (the investor queues again, first).
+# Where OpenCV's Haar cascades are (Debian's opencv-data), for the snapshots' face check when the
+# installed OpenCV can use them (4.x; OpenCV 5 has no CascadeClassifier: video/evidence.py).
+WITNESS_FACE_CASCADES = env.str("WITNESS_FACE_CASCADES", default="/usr/share/opencv4/haarcascades")
 WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 

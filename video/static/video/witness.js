@@ -149,3 +149,125 @@
     signal = live(call, call.dataset.callWs, (m) => { onSignal(m).catch(() => status("视频协商失败，正在重试…")); });
   })();
 })();
+
+// The agent's console during the call: ticks without leaving the page, snapshots, and the
+// recording (the investor's video with the time and the agent's id drawn on every frame, the
+// call's sound), uploaded a piece a second so that a crash loses at most a few seconds.
+(function () {
+  "use strict";
+  const call = document.querySelector("[data-recording-url]");
+  if (!call) return;
+  const token = call.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const remote = call.querySelector(".witness-remote");
+  const note = (text) => { call.querySelector(".witness-recording").textContent = text; };
+  const post = (url, body) => fetch(url, { method: "POST", body, headers: { "X-CSRFToken": token, Accept: "application/json" }, credentials: "same-origin" });
+
+  document.querySelectorAll(".witness-checklist form").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const response = await post(form.action, new FormData(form));
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) { note(body.message || "操作失败，请重试。"); return; }
+      const item = form.closest("li");
+      const label = form.querySelector("label").firstChild.textContent.trim();
+      item.replaceChildren();
+      const strong = document.createElement("strong");
+      strong.textContent = "✓ " + label;
+      const when = document.createElement("span");
+      when.className = "help";
+      when.textContent = " " + body.at.slice(11, 19) + " " + body.evidence;
+      item.append(strong, when);
+    });
+  });
+
+  const i18n = document.getElementById("witness-snapshot-i18n").dataset;
+  call.querySelectorAll("[data-snapshot]").forEach((button) => {
+    button.addEventListener("click", () => {
+      if (!remote.videoWidth) { note("尚未收到投资者的视频，无法截图。"); return; }
+      const canvas = document.createElement("canvas");
+      canvas.width = remote.videoWidth;
+      canvas.height = remote.videoHeight;
+      canvas.getContext("2d").drawImage(remote, 0, 0);
+      canvas.toBlob(async (blob) => {
+        const form = new FormData();
+        form.append("kind", button.dataset.snapshot);
+        form.append("image", blob, "snapshot.jpg");
+        const response = await post(call.dataset.snapshotUrl, form);
+        const body = await response.json().catch(() => ({}));
+        if (!response.ok) { note(body.message || "截图保存失败，请重试。"); return; }
+        const figure = document.createElement("figure");
+        const img = document.createElement("img");
+        img.src = body.url; img.width = 160; img.alt = button.textContent;
+        const caption = document.createElement("figcaption");
+        const face = body.face_found === true ? " ✓ " + i18n.face : body.face_found === false ? " ⚠ " + i18n.noFace : " " + i18n.unchecked;
+        caption.textContent = button.textContent + face;
+        figure.append(img, caption);
+        call.querySelector(".witness-snapshots").append(figure);
+      }, "image/jpeg", 0.9);
+    });
+  });
+
+  // the recording starts once the investor's video arrives, and survives reconnections: it
+  // records a canvas and a mix of sound, not the connection's own tracks
+  let recorder = null;
+  let seq = 0;
+  let sending = Promise.resolve();
+  const canvas = document.createElement("canvas");
+  const audio = new AudioContext();
+  const mix = audio.createMediaStreamDestination();
+  const sources = new WeakSet();
+
+  function draw() {
+    const context = canvas.getContext("2d");
+    canvas.width = remote.videoWidth || 640;
+    canvas.height = remote.videoHeight || 480;
+    context.drawImage(remote, 0, 0, canvas.width, canvas.height);
+    context.fillStyle = "rgba(0,0,0,0.5)";
+    context.fillRect(0, canvas.height - 28, canvas.width, 28);
+    context.fillStyle = "#fff";
+    context.font = "16px sans-serif";
+    context.fillText(new Date().toLocaleString("zh-CN", { hour12: false }) + "  " + call.dataset.stamp, 8, canvas.height - 9);
+  }
+
+  function upload(blob) {
+    const n = seq++;
+    sending = sending.then(async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const response = await post(call.dataset.recordingUrl + n + "/", blob);
+          if (response.ok) { note("录像中，已上传 " + (n + 1) + " 段。"); return; }
+          const body = await response.json().catch(() => ({}));
+          note("录像上传被拒绝：" + (body.message || response.status));
+          return;
+        } catch (e) { note("录像上传中断，正在重试…"); await new Promise((r) => setTimeout(r, 1000)); }
+      }
+    });
+  }
+
+  remote.addEventListener("playing", () => {
+    const stream = remote.srcObject;
+    if (stream && stream.getAudioTracks().length && !sources.has(stream)) {
+      sources.add(stream);
+      audio.createMediaStreamSource(stream).connect(mix);
+    }
+    if (recorder) return;
+    setInterval(draw, 50);
+    draw();
+    const recorded = new MediaStream([...canvas.captureStream(20).getVideoTracks(), ...mix.stream.getAudioTracks()]);
+    const type = MediaRecorder.isTypeSupported("video/webm;codecs=vp8,opus") ? "video/webm;codecs=vp8,opus" : "video/webm";
+    recorder = new MediaRecorder(recorded, { mimeType: type });
+    recorder.ondataavailable = (event) => { if (event.data && event.data.size) upload(event.data); };
+    recorder.start(1000);
+    note("录像已开始。");
+  });
+
+  // pass / return / release: the last piece goes up before the page leaves
+  document.querySelectorAll("form[action$='/pass/'], form[action$='/return/'], form[action$='/release/']").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!recorder || recorder.state === "inactive") return;
+      event.preventDefault();
+      recorder.onstop = () => sending.then(() => form.submit());
+      recorder.stop();
+    });
+  });
+})();
