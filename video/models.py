@@ -192,3 +192,36 @@ class WitnessSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}:{self.kind}"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("已预约")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Appointment(models.Model):
+    """A slot of a branch's witness hours, booked by an investor: queued before its start, they
+    go first while it runs (video.selectors.queue_waiting)."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="witness_appointments"
+    )
+    branch = models.ForeignKey("content.Branch", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.BOOKED,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("视频见证预约")
+        verbose_name_plural = _("视频见证预约")
+        indexes = [models.Index(fields=["branch", "starts_at"], name="video_appointment_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}@{self.starts_at:%Y-%m-%d %H:%M}"

@@ -37,7 +37,7 @@ from staff.selectors import agent_branch_id, user_has_role
 
 from . import groups
 from .models import QueueEntry, WitnessOutcome, WitnessSession
-from .selectors import agent_open_sessions, checklist_current, dropped_grace
+from .selectors import agent_open_sessions, checklist_current, dropped_grace, queue_waiting
 from .steps import WITNESS
 
 MAX_EVIDENCE = 200
@@ -157,15 +157,9 @@ def witness_take_next(*, agent) -> WitnessSession | None:
     actor = Actor.agent(agent)
     with transaction.atomic():
         entry = (
-            QueueEntry.objects.select_for_update(skip_locked=True, of=("self", "application"))
-            .select_related("application")
-            .filter(
-                branch_id=branch_id,
-                session__isnull=True,
-                disconnected_at__isnull=True,
-                application__state=ApplicationState.QUEUED_FOR_WITNESS,
-            )
-            .order_by("queued_at", "pk")
+            queue_waiting(branch_id=branch_id)
+            .select_for_update(skip_locked=True, of=("self", "application"))
+            .filter(disconnected_at__isnull=True)
             .first()
         )
         if entry is None:

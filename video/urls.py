@@ -31,4 +31,14 @@ urlpatterns = [
     ),
     path("business/<str:acceptance_number>/video/queue/", views.queue_join, name="queue_join"),
     path("business/<str:acceptance_number>/video/leave/", views.queue_leave, name="queue_leave"),
+    path(
+        "business/<str:acceptance_number>/video/appointment/",
+        views.appointment_book,
+        name="appointment_book",
+    ),
+    path(
+        "business/<str:acceptance_number>/video/appointment/cancel/",
+        views.appointment_cancel,
+        name="appointment_cancel",
+    ),
 ]

@@ -3,10 +3,13 @@ console. Every POST is answered with a redirect (post/redirect/get), its outcome
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,7 +26,7 @@ from staff.decorators import role_required
 from staff.roles import Role
 from staff.selectors import agent_branch_id
 
-from . import services
+from . import appointments, services
 from .models import WitnessSession
 from .selectors import agent_open_sessions, ice_servers, queue_snapshot
 from .steps import WITNESS
@@ -57,6 +60,40 @@ def queue_leave(request, acceptance_number: str):
             reason=_("投资者离开排队"),
         )
         messages.info(request, _("您已离开排队。"))
+    except BusinessError as error:
+        messages.error(request, error.message)
+    return redirect(_witness_page(application))
+
+
+@require_POST
+@investor_required
+def appointment_book(request, acceptance_number: str):
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
+    try:
+        starts_at = datetime.datetime.fromisoformat(request.POST.get("slot", ""))
+        if starts_at.tzinfo is None:
+            raise ValueError("naive")
+    except ValueError:
+        messages.error(request, _("请选择预约时段。"))
+        return redirect(_witness_page(application))
+    try:
+        appointment = appointments.appointment_book(client=request.investor, starts_at=starts_at)
+        local = timezone.localtime(appointment.starts_at)
+        messages.success(
+            request, _("已预约 %(at)s 的视频见证。") % {"at": local.strftime("%Y-%m-%d %H:%M")}
+        )
+    except BusinessError as error:
+        messages.error(request, error.message)
+    return redirect(_witness_page(application))
+
+
+@require_POST
+@investor_required
+def appointment_cancel(request, acceptance_number: str):
+    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
+    try:
+        appointments.appointment_cancel(client=request.investor)
+        messages.info(request, _("预约已取消。"))
     except BusinessError as error:
         messages.error(request, error.message)
     return redirect(_witness_page(application))

@@ -265,6 +265,8 @@ WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
 # Where OpenCV's Haar cascades are (Debian's opencv-data), for the snapshots' face check when the
 # installed OpenCV can use them (4.x; OpenCV 5 has no CascadeClassifier: video/evidence.py).
 WITNESS_FACE_CASCADES = env.str("WITNESS_FACE_CASCADES", default="/usr/share/opencv4/haarcascades")
+# Appointments: the length of a slot of the branch's witness hours.
+WITNESS_SLOT_MINUTES = parsed("WITNESS_SLOT_MINUTES", env.int, 30)
 WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 
