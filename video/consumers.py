@@ -223,6 +223,9 @@ class CallConsumer(JsonConsumer):
         if message["sender"] != self.channel_name:
             await self.send_json(message["content"])
 
+    async def call_liveness(self, message: dict) -> None:
+        await self.send_json({"type": "liveness", "text": message["text"]})
+
     async def call_ended(self, message: dict) -> None:
         await self.send_json({"type": "ended", "outcome": message["outcome"]})
         await self.close()

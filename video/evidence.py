@@ -8,15 +8,19 @@ order, and its SHA-256 is that of the bytes a reviewer plays back."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -24,7 +28,8 @@ from common.exceptions import BusinessError
 from flows.actors import Actor
 from privacy import crypto
 
-from .models import RecordingChunk, SnapshotKind, WitnessSession, WitnessSnapshot
+from . import groups
+from .models import LivenessPrompt, RecordingChunk, SnapshotKind, WitnessSession, WitnessSnapshot
 from .services import _own_open_session
 
 MAX_CHUNK_BYTES = 512 * 1024  # a second of the call is ~65 KiB
@@ -164,3 +169,35 @@ def snapshot_take(*, session_id: int, agent, kind: str, data: bytes) -> WitnessS
 def snapshot_read(*, snapshot: WitnessSnapshot) -> bytes:
     with snapshot.file.open("rb") as sealed:
         return crypto.decrypt(sealed.read())
+
+
+def liveness_prompt(*, session_id: int, agent) -> dict:
+    """Show the investor a liveness prompt chosen at random from the CMS list ("{digits}": four
+    random digits), and mark its moment: the time, and the second of the recording so far."""
+    prompts = list(LivenessPrompt.objects.filter(active=True).values_list("text", flat=True))
+    if not prompts:
+        raise BusinessError(_("未配置活体检测提示。"), code="no_prompts")
+    text = secrets.choice(prompts).replace("{digits}", f"{secrets.randbelow(10_000):04d}")
+    with transaction.atomic():
+        session = _own_open_session(session_id=session_id, agent=agent, locked=True)
+        first = session.recording_chunks.order_by("seq").first()
+        now = timezone.now()
+        shown = {
+            "text": text,
+            "at": now.isoformat(),
+            "second": int((now - first.received_at).total_seconds()) if first else None,
+        }
+        session.liveness = [*session.liveness, shown]
+        session.save(update_fields=["liveness"])
+        audit_record(
+            action="witness.liveness",
+            actor=agent,
+            actor_label=Actor.agent(agent).label,
+            target=session.application,
+            data={"session": session.pk, **shown},
+        )
+        message = {"type": "call.liveness", "text": text}
+        transaction.on_commit(
+            lambda: async_to_sync(get_channel_layer().group_send)(groups.call(session.pk), message)
+        )
+    return shown

@@ -17,7 +17,13 @@ from staff.decorators import role_required
 from staff.roles import Role
 from staff.selectors import user_has_role
 
-from .evidence import recording_chunk_store, recording_read, snapshot_read, snapshot_take
+from .evidence import (
+    liveness_prompt,
+    recording_chunk_store,
+    recording_read,
+    snapshot_read,
+    snapshot_take,
+)
 from .models import WitnessSession, WitnessSnapshot
 
 STATUS = {"chunk_out_of_order": 409, "chunk_too_large": 413, "not_found": 404}
@@ -58,6 +64,17 @@ def snapshot(request, pk: int):
     return JsonResponse(
         {"id": shot.pk, "kind": shot.kind, "face_found": shot.face_found, "url": _still_url(shot)}
     )
+
+
+@require_POST
+@role_required(Role.WITNESS_AGENT)
+def liveness(request, pk: int):
+    """Show the investor a liveness prompt (the agent's click)."""
+    try:
+        shown = liveness_prompt(session_id=pk, agent=request.user)
+    except BusinessError as error:
+        return _refused(error)
+    return JsonResponse(shown)
 
 
 def _still_url(shot: WitnessSnapshot) -> str:

@@ -54,6 +54,23 @@ class ChecklistItem(models.Model):
         return self.label
 
 
+class LivenessPrompt(models.Model):
+    """A liveness prompt the agent shows the investor at random (CMS): "{digits}" in the text
+    becomes four random digits each time."""
+
+    text = models.CharField(
+        _("提示内容"), max_length=200, help_text=_("可用 {digits} 表示随机生成的四位数字。")
+    )
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("活体检测提示")
+        verbose_name_plural = _("活体检测提示")
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class WitnessOutcome(models.TextChoices):
     OPEN = "open", _("进行中")
     PASSED = "passed", _("通过")
@@ -90,6 +107,8 @@ class WitnessSession(models.Model):
     checklist = models.JSONField(_("检查项"), default=list, blank=True)
     # code → {"at": ISO time, "evidence": what the agent noted}
     ticks = models.JSONField(_("已勾选"), default=dict, blank=True)
+    # [{"text", "at", "second"}]: the liveness prompts shown, and their moment in the recording
+    liveness = models.JSONField(_("活体提示"), default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -43,6 +43,7 @@ class WitnessSummary(StepSummary):
     recording_seconds: int | None = None
     recording_sha256: str = ""
     snapshots: int = 0
+    liveness: tuple[str, ...] = ()
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [(_("见证坐席"), self.agent), (_("通过时间"), (self.passed_at or "")[:19])]
@@ -64,6 +65,8 @@ class WitnessSummary(StepSummary):
                 )
             )
         rows.append((_("截图"), str(self.snapshots)))
+        for prompt in self.liveness:
+            rows.append((_("活体提示"), prompt))
         if self.remarks:
             rows.append((_("坐席备注"), self.remarks))
         return rows
@@ -125,6 +128,7 @@ class WitnessService(StepService):
                 "checklist": session.checklist,
                 "ticks": session.ticks,
                 "recording": (prepared or {}).get("recording"),
+                "liveness": session.liveness,
                 "snapshots": [
                     {
                         "id": shot.pk,
@@ -165,4 +169,8 @@ class WitnessService(StepService):
             recording_seconds=(evidence.get("recording") or {}).get("seconds"),
             recording_sha256=(evidence.get("recording") or {}).get("sha256", ""),
             snapshots=len(evidence.get("snapshots", [])),
+            liveness=tuple(
+                f"{(item.get('at') or '')[11:19]} {item['text']}"
+                for item in evidence.get("liveness", [])
+            ),
         )

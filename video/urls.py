@@ -24,6 +24,7 @@ urlpatterns = [
         name="recording",
     ),
     path("console/witness/session/<int:pk>/snapshot/", evidence_views.snapshot, name="snapshot"),
+    path("console/witness/session/<int:pk>/liveness/", evidence_views.liveness, name="liveness"),
     path(
         "console/witness/session/<int:pk>/snapshot/<int:snapshot_id>/",
         evidence_views.snapshot_image,

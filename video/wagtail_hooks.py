@@ -3,7 +3,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import ChecklistItem
+from .models import ChecklistItem, LivenessPrompt
 
 
 class ChecklistItemViewSet(SnippetViewSet):
@@ -24,3 +24,16 @@ class ChecklistItemViewSet(SnippetViewSet):
 
 
 register_snippet(ChecklistItemViewSet)
+
+
+class LivenessPromptViewSet(SnippetViewSet):
+    """The liveness prompts the agent shows at random during the call."""
+
+    model = LivenessPrompt
+    icon = "view"
+    menu_label = _("活体检测提示")
+    list_display = ["text", "active"]
+    panels = [FieldPanel("text"), FieldPanel("active")]
+
+
+register_snippet(LivenessPromptViewSet)

@@ -123,6 +123,9 @@ def test_investor_and_agent_connect_a_real_call_and_the_agent_passes(
         expect(agent.locator(".witness-recording")).to_contain_text(
             "已上传 3 段", timeout=CALL_TIMEOUT_MS
         )
+        # a liveness prompt the agent shows reaches the investor's screen
+        agent.get_by_role("button", name="活体提示").click()
+        expect(page.locator(".witness-liveness")).to_contain_text("请按提示操作：")
         # when the agent takes a snapshot, ticks every check (the call goes on) and passes
         agent.get_by_role("button", name="人像截图").click()
         expect(agent.locator(".witness-snapshots figure")).to_have_count(1)

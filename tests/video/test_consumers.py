@@ -305,3 +305,21 @@ async def test_the_end_of_the_call_closes_both_ends(world):
     assert await agent.receive_json_from(timeout=5) == {"type": "ended", "outcome": "released"}
     assert (await agent.receive_output(timeout=1))["type"] == "websocket.close"
     await agent.disconnect()
+
+
+async def test_the_investor_sees_the_liveness_prompt_the_agent_shows(world):
+    from video.evidence import liveness_prompt
+    from video.models import LivenessPrompt, WitnessSession
+
+    await sync_to_async(LivenessPrompt.objects.create)(text="请缓慢向左转头。")
+    application, investor_cookie_, agent_cookie = await in_a_call(world)
+    path = f"/ws/witness/call/{application.acceptance_number}/"
+    investor, _ = await connect(path, investor_cookie_)
+    await investor.receive_json_from()
+    session = await sync_to_async(WitnessSession.objects.get)(application=application)
+    shown = await sync_to_async(liveness_prompt)(session_id=session.pk, agent=world.agent)
+    assert await investor.receive_json_from(timeout=5) == {
+        "type": "liveness",
+        "text": shown["text"],
+    }
+    await investor.disconnect()

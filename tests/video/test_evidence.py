@@ -17,7 +17,7 @@ from flows.services import step_summaries
 from staff.roles import Role
 from tests.factories import staff_user
 from video.evidence import MAX_CHUNK_BYTES, face_cascade_path, face_present
-from video.models import RecordingChunk, WitnessSnapshot
+from video.models import RecordingChunk, WitnessSession, WitnessSnapshot
 from video.services import witness_queue_join, witness_take_next
 
 
@@ -191,3 +191,34 @@ def test_a_tick_from_the_script_answers_json_and_the_page_stays(call):
         HTTP_ACCEPT="application/json",
     )
     assert refused.status_code == 400 and refused.json()["code"] == "unknown_item"
+
+
+def test_a_liveness_prompt_is_chosen_from_the_cms_shown_to_the_investor_and_marked(world, call):
+    from video.models import LivenessPrompt
+
+    _application, session, agent = call
+    LivenessPrompt.objects.update(active=False)
+    LivenessPrompt.objects.create(text="请读出屏幕上的四位数字：{digits}")
+    upload(agent, session, 0, b"piece")
+    response = agent.post(f"/console/witness/session/{session.pk}/liveness/")
+    shown = response.json()
+    assert response.status_code == 200
+    assert shown["text"].startswith("请读出屏幕上的四位数字：") and shown["text"][-4:].isdigit()
+    assert shown["second"] == 0  # its moment in the recording
+    assert WitnessSession.objects.get(pk=session.pk).liveness == [shown]
+    assert AuditEvent.objects.filter(action="witness.liveness", actor=world.agent).exists()
+    # and the summary keeps it
+    for item in session.checklist:
+        agent.post(f"/console/witness/session/{session.pk}/tick/", {"item": item["code"]})
+    agent.post(f"/console/witness/session/{session.pk}/pass/")
+    summary = next(s for s in step_summaries(application=_application) if s.kind == "witness")
+    assert summary.liveness and shown["text"] in summary.liveness[0]
+
+
+def test_no_active_prompt_is_said_plainly(call):
+    from video.models import LivenessPrompt
+
+    _application, session, agent = call
+    LivenessPrompt.objects.update(active=False)
+    response = agent.post(f"/console/witness/session/{session.pk}/liveness/")
+    assert response.status_code == 400 and response.json()["code"] == "no_prompts"

@@ -131,6 +131,11 @@
       status("视频见证已结束。");
       if (role === "investor") setTimeout(() => location.assign(call.closest("[data-resume-url]").dataset.resumeUrl), 1000);
     }
+    else if (m.type === "liveness") {
+      const prompt = call.querySelector(".witness-liveness");
+      prompt.textContent = (role === "agent" ? "已向投资者显示：" : "请按提示操作：") + m.text;
+      prompt.hidden = false;
+    }
     else if (m.type === "error") status("信令错误：" + m.message);
   }
 
@@ -205,6 +210,13 @@
         call.querySelector(".witness-snapshots").append(figure);
       }, "image/jpeg", 0.9);
     });
+  });
+
+  const liveness = call.querySelector("[data-liveness-url]");
+  liveness.addEventListener("click", async () => {
+    const response = await post(liveness.dataset.livenessUrl, new FormData());
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) note(body.message || "活体提示发送失败，请重试。");
   });
 
   // the recording starts once the investor's video arrives, and survives reconnections: it
