@@ -1,7 +1,8 @@
 """The video witness in two browsers against the demo server: an investor presses 开始视频 and
 sees the waiting count; the agent of the branch sees them in the queue live, takes them, and a
 real WebRTC call connects (Debian chromium, fake camera and microphone, no STUN/TURN: host
-candidates on loopback), both sides showing the other's video. The agent's browser records the
+candidates on loopback), both sides showing the other's video, and comes back by itself when the
+investor's page reloads. The agent's browser records the
 call and uploads it piece by piece; the agent takes a snapshot, ticks the checklist without
 leaving the call and passes, and the investor's page moves on by itself. The recording kept on
 the server is a WebM file whose SHA-256 the witness summary names.
@@ -34,10 +35,10 @@ from flows.models import StepRecord
 from flows.selectors import pending_application
 from flows.services import application_start
 client = client_by_id_number(id_number="{id_number}") or Client.objects.create(
-    client_no="80019977", id_number="{id_number}", name="孙见证", mobile="{mobile}",
+    client_no="{client_no}", id_number="{id_number}", name="孙见证", mobile="{mobile}",
     id_valid_from=datetime.date(2016, 5, 31), id_valid_until=datetime.date(2036, 5, 31),
     id_address="示例省示例市示例区示例路 7 号", suitability_class="C4",
-    suitability_expires=datetime.date(2028, 6, 30), branch=Branch.objects.get(code="0001"))
+    suitability_expires=datetime.date(2028, 6, 30), branch=Branch.objects.get(code="{branch}"))
 application = pending_application(client=client) or application_start(client=client)
 names = [step.name for step in flow_steps(application)]
 for name in names[:names.index("witness")]:
@@ -62,12 +63,12 @@ print(json.dumps({{"header": data[:4].hex(), "chunks": session.recording_chunks.
 """
 
 
-def log_in(page, server_env) -> None:
+def log_in(page, server_env, id_number: str = ID_NUMBER, mobile: str = MOBILE) -> None:
     age_login_codes(server_env)
     open_login(page)
-    ask_for_code(page, server_env, ID_NUMBER)
+    ask_for_code(page, server_env, id_number)
     expect(page.locator("#sms-sent")).to_contain_text("验证码已发送")
-    page.get_by_label("短信验证码").fill(sms_code_for(page, MOBILE))
+    page.get_by_label("短信验证码").fill(sms_code_for(page, mobile))
     page.locator("#id_consent").check()
     with page.expect_navigation():
         page.get_by_role("button", name="马上登录").click()
@@ -82,11 +83,64 @@ def video_playing(page) -> None:
     )
 
 
+def queued_and_taken(page, agent, server_env, id_number, mobile):
+    """The investor at the witness step presses 开始视频; the agent takes them."""
+    number = server_shell(
+        server_env,
+        PREPARE.format(id_number=id_number, mobile=mobile, branch="0002", client_no="80099902"),
+    )
+    log_in(page, server_env, id_number, mobile)
+    page.goto(f"/business/{number}/witness/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始视频").click()
+    agent.goto("/console/witness/")
+    expect(agent.locator(".witness-queue tbody")).to_contain_text(number)
+    with agent.expect_navigation():
+        agent.get_by_role("button", name="接入下一位").click()
+    return number
+
+
+def test_a_camera_refused_is_said_plainly_on_both_sides(
+    browser, live_server_url, server_env, login_staff
+):
+    # given an investor whose browser refuses the camera and microphone
+    investor_context = _new_context(
+        browser, live_server_url, viewport={"width": 390, "height": 844}
+    )
+    investor_context.add_init_script(  # on the witness page (the login checks devices first)
+        "if (location.pathname.endsWith('/witness/')) navigator.mediaDevices.getUserMedia ="
+        " () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
+    )
+    agent_context = _new_context(browser, live_server_url, viewport={"width": 1280, "height": 800})
+    try:
+        page, agent = investor_context.new_page(), agent_context.new_page()
+        login_staff(agent, "agent_sh")
+        # when the agent of their branch takes them
+        queued_and_taken(page, agent, server_env, "110101197505050011", "13800138055")
+        # then the investor is told what to do, and the agent is told what happened
+        expect(page.locator(".witness-media-error")).to_contain_text(
+            "请在浏览器中允许本网站使用摄像头和麦克风", timeout=CALL_TIMEOUT_MS
+        )
+        expect(agent.locator(".witness-media-error")).to_contain_text(
+            "投资者的摄像头或麦克风不可用", timeout=CALL_TIMEOUT_MS
+        )
+        # and the agent can put the investor back in the queue
+        with agent.expect_navigation():
+            agent.get_by_role("button", name="中断通话（投资者回到排队）").click()
+        expect(agent.locator("main h1")).to_have_text("见证坐席台")
+    finally:
+        investor_context.close()
+        agent_context.close()
+
+
 def test_investor_and_agent_connect_a_real_call_and_the_agent_passes(
     browser, live_server_url, server_env, page, login_staff, watch
 ):
     # given: an investor at the witness step, logged in; the agent of their branch signed in
-    number = server_shell(server_env, PREPARE.format(id_number=ID_NUMBER, mobile=MOBILE))
+    prepare = PREPARE.format(
+        id_number=ID_NUMBER, mobile=MOBILE, branch="0001", client_no="80099901"
+    )
+    number = server_shell(server_env, prepare)
     investor_seen = watch(page)
     log_in(page, server_env)
     page.goto(f"/business/{number}/witness/")
@@ -118,6 +172,14 @@ def test_investor_and_agent_connect_a_real_call_and_the_agent_passes(
                 "视频已接通。", timeout=CALL_TIMEOUT_MS
             )
             video_playing(side)
+
+        # when the investor's page reloads mid-call, the call comes back by itself
+        page.reload()
+        for side in (page, agent):
+            expect(side.locator(".witness-call-status")).to_have_text(
+                "视频已接通。", timeout=CALL_TIMEOUT_MS
+            )
+        video_playing(page)
 
         # the agent's browser records the call and uploads it piece by piece meanwhile
         expect(agent.locator(".witness-recording")).to_contain_text(

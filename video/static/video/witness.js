@@ -114,18 +114,26 @@
     signal.send({ type: "offer", sdp: pc.localDescription.toJSON() });
   }
 
+  function mediaError(text) {
+    const box = call.querySelector(".witness-media-error");
+    box.textContent = text;
+    box.hidden = false;
+  }
+
   async function onSignal(m) {
-    if (m.type === "joined") { iceServers = m.ice_servers || []; if (role === "investor") signal.send({ type: "ready" }); }
+    // the agent offers whenever the investor arrives (peer_joined) or says it is there (ready,
+    // when the agent arrived second): one offer per arrival
+    if (m.type === "joined") { iceServers = m.ice_servers || []; }
     else if (m.type === "peer_joined" || m.type === "ready") { if (role === "agent") await offer(); else if (m.type === "peer_joined") signal.send({ type: "ready" }); }
     else if (m.type === "offer" && role === "investor") {
       newPeer();
       await pc.setRemoteDescription(m.sdp);
       await pc.setLocalDescription(await pc.createAnswer());
       signal.send({ type: "answer", sdp: pc.localDescription.toJSON() });
-    } else if (m.type === "answer" && role === "agent" && pc) await pc.setRemoteDescription(m.sdp);
+    } else if (m.type === "answer" && role === "agent" && pc && pc.signalingState === "have-local-offer") await pc.setRemoteDescription(m.sdp);
     else if (m.type === "ice" && pc && m.candidate) { try { await pc.addIceCandidate(m.candidate); } catch (e) { /* a candidate of an older connection */ } }
     else if (m.type === "peer_left") status(role === "agent" ? "投资者的连接已中断，等待其重新连接…" : "见证坐席的连接已中断，请稍候…");
-    else if (m.type === "media_error") status(role === "agent" ? "投资者的摄像头或麦克风不可用：" + m.detail : "见证坐席的设备出现问题，请稍候。");
+    else if (m.type === "media_error") mediaError(role === "agent" ? "投资者的摄像头或麦克风不可用：" + m.detail : "见证坐席的设备出现问题，请稍候。");
     else if (m.type === "ended") {
       signal.stop();
       status("视频见证已结束。");
@@ -146,9 +154,13 @@
       call.querySelector(".witness-local").srcObject = localStream;
     } catch (error) {
       const text = MEDIA_ERRORS[error.name] || "无法打开摄像头或麦克风（需要 HTTPS 和受支持的浏览器）。";
-      status(text);
+      mediaError(text);
       localStream = null;
-      signal = live(call, call.dataset.callWs, onSignal, (s) => s.send(JSON.stringify({ type: "media_error", detail: text })));
+      const tell = (s) => s.send(JSON.stringify({ type: "media_error", detail: text }));
+      signal = live(call, call.dataset.callWs, (m) => {
+        if (m.type === "peer_joined") signal.send({ type: "media_error", detail: text });
+        onSignal(m).catch(() => status("视频协商失败，正在重试…"));
+      }, tell);
       return;
     }
     signal = live(call, call.dataset.callWs, (m) => { onSignal(m).catch(() => status("视频协商失败，正在重试…")); });
