@@ -1,5 +1,6 @@
 """`make bench`: how long judging an ID photo takes, next to what merely opening it costs; and
-what signing an agreement costs next to rendering it (bench/signing.py).
+what signing an agreement costs next to rendering it (bench/signing.py); and how long one queue
+event takes to reach 1,000 connected investors (bench/witness.py).
 
 Times, on one thread, the judging of a synthetic 12-megapixel phone JPEG (decode, find the card,
 turn it upright, check its quality, flatten and encode it) against the bare Pillow decode + JPEG
@@ -114,6 +115,9 @@ if __name__ == "__main__":
     if "--speed-only" not in sys.argv:
         bench_accuracy()
     bench_signing(_median_ms, runs=5)
+    from bench.witness import bench_witness_fanout
+
+    bench_witness_fanout()
     # the step pages serve a whole demo of their own, in processes of their own
     import subprocess
 

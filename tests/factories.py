@@ -127,3 +127,16 @@ def published_questionnaire(kind="revisit", code=None, questions=None, bands=Non
     questionnaire.save()
     questionnaire.save_revision().publish()
     return Questionnaire.objects.get(pk=questionnaire.pk)  # as published (live revision set)
+
+
+def witness_session(application, agent, checklist=()):
+    """An open video witness session of `agent` for the application (as "take next" leaves
+    it), with the given checklist (none by default: nothing to tick before passing)."""
+    from video.models import WitnessSession
+
+    return WitnessSession.objects.create(
+        application=application,
+        agent=agent,
+        branch_id=application.client.branch_id,
+        checklist=list(checklist),
+    )

@@ -11,6 +11,9 @@ class VideoConfig(AppConfig):
         from staff.roles import Role
 
         from . import steps  # noqa: F401  (registers this app's step kinds)
+        from .subscribers import register
+
+        register()
 
         console_register(
             "witness",

@@ -34,6 +34,7 @@ registry.register(
         after=("photos",),
         icon="user",
         service="video.step_services.WitnessService",
+        page="video.pages.WitnessPage",
         completed_by=frozenset({ActorKind.AGENT}),
         locks_previous=True,
         completion="pass_witness",

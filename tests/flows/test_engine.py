@@ -192,11 +192,12 @@ def witness_passed(application, investor):
     from flows.actors import Actor
     from flows.services import application_queue, application_witness_start, step_submit
     from staff.roles import Role
-    from tests.factories import staff_user
+    from tests.factories import staff_user, witness_session
 
     agent = Actor.agent(staff_user("agent-engine", Role.WITNESS_AGENT, investor.branch))
     application_queue(application=application, actor=Actor.investor(investor))
     application_witness_start(application=application, actor=agent)
+    witness_session(application, agent.user)
     step_submit(application=application, actor=agent, step_name="witness", data={})
 
 

@@ -29,7 +29,13 @@ from flows.services import (
     step_submit,
 )
 from staff.roles import Role
-from tests.factories import BranchFactory, ClientFactory, published_flow, staff_user
+from tests.factories import (
+    BranchFactory,
+    ClientFactory,
+    published_flow,
+    staff_user,
+    witness_session,
+)
 
 S = ApplicationState
 STEPS = [
@@ -90,6 +96,8 @@ def _submit(application, actor):
 
 
 def _pass(application, actor):
+    if actor.user is not None and not application.witness_sessions.exists():
+        witness_session(application, actor.user)  # the agent passes the session they took
     return step_submit(application=application, actor=actor, step_name="witness", data={})
 
 
@@ -240,6 +248,7 @@ def test_the_agents_pass_completes_the_witness_and_the_flow_goes_on(people):
     application = in_state(people, S.IN_PROGRESS)
     application_queue(application=application, actor=people["investor"])
     application_witness_start(application=application, actor=people["agent"])
+    witness_session(application, people["agent"].user)
     # when the agent passes them
     step_submit(
         application=application, actor=people["agent"], step_name="witness", data={"remarks": "好"}

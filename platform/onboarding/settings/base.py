@@ -162,6 +162,8 @@ CELERY_BEAT_SCHEDULE = {
     "events-sweep": {"task": "flows.tasks.events_sweep", "schedule": 60.0},
     "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
     "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
+    "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
+    "witness-sessions-expire": {"task": "video.tasks.witness_sessions_expire", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -235,6 +237,12 @@ REQUEST_BODY_LIMITS = [
     {"path": r"^/signing/verify/$", "max_bytes": 31 * MIB},
     {"path": r"^/api/v1/signatures/verify/$", "max_bytes": 31 * MIB},
     {"path": r"^/signing/tsa/$", "max_bytes": 8 * 1024},
+    # a still of the witness call (at most 2 MB)
+    {
+        "path": r"^/console/witness/session/\d+/snapshot/$",
+        "max_bytes": 3 * MIB,
+        "needs_session": True,
+    },
     # the CMS: .docx / HTML imports (10 MB), images and documents
     {"path": r"^/cms/", "max_bytes": 32 * MIB, "needs_session": True},
 ]
@@ -248,6 +256,18 @@ DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 # reports for a first financial or crude-oil account; the link is followed, never fetched.
 KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
 # A suitability assessment done in the flow is valid this many days.
+# The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
+# servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
+# host candidates only (a LAN or loopback), and nothing outside is contacted.
+WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
+WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
+# A witness session longer than this is ended by the sweep (the investor queues again, first).
+# Where OpenCV's Haar cascades are (Debian's opencv-data), for the snapshots' face check when the
+# installed OpenCV can use them (4.x; OpenCV 5 has no CascadeClassifier: video/evidence.py).
+WITNESS_FACE_CASCADES = env.str("WITNESS_FACE_CASCADES", default="/usr/share/opencv4/haarcascades")
+# Appointments: the length of a slot of the branch's witness hours.
+WITNESS_SLOT_MINUTES = parsed("WITNESS_SLOT_MINUTES", env.int, 30)
+WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 
 # Digital certificates and signing (signing/, docs/signing.md).

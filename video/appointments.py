@@ -1,0 +1,144 @@
+"""Appointments for the video witness: slots from the branch's witness hours (CMS: 营业部 →
+见证时间, 见证坐席数) on working days (交易日历), from today to 30 calendar days ahead inclusive;
+one live appointment per investor; cancel and rebook. An investor queued before their slot
+starts goes first while it runs; arriving after its start loses that (video.selectors)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from common.exceptions import BusinessError
+from common.locking import lock
+from content.models import Branch, is_working_day
+
+from .models import Appointment, AppointmentStatus
+
+WINDOW_DAYS = 30
+HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~至]\s*(\d{1,2}):(\d{2})")
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    free: int
+
+    @property
+    def key(self) -> str:
+        return self.starts_at.isoformat()
+
+
+def working_periods(branch: Branch) -> list[tuple[datetime.time, datetime.time]]:
+    """ "09:00-11:30, 13:00-16:00" → the periods; what does not read as a period is ignored."""
+    periods = []
+    for h1, m1, h2, m2 in HOURS.findall(branch.working_hours or ""):
+        try:
+            start, end = datetime.time(int(h1), int(m1)), datetime.time(int(h2), int(m2))
+        except ValueError:
+            continue
+        if start < end:
+            periods.append((start, end))
+    return periods
+
+
+def _day_slots(
+    branch: Branch, day: datetime.date
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    length = datetime.timedelta(minutes=settings.WITNESS_SLOT_MINUTES)
+    zone = timezone.get_current_timezone()
+    slots = []
+    for start, end in working_periods(branch):
+        at = datetime.datetime.combine(day, start, tzinfo=zone)
+        stop = datetime.datetime.combine(day, end, tzinfo=zone)
+        while at + length <= stop:
+            slots.append((at, at + length))
+            at += length
+    return slots
+
+
+def appointment_slots(*, branch: Branch, now: datetime.datetime | None = None) -> list[Slot]:
+    """The slots not yet started, within the window, with their free seats (full ones too)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    booked: dict[datetime.datetime, int] = {}
+    for starts_at in Appointment.objects.filter(
+        branch=branch, status=AppointmentStatus.BOOKED, starts_at__gte=now
+    ).values_list("starts_at", flat=True):
+        booked[starts_at] = booked.get(starts_at, 0) + 1
+    slots = []
+    for offset in range(WINDOW_DAYS + 1):
+        day = today + datetime.timedelta(days=offset)
+        if not is_working_day(day):
+            continue
+        for starts_at, ends_at in _day_slots(branch, day):
+            if starts_at > now:
+                slots.append(
+                    Slot(starts_at, ends_at, branch.witness_seats - booked.get(starts_at, 0))
+                )
+    return slots
+
+
+def appointment_live(*, client, now: datetime.datetime | None = None) -> Appointment | None:
+    """The investor's booked appointment whose slot has not ended."""
+    now = now or timezone.now()
+    return Appointment.objects.filter(
+        client=client, status=AppointmentStatus.BOOKED, ends_at__gt=now
+    ).first()
+
+
+def appointment_book(
+    *, client, starts_at: datetime.datetime, now: datetime.datetime | None = None
+) -> Appointment:
+    """Book the slot starting at `starts_at` of the investor's branch (a live one is refused:
+    cancel it first). Seats are counted under the branch's row lock: two investors taking the
+    last seat at once, one gets it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        branch = lock(Branch, pk=client.branch_id)
+        if appointment_live(client=client, now=now) is not None:
+            raise BusinessError(
+                _("您已有一个预约，请先取消后再预约其他时间。"), code="appointment_exists"
+            )
+        slot = next(
+            (s for s in appointment_slots(branch=branch, now=now) if s.starts_at == starts_at), None
+        )
+        if slot is None:
+            raise BusinessError(
+                _("请选择 %(days)d 天内营业部见证时间中的时段。") % {"days": WINDOW_DAYS},
+                code="invalid_slot",
+            )
+        if slot.free <= 0:
+            raise BusinessError(_("该时段已约满，请选择其他时段。"), code="slot_full")
+        appointment = Appointment.objects.create(
+            client=client, branch=branch, starts_at=slot.starts_at, ends_at=slot.ends_at
+        )
+        audit_record(
+            action="witness.appointment_book",
+            actor_label=f"investor:{client.pk}",
+            target=appointment,
+            data={"starts_at": slot.starts_at.isoformat()},
+        )
+    return appointment
+
+
+def appointment_cancel(*, client, now: datetime.datetime | None = None) -> Appointment:
+    with transaction.atomic():
+        appointment = appointment_live(client=client, now=now)
+        if appointment is None:
+            raise BusinessError(_("您没有可取消的预约。"), code="no_appointment")
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.save(update_fields=["status"])
+        audit_record(
+            action="witness.appointment_cancel",
+            actor_label=f"investor:{client.pk}",
+            target=appointment,
+        )
+    return appointment

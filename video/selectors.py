@@ -1,0 +1,120 @@
+"""Reads of the video witness: the branch queue (from the database, its truth) and sessions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+
+from flows.models import Application, ApplicationState
+
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    ChecklistItem,
+    QueueEntry,
+    WitnessOutcome,
+    WitnessSession,
+)
+
+
+def dropped_grace() -> datetime.timedelta:
+    """How long an investor whose connection dropped keeps their place."""
+    return datetime.timedelta(seconds=settings.WITNESS_DROPPED_GRACE_SECONDS)
+
+
+def appointment_priority(now: datetime.datetime) -> Exists:
+    """Whether the entry's investor has an appointment running now, and queued before its
+    start (arriving after the start loses the priority)."""
+    return Exists(
+        Appointment.objects.filter(
+            client_id=OuterRef("application__client_id"),
+            status=AppointmentStatus.BOOKED,
+            starts_at__lte=now,
+            ends_at__gt=now,
+            starts_at__gte=OuterRef("queued_at"),
+        )
+    )
+
+
+def queue_waiting(*, branch_id: int, now: datetime.datetime | None = None) -> QuerySet[QueueEntry]:
+    """The branch's investors waiting for an agent, in queue order: those whose appointment is
+    running first, then arrival order (a dropped connection keeps its place until the grace
+    period ends; the sweep then takes it out)."""
+    return (
+        QueueEntry.objects.filter(
+            branch_id=branch_id,
+            session__isnull=True,
+            application__state=ApplicationState.QUEUED_FOR_WITNESS,
+        )
+        .annotate(priority=appointment_priority(now or timezone.now()))
+        .select_related("application")
+        .order_by(F("priority").desc(), "queued_at", "pk")
+    )
+
+
+def queue_count(*, branch_id: int) -> int:
+    return QueueEntry.objects.filter(
+        branch_id=branch_id,
+        session__isnull=True,
+        application__state=ApplicationState.QUEUED_FOR_WITNESS,
+    ).count()
+
+
+def queue_position(*, application: Application) -> int | None:
+    """1 for the first waiting; None when the application is not waiting."""
+    entry = QueueEntry.objects.filter(application_id=application.pk).first()
+    if entry is None:
+        return None
+    order = list(queue_waiting(branch_id=entry.branch_id).values_list("application_id", flat=True))
+    return order.index(application.pk) + 1 if application.pk in order else None
+
+
+def queue_snapshot(*, branch_id: int) -> list[dict[str, Any]]:
+    """What the agents of a branch see of the queue: numbers and times, no personal data."""
+    now = timezone.now()
+    return [
+        {
+            "application": entry.application.acceptance_number,
+            "queued_at": entry.queued_at.isoformat(),
+            "waiting_seconds": int((now - entry.queued_at).total_seconds()),
+            "connected": entry.disconnected_at is None,
+            "appointment": entry.priority,
+        }
+        for entry in queue_waiting(branch_id=branch_id)
+    ]
+
+
+def session_open(*, application: Application) -> WitnessSession | None:
+    return (
+        WitnessSession.objects.filter(application=application, outcome=WitnessOutcome.OPEN)
+        .select_related("agent")
+        .first()
+    )
+
+
+def agent_open_sessions(*, agent) -> QuerySet[WitnessSession]:
+    return WitnessSession.objects.filter(agent=agent, outcome=WitnessOutcome.OPEN).select_related(
+        "application"
+    )
+
+
+def checklist_current() -> list[dict[str, Any]]:
+    """The active checklist, as a session copies it when it starts."""
+    return [
+        {
+            "code": item.code,
+            "label": item.label,
+            "required": item.required,
+            "evidence_hint": item.evidence_hint,
+        }
+        for item in ChecklistItem.objects.filter(active=True)
+    ]
+
+
+def ice_servers() -> list[dict[str, Any]]:
+    """The STUN/TURN servers the browsers are given (none by default: host candidates only)."""
+    return list(settings.WITNESS_ICE_SERVERS)
