@@ -36,6 +36,7 @@ from staff.roles import GROUP_NAMES, Role
 from tests.factories import (
     ClientFactory,
     staff_user,
+    witness_session,
 )
 from tests.flows.test_engine import log_in
 
@@ -63,6 +64,7 @@ def journey(people, questionnaire, exchanges=("SHFE", "DCE"), answer="yes") -> A
     ).outcome.done
     application_queue(application=application, actor=me)
     application_witness_start(application=application, actor=people["agent"])
+    witness_session(application, people["agent"].user)
     assert step_submit(
         application=application, actor=people["agent"], step_name="witness", data={}
     ).outcome.done
@@ -242,6 +244,7 @@ def test_rejected_fixed_and_resubmitted_keeps_both_rounds(people, questionnaire)
     assert application.state == S.IN_PROGRESS
     application_queue(application=application, actor=me)
     application_witness_start(application=application, actor=people["agent"])
+    witness_session(application, people["agent"].user)
     step_submit(application=application, actor=people["agent"], step_name="witness", data={})
     assert revisit(application, me, questionnaire).outcome.done
     # then it is submitted again, approved with the one code
