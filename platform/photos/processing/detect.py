@@ -20,13 +20,17 @@ import numpy as np
 from . import geometry as geo
 from .edges import EDGE_MIN, EdgeField
 from .lines import line_quads
+from .orient import upright_score
 
 WORK_LONG_SIDE = 720
 REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
-NEAR_BEST = 0.5  # outlines scoring this share of the best compete on size
+NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
+WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
+LAYOUT_SIZE = (160, 101)  # an outline's inside, flattened to look for the card's layout
+LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Detection:
     support: float  # share of the outline running along an edge (mean over the sides)
     weakest_side: float
     contrast: float  # ΔE between the bands just inside and just outside the outline
+    likeness: float = 1.0  # how much its inside looks like an ID card, not the surface (0–1)
 
 
 def _sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
@@ -257,12 +262,87 @@ def proposals(field: EdgeField) -> list[np.ndarray]:
     return distinct
 
 
-def find_card(rgb: np.ndarray) -> tuple[Detection | None, EdgeField]:
+def extension_support(field: EdgeField, quad: np.ndarray) -> float:
+    """How much more each side's line, continued past the corners, runs along an edge than the
+    lines just beside it do: a card's edges stop at its corners, a pattern's lines go on (text
+    or grain around the card is as dense on the line as beside it, and does not count)."""
+    t = np.r_[np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)][:, None]
+    shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0])
+    excess = []
+    for i in range(4):
+        p0, p1 = quad[i], quad[(i + 1) % 4]
+        d = p1 - p0
+        normal = np.array([-d[1], d[0]]) / (np.linalg.norm(d) + 1e-9)
+        pts = (p0 + t * d)[:, None, :] + shift[None, :, None] * normal  # 20 × 5 × 2
+        probe = pts[:, :, None, :] + np.array([-1.0, 0.0, 1.0])[None, None, :, None] * normal
+        on = field.across(probe, normal).max(axis=2) >= EDGE_MIN  # 20 × 5
+        inside = (
+            (pts[:, 2, 0] >= 1)
+            & (pts[:, 2, 0] <= field.width - 2)
+            & (pts[:, 2, 1] >= 1)
+            & (pts[:, 2, 1] <= field.height - 2)
+        )
+        for half in (slice(0, 10), slice(10, 20)):
+            seen = inside[half]
+            if seen.sum() >= 4:
+                line = float(on[half][seen, 2].mean())
+                beside = float(on[half][seen][:, [0, 1, 3, 4]].mean())
+                excess.append(max(0.0, line - beside))
+    return float(np.mean(excess)) if excess else 0.0
+
+
+def likeness(
+    field: EdgeField, quad: np.ndarray, side: str | None, bright: float, layout: bool = True
+) -> float:
+    """0–1: how much the inside of an outline looks like an ID card rather than the surface it
+    lies on: its edges stop at the corners (a pattern's lines run on), its face is pale against
+    the brightest part of the photo (a bank card is mostly not), and it holds the card's printed
+    layout (the portrait on the front, the red emblem on the back), not more of the surface."""
+    ext = extension_support(field, quad)
+    lightness = float(_card_colour(field, quad)[0])
+    factor = float(np.clip(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1))
+    factor *= float(np.clip((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1))
+    if layout and side in ("front", "back"):
+        w, h = LAYOUT_SIZE
+        target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
+        flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
+        factor *= float(np.clip(abs(upright_score(flat, side)) / LAYOUT_FULL, 0.1, 1))
+    return factor
+
+
+def _whole_card(judged: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    """The best outline, or the outline of the whole card around it: the card holds its
+    portrait, emblem and text blocks, whose frames can score as well as a faint card edge. An
+    outline much larger than the best, around it, scoring nearly as well, is the card; of those
+    the best scoring (not the largest: a card with a strip of a patterned surface beside it is
+    larger still)."""
+    top, quad = max(judged, key=lambda item: item[0])
+    while True:
+        centre = tuple(map(float, quad.mean(axis=0)))
+        area = abs(geo.signed_area(quad))
+        around = [
+            (value, q)
+            for value, q in judged
+            if value >= NEAR_BEST * top
+            and abs(geo.signed_area(q)) >= WHOLE_CARD_AREA * area
+            and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
+        ]
+        if not around:
+            return quad
+        quad = max(around, key=lambda item: item[0])[1]
+
+
+def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | None, EdgeField]:
     """The card's outline in `rgb` (a working-size image), or None when no outline holds up."""
     field = EdgeField(rgb)
     frame = field.width * field.height
+    bright = float(np.percentile(field.lab[..., 0], 99))
     ranked = sorted(
-        ((score(field, q, reach=6), i, q) for i, q in enumerate(proposals(field))),
+        (
+            (score(field, q, reach=6) * likeness(field, q, None, bright, layout=False), i, q)
+            for i, q in enumerate(proposals(field))
+        ),
         key=lambda item: -item[0],
     )
     scored = []
@@ -273,17 +353,13 @@ def find_card(rgb: np.ndarray) -> tuple[Detection | None, EdgeField]:
             scored.append((score(field, refined), refined))
     if not scored:
         return None, field
-    # The card holds its portrait, emblem and text blocks, whose frames can score as well as
-    # a faint card edge: of the outlines that score nearly as well as the best, take the largest.
-    top = max(value for value, _ in scored)
-    quad = max(
-        (q for value, q in scored if value >= NEAR_BEST * top),
-        key=lambda q: abs(geo.signed_area(q)),
-    )
+    judged = [(value * likeness(field, q, side, bright), q) for value, q in scored]
+    quad = _whole_card(judged)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
         support=float(support.mean()),
         weakest_side=float(support.min()),
         contrast=float(np.median(side_contrasts(field, quad))),
+        likeness=likeness(field, quad, side, bright),
     ), field

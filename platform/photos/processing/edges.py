@@ -21,6 +21,7 @@ class EdgeField:
         self.gx = cv2.Sobel(self.lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
         self.gy = cv2.Sobel(self.lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
         self.height, self.width = rgb.shape[:2]
+        self.rgb = rgb
 
     def _index(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = np.clip(np.rint(pts[..., 0]).astype(np.intp), 0, self.width - 1)

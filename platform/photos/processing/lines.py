@@ -22,7 +22,7 @@ def _cross(u: np.ndarray, v: np.ndarray) -> float:
     return float(u[0] * v[1] - u[1] * v[0])
 
 
-def _long_lines(field: EdgeField, limit: int = 24) -> list[np.ndarray]:
+def _long_lines(field: EdgeField, limit: int = 40) -> list[np.ndarray]:
     """Straight edges (as cv2.fitLine-style (vx, vy, x0, y0)), longest first: Hough segments on a
     low-threshold edge map, merged when they lie on the same line."""
     edges = field.colour_canny(0.6, 1.4)
@@ -173,10 +173,10 @@ def _span_quads(lines, cums, reach, pi, pj, frame, keep: int = 6) -> list[np.nda
     other must run along at least half of it): for a card whose two other edges are too faint
     for the line finder."""
     found = []
+    runs = np.array([_longest_run(np.diff(c) > 0, SPAN_GAP) for c in cums], float) - reach
     for a, b in zip(pi, pj, strict=True):
         (da, pa), (db, pb) = (lines[a, :2], lines[a, 2:]), (lines[b, :2], lines[b, 2:])
-        run_a = np.array(_longest_run(np.diff(cums[a]) > 0, SPAN_GAP), float) - reach
-        run_b = np.array(_longest_run(np.diff(cums[b]) > 0, SPAN_GAP), float) - reach
+        run_a, run_b = runs[a].copy(), runs[b]
         ends_b = pb + run_b[:, None] * db
         if abs(run_b[1] - run_b[0]) > abs(run_a[1] - run_a[0]):  # b's run, seen along a
             run_a = np.array([float(np.dot(e - pa, da)) for e in ends_b])
