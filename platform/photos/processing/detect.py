@@ -29,7 +29,9 @@ WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait,
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
-LAYOUT_SIZE = (160, 101)  # an outline's inside, flattened to look for the card's layout
+RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin is busy
+RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
+LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
 
 
@@ -56,34 +58,47 @@ def _sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
         yield p0 + t * d, normal, length
 
 
+def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
+    """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
+    d = np.roll(quad, -1, axis=0) - quad
+    normal = np.c_[-d[:, 1], d[:, 0]] / (np.linalg.norm(d, axis=1, keepdims=True) + 1e-9)
+    outward = np.sum(normal * (quad + d / 2 - quad.mean(axis=0)), axis=1) >= 0
+    normal = np.where(outward[:, None], normal, -normal)
+    t = np.linspace(lo, hi, samples)
+    return quad[:, None, :] + t[None, :, None] * d[:, None, :], normal
+
+
+def _across(field: EdgeField, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """`EdgeField.across` with one normal per side: pts is 4 × ..., normal 4 × 2."""
+    shape = (4,) + (1,) * (pts.ndim - 2)
+    y, x = field._index(pts)
+    nx, ny = normal[:, 0].reshape(shape), normal[:, 1].reshape(shape)
+    g = field.gx[y, x] * nx[..., None] + field.gy[y, x] * ny[..., None]
+    inside = (
+        (pts[..., 0] >= 1)
+        & (pts[..., 0] <= field.width - 2)
+        & (pts[..., 1] >= 1)
+        & (pts[..., 1] <= field.height - 2)
+    )
+    return np.sqrt(np.sum(g * g, axis=-1)) * inside
+
+
 def side_support(field: EdgeField, quad: np.ndarray, reach: int = 2) -> np.ndarray:
     """For each side, the share of its points with an edge across it within `reach` pixels."""
     offsets = np.arange(-reach, reach + 1, dtype=np.float64)
-    shares = []
-    for pts, normal, _ in _sides(quad, 40):
-        probe = pts[:, None, :] + offsets[None, :, None] * normal
-        shares.append(float(np.mean(field.across(probe, normal).max(axis=1) >= EDGE_MIN)))
-    return np.array(shares)
+    pts, normal = _all_sides(quad, 40)
+    probe = pts[:, :, None, :] + offsets[None, None, :, None] * normal[:, None, None, :]
+    return np.mean(_across(field, probe, normal).max(axis=2) >= EDGE_MIN, axis=1)
 
 
 def _bands(field: EdgeField, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each side, the median colours of the bands 3–7 px inside and outside it."""
-    inner_off, outer_off = -np.arange(3.0, 8.0), np.arange(3.0, 8.0)
-    inner, outer = [], []
-    for pts, normal, _ in _sides(quad, 24, 0.15, 0.85):
-        inner.append(
-            np.median(
-                field.colours(pts[:, None, :] + inner_off[None, :, None] * normal).reshape(-1, 3),
-                axis=0,
-            )
-        )
-        outer.append(
-            np.median(
-                field.colours(pts[:, None, :] + outer_off[None, :, None] * normal).reshape(-1, 3),
-                axis=0,
-            )
-        )
-    return np.array(inner), np.array(outer)
+    offsets = np.arange(3.0, 8.0)
+    pts, normal = _all_sides(quad, 24, 0.15, 0.85)
+    step = offsets[None, None, :, None] * normal[:, None, None, :]
+    inner = field.colours(pts[:, :, None, :] - step).reshape(4, -1, 3)
+    outer = field.colours(pts[:, :, None, :] + step).reshape(4, -1, 3)
+    return np.median(inner, axis=1), np.median(outer, axis=1)
 
 
 def side_contrasts(field: EdgeField, quad: np.ndarray) -> np.ndarray:
@@ -161,7 +176,7 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
     edge's peaks, and take the corners from the intersections (the rounded corners are
     skipped: only the middle of each side is sampled)."""
     card = _card_colour(field, quad)
-    for reach_share, floor in ((0.05, 6), (0.0, 3)):
+    for reach_share, floor in ((0.1, 6), (0.04, 4), (0.0, 3)):
         lines = []
         for pts, normal, length in _sides(quad, 40, 0.12, 0.88):
             reach = max(floor, int(reach_share * length))
@@ -263,52 +278,129 @@ def proposals(field: EdgeField) -> list[np.ndarray]:
 
 
 def extension_support(field: EdgeField, quad: np.ndarray) -> float:
-    """How much more each side's line, continued past the corners, runs along an edge than the
-    lines just beside it do: a card's edges stop at its corners, a pattern's lines go on (text
-    or grain around the card is as dense on the line as beside it, and does not count)."""
-    t = np.r_[np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)][:, None]
-    shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0])
+    """How much each side, continued past the corners, is still the same edge: a card's edges
+    stop at its corners, a pattern's lines go on. Continued, a line must both run along an edge
+    more than the lines just beside it do (text or grain around the card is as dense on the
+    line as beside it) and keep separating two colours as the side does (a rule of a form
+    running near the card's edge separates paper from paper). All sides and ends at once."""
+    inner, outer = _bands(field, quad)
+    side_contrast = np.maximum(np.linalg.norm(inner - outer, axis=1), 2.0)
+    p0, d = quad, np.roll(quad, -1, axis=0) - quad
+    normal = np.c_[-d[:, 1], d[:, 0]] / (np.linalg.norm(d, axis=1, keepdims=True) + 1e-9)
+    t = np.r_[np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)]
+    line = p0[:, None, :] + t[None, :, None] * d[:, None, :]  # sides × 20 × 2
+    shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0, -1.0, 1.0])  # last two: ±1 px probes on it
+    pts = line[:, :, None, :] + shift[None, None, :, None] * normal[:, None, None, :]
+    y, x = field._index(pts)
+    g = (
+        field.gx[y, x] * normal[:, None, None, None, 0]
+        + field.gy[y, x] * normal[:, None, None, None, 1]
+    )
+    strength = np.sqrt(np.sum(g * g, axis=-1)) >= EDGE_MIN  # sides × 20 × 7
+    on_line = strength[..., 2] | strength[..., 5] | strength[..., 6]
+    beside = strength[..., [0, 1, 3, 4]].mean(axis=2)
+    band = np.arange(3.0, 8.0)
+    left = field.colours(line[:, :, None, :] - band[None, None, :, None] * normal[:, None, None, :])
+    right = field.colours(
+        line[:, :, None, :] + band[None, None, :, None] * normal[:, None, None, :]
+    )
+    inside = (
+        (line[..., 0] >= 1)
+        & (line[..., 0] <= field.width - 2)
+        & (line[..., 1] >= 1)
+        & (line[..., 1] <= field.height - 2)
+    )  # sides × 20
     excess = []
-    for i in range(4):
-        p0, p1 = quad[i], quad[(i + 1) % 4]
-        d = p1 - p0
-        normal = np.array([-d[1], d[0]]) / (np.linalg.norm(d) + 1e-9)
-        pts = (p0 + t * d)[:, None, :] + shift[None, :, None] * normal  # 20 × 5 × 2
-        probe = pts[:, :, None, :] + np.array([-1.0, 0.0, 1.0])[None, None, :, None] * normal
-        on = field.across(probe, normal).max(axis=2) >= EDGE_MIN  # 20 × 5
-        inside = (
-            (pts[:, 2, 0] >= 1)
-            & (pts[:, 2, 0] <= field.width - 2)
-            & (pts[:, 2, 1] >= 1)
-            & (pts[:, 2, 1] <= field.height - 2)
-        )
-        for half in (slice(0, 10), slice(10, 20)):
-            seen = inside[half]
-            if seen.sum() >= 4:
-                line = float(on[half][seen, 2].mean())
-                beside = float(on[half][seen][:, [0, 1, 3, 4]].mean())
-                excess.append(max(0.0, line - beside))
+    for half in (slice(0, 10), slice(10, 20)):
+        seen = inside[:, half]
+        count = seen.sum(axis=1)
+        along = (on_line[:, half] * seen).sum(axis=1) - (beside[:, half] * seen).sum(axis=1)
+        along = along / np.maximum(count, 1)
+        split = np.linalg.norm(
+            np.median(left[:, half].reshape(4, -1, 3), axis=1)
+            - np.median(right[:, half].reshape(4, -1, 3), axis=1),
+            axis=1,
+        )  # (points off the frame read its border: a few at most where it counts)
+        still = np.clip(split / side_contrast, 0, 1)
+        value = np.maximum(0.0, np.minimum(along, still))
+        excess += list(value[count >= 4])
     return float(np.mean(excess)) if excess else 0.0
 
 
-def likeness(
-    field: EdgeField, quad: np.ndarray, side: str | None, bright: float, layout: bool = True
-) -> float:
+def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
+    """The share of points just inside the sides whose colour jumps away from their neighbours':
+    a card's margin is plain all round, a stretch of checked cloth, printed text or a keyboard
+    inside an outline is not (slow changes of light are not jumps)."""
+    busy = []
+    for pts, normal, _ in _sides(quad, 48, 0.1, 0.9):
+        band = field.colours(pts[:, None, :] - np.array([3.0, 5.0])[None, :, None] * normal)
+        band = band.mean(axis=1)
+        padded = np.concatenate([band[:3][::-1], band, band[-3:][::-1]])
+        windows = np.stack([padded[k : k + len(band)] for k in range(7)])
+        local = np.median(windows, axis=0)
+        busy.append(float(np.mean(np.linalg.norm(band - local, axis=1) > RIM_JUMP)))
+    return float(np.median(busy))
+
+
+def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
     """0–1: how much the inside of an outline looks like an ID card rather than the surface it
-    lies on: its edges stop at the corners (a pattern's lines run on), its face is pale against
-    the brightest part of the photo (a bank card is mostly not), and it holds the card's printed
-    layout (the portrait on the front, the red emblem on the back), not more of the surface."""
+    lies on, short of its layout: its edges stop at the corners (a pattern's lines run on), its
+    margin is plain all round, its face is pale against the brightest part of the photo (a bank
+    card mostly is not)."""
     ext = extension_support(field, quad)
     lightness = float(_card_colour(field, quad)[0])
     factor = float(np.clip(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1))
-    factor *= float(np.clip((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1))
-    if layout and side in ("front", "back"):
-        w, h = LAYOUT_SIZE
-        target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-        matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
-        flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
-        factor *= float(np.clip(abs(upright_score(flat, side)) / LAYOUT_FULL, 0.1, 1))
-    return factor
+    factor *= float(np.clip(1 - 2.0 * (rim_busy(field, quad) - RIM_BUSY_FREE), 0.1, 1))
+    return factor * float(np.clip((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1))
+
+
+def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> float:
+    """0.1–1: how clearly the outline holds the card's printed layout (the portrait on the
+    front, the red emblem on the back), not more of the surface; 1 for another side."""
+    if side not in ("front", "back"):
+        return 1.0
+    w, h = LAYOUT_SIZE
+    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
+    flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
+    return float(np.clip(abs(upright_score(flat, side)) / LAYOUT_FULL, 0.1, 1))
+
+
+class _Likeness:
+    """The likeness of each outline, measured once, the layout only when it can matter."""
+
+    def __init__(self, field: EdgeField, side: str | None):
+        self.field, self.side = field, side
+        self.bright = float(np.percentile(field.lab[..., 0], 99))
+        self.plain: dict[int, float] = {}
+        self.full: dict[int, float] = {}
+
+    def without_layout(self, quad: np.ndarray) -> float:
+        if id(quad) not in self.plain:
+            self.plain[id(quad)] = plain_likeness(self.field, quad, self.bright)
+        return self.plain[id(quad)]
+
+    def __call__(self, quad: np.ndarray) -> float:
+        if id(quad) not in self.full:
+            layout = layout_likeness(self.field, quad, self.side)
+            self.full[id(quad)] = self.without_layout(quad) * layout
+        return self.full[id(quad)]
+
+    def judge(self, scored: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
+        """Each outline's score times its likeness; outlines that cannot come near the best
+        even with a perfect layout are left out without measuring it."""
+        bounded = sorted(
+            ((value * self.without_layout(q), value, q) for value, q in scored),
+            key=lambda item: -item[0],
+        )
+        judged: list[tuple[float, np.ndarray]] = []
+        top = 0.0
+        for bound, value, quad in bounded:
+            if bound < NEAR_BEST * top:
+                break
+            judged.append((value * self(quad), quad))
+            top = max(top, judged[-1][0])
+        return judged
 
 
 def _whole_card(judged: list[tuple[float, np.ndarray]]) -> np.ndarray:
@@ -337,12 +429,13 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     """The card's outline in `rgb` (a working-size image), or None when no outline holds up."""
     field = EdgeField(rgb)
     frame = field.width * field.height
-    bright = float(np.percentile(field.lab[..., 0], 99))
+    like = _Likeness(field, side)
+    rough = sorted(
+        ((score(field, q, reach=6), i, q) for i, q in enumerate(proposals(field))),
+        key=lambda item: -item[0],
+    )
     ranked = sorted(
-        (
-            (score(field, q, reach=6) * likeness(field, q, None, bright, layout=False), i, q)
-            for i, q in enumerate(proposals(field))
-        ),
+        ((value * like.without_layout(q), i, q) for value, i, q in rough[: 2 * REFINE_TOP]),
         key=lambda item: -item[0],
     )
     scored = []
@@ -353,13 +446,12 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
             scored.append((score(field, refined), refined))
     if not scored:
         return None, field
-    judged = [(value * likeness(field, q, side, bright), q) for value, q in scored]
-    quad = _whole_card(judged)
+    quad = _whole_card(like.judge(scored))
     support = side_support(field, quad)
     return Detection(
         quad=quad,
         support=float(support.mean()),
         weakest_side=float(support.min()),
         contrast=float(np.median(side_contrasts(field, quad))),
-        likeness=likeness(field, quad, side, bright),
+        likeness=like(quad),
     ), field
