@@ -92,6 +92,8 @@ def _load(img: Image.Image) -> Image.Image:
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
+    if img.mode == "RGB":
+        return img  # (a JPEG mostly is: no copy)
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))

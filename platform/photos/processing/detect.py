@@ -12,6 +12,7 @@ the best wins: the card contains its portrait and text blocks, which have outlin
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -29,6 +30,7 @@ WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait,
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
+EXTENSION_STEPS = np.concatenate([np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)])
 RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin is busy
 RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
@@ -42,6 +44,10 @@ class Detection:
     weakest_side: float
     contrast: float  # ΔE between the bands just inside and just outside the outline
     likeness: float = 1.0  # how much its inside looks like an ID card, not the surface (0–1)
+
+
+def _within(value: float, low: float, high: float) -> float:
+    return min(high, max(low, float(value)))
 
 
 def _sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
@@ -58,14 +64,21 @@ def _sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
         yield p0 + t * d, normal, length
 
 
+@functools.cache
+def _steps(lo: float, hi: float, samples: int) -> np.ndarray:
+    steps = np.linspace(lo, hi, samples)
+    steps.flags.writeable = False
+    return steps
+
+
 def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
     """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
     d = np.roll(quad, -1, axis=0) - quad
-    normal = np.c_[-d[:, 1], d[:, 0]] / (np.linalg.norm(d, axis=1, keepdims=True) + 1e-9)
+    normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
+    normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
     outward = np.sum(normal * (quad + d / 2 - quad.mean(axis=0)), axis=1) >= 0
     normal = np.where(outward[:, None], normal, -normal)
-    t = np.linspace(lo, hi, samples)
-    return quad[:, None, :] + t[None, :, None] * d[:, None, :], normal
+    return quad[:, None, :] + _steps(lo, hi, samples)[None, :, None] * d[:, None, :], normal
 
 
 def _across(field: EdgeField, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
@@ -113,8 +126,9 @@ def _rim_uniformity(inner: np.ndarray) -> float:
     to 0.3 when it is not (the frame of the portrait, or an outline that runs over the desk).
     Lightness counts for less than hue: uneven light darkens one end of a card, not its hue."""
     weighted = inner * np.array([RIM_LIGHTNESS_WEIGHT, 1.0, 1.0])
-    spread = max(float(np.linalg.norm(a - b)) for a in weighted for b in weighted)
-    return float(np.clip(1.4 - spread / 25.0, 0.3, 1.0))
+    pairs = weighted[:, None, :] - weighted[None, :, :]
+    spread = float(np.sqrt(np.max(np.sum(pairs * pairs, axis=2))))
+    return min(1.0, max(0.3, 1.4 - spread / 25.0))
 
 
 def _fit_side(field: EdgeField, pts: np.ndarray, normal: np.ndarray, reach: int):
@@ -176,7 +190,7 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
     edge's peaks, and take the corners from the intersections (the rounded corners are
     skipped: only the middle of each side is sampled)."""
     card = _card_colour(field, quad)
-    for reach_share, floor in ((0.1, 6), (0.04, 4), (0.0, 3)):
+    for reach_share, floor in ((0.1, 6), (0.0, 3)):
         lines = []
         for pts, normal, length in _sides(quad, 40, 0.12, 0.88):
             reach = max(floor, int(reach_share * length))
@@ -286,8 +300,9 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
     inner, outer = _bands(field, quad)
     side_contrast = np.maximum(np.linalg.norm(inner - outer, axis=1), 2.0)
     p0, d = quad, np.roll(quad, -1, axis=0) - quad
-    normal = np.c_[-d[:, 1], d[:, 0]] / (np.linalg.norm(d, axis=1, keepdims=True) + 1e-9)
-    t = np.r_[np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)]
+    normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
+    normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
+    t = EXTENSION_STEPS
     line = p0[:, None, :] + t[None, :, None] * d[:, None, :]  # sides × 20 × 2
     shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0, -1.0, 1.0])  # last two: ±1 px probes on it
     pts = line[:, :, None, :] + shift[None, None, :, None] * normal[:, None, None, :]
@@ -331,14 +346,13 @@ def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
     """The share of points just inside the sides whose colour jumps away from their neighbours':
     a card's margin is plain all round, a stretch of checked cloth, printed text or a keyboard
     inside an outline is not (slow changes of light are not jumps)."""
-    busy = []
-    for pts, normal, _ in _sides(quad, 48, 0.1, 0.9):
-        band = field.colours(pts[:, None, :] - np.array([3.0, 5.0])[None, :, None] * normal)
-        band = band.mean(axis=1)
-        padded = np.concatenate([band[:3][::-1], band, band[-3:][::-1]])
-        windows = np.stack([padded[k : k + len(band)] for k in range(7)])
-        local = np.median(windows, axis=0)
-        busy.append(float(np.mean(np.linalg.norm(band - local, axis=1) > RIM_JUMP)))
+    pts, normal = _all_sides(quad, 48, 0.1, 0.9)
+    inward = np.array([3.0, 5.0])[None, None, :, None] * normal[:, None, None, :]
+    band = field.colours(pts[:, :, None, :] - inward).mean(axis=2)  # sides × 48 × 3
+    padded = np.concatenate([band[:, 2::-1], band, band[:, :-4:-1]], axis=1)
+    count = band.shape[1]
+    local = np.median(np.stack([padded[:, k : k + count] for k in range(7)]), axis=0)
+    busy = np.mean(np.linalg.norm(band - local, axis=2) > RIM_JUMP, axis=1)
     return float(np.median(busy))
 
 
@@ -349,9 +363,9 @@ def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
     card mostly is not)."""
     ext = extension_support(field, quad)
     lightness = float(_card_colour(field, quad)[0])
-    factor = float(np.clip(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1))
-    factor *= float(np.clip(1 - 2.0 * (rim_busy(field, quad) - RIM_BUSY_FREE), 0.1, 1))
-    return factor * float(np.clip((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1))
+    factor = _within(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1)
+    factor *= _within(1 - 2.0 * (rim_busy(field, quad) - RIM_BUSY_FREE), 0.1, 1)
+    return factor * _within((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1)
 
 
 def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> float:
@@ -363,7 +377,7 @@ def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> flo
     target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
     flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
-    return float(np.clip(abs(upright_score(flat, side)) / LAYOUT_FULL, 0.1, 1))
+    return _within(abs(upright_score(flat, side)) / LAYOUT_FULL, 0.1, 1)
 
 
 class _Likeness:
@@ -398,6 +412,8 @@ class _Likeness:
         for bound, value, quad in bounded:
             if bound < NEAR_BEST * top:
                 break
+            if any(np.abs(quad - seen).max() <= DUPLICATE_PX for _, seen in judged):
+                continue  # the same outline (refined onto itself), a little less likely
             judged.append((value * self(quad), quad))
             top = max(top, judged[-1][0])
         return judged
@@ -425,6 +441,19 @@ def _whole_card(judged: list[tuple[float, np.ndarray]]) -> np.ndarray:
         quad = max(around, key=lambda item: item[0])[1]
 
 
+def _most_likely(rough, like: _Likeness) -> list[np.ndarray]:
+    """The REFINE_TOP proposals scoring best times their likeness (without the layout), going
+    down the rough scores only as far as one could still make it (likeness is at most 1)."""
+    ranked: list[tuple[float, int]] = []
+    for value, i, quad in rough:
+        if len(ranked) >= REFINE_TOP and value < ranked[REFINE_TOP - 1][0]:
+            break
+        ranked.append((value * like.without_layout(quad), i))
+        ranked.sort(key=lambda item: -item[0])
+    by_index = {i: quad for _, i, quad in rough}
+    return [by_index[i] for _, i in ranked[:REFINE_TOP]]
+
+
 def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | None, EdgeField]:
     """The card's outline in `rgb` (a working-size image), or None when no outline holds up."""
     field = EdgeField(rgb)
@@ -434,12 +463,8 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         ((score(field, q, reach=6), i, q) for i, q in enumerate(proposals(field))),
         key=lambda item: -item[0],
     )
-    ranked = sorted(
-        ((value * like.without_layout(q), i, q) for value, i, q in rough[: 2 * REFINE_TOP]),
-        key=lambda item: -item[0],
-    )
     scored = []
-    for _, _, quad in ranked[:REFINE_TOP]:
+    for quad in _most_likely(rough[: 2 * REFINE_TOP], like):
         scored.append((score(field, quad), quad))
         refined = refine(field, quad)
         if refined is not None and geo.plausible(refined, frame):

@@ -66,7 +66,7 @@ def _long_lines(field: EdgeField, limit: int = 24, unbroken: int = 16) -> list[n
     lines = np.c_[line_dir, line_pt][order]
     if len(lines) <= limit + unbroken:
         return list(lines)
-    runs = _unbroken_runs(field, lines[limit:])
+    runs = _unbroken_runs(field, _centred(field, lines[limit:]))
     rest = lines[limit:][np.argsort(-runs)[:unbroken]]
     return list(lines[:limit]) + list(rest)
 
@@ -74,8 +74,8 @@ def _long_lines(field: EdgeField, limit: int = 24, unbroken: int = 16) -> list[n
 def _unbroken_runs(field: EdgeField, lines: np.ndarray, max_gap: int = 3) -> np.ndarray:
     """For each line, the longest stretch (in pixels) along which the lightness steps the same
     way across it, bridging gaps shorter than `max_gap`: one edge, not a row of glyphs or
-    grain."""
-    reach = int(np.hypot(field.width, field.height)) + 2
+    grain. The lines are anchored in the middle of their stretch across the frame."""
+    reach = int(np.hypot(field.width, field.height)) // 2 + 2
     s = np.arange(-reach, reach + 1, dtype=np.float64)
     normal = np.c_[-lines[:, 1], lines[:, 0]]
     pts = lines[:, None, 2:] + s[None, :, None] * lines[:, None, :2]
@@ -98,10 +98,26 @@ def _unbroken_runs(field: EdgeField, lines: np.ndarray, max_gap: int = 3) -> np.
     return best
 
 
+def _centred(field: EdgeField, lines: np.ndarray) -> np.ndarray:
+    """The same lines, each anchored at the middle of its stretch across the frame, so that a
+    profile of half the frame's diagonal each way covers all of it."""
+    w, h = field.width - 1, field.height - 1
+    d, p = lines[:, :2], lines[:, 2:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tx = np.sort(np.stack([(0 - p[:, 0]) / d[:, 0], (w - p[:, 0]) / d[:, 0]], axis=1), axis=1)
+        ty = np.sort(np.stack([(0 - p[:, 1]) / d[:, 1], (h - p[:, 1]) / d[:, 1]], axis=1), axis=1)
+    tx = np.where(np.isfinite(tx), tx, np.array([-np.inf, np.inf]))
+    ty = np.where(np.isfinite(ty), ty, np.array([-np.inf, np.inf]))
+    lo, hi = np.maximum(tx[:, 0], ty[:, 0]), np.minimum(tx[:, 1], ty[:, 1])
+    middle = np.where(hi >= lo, (lo + hi) / 2, 0.0)
+    return np.c_[d, p + middle[:, None] * d]
+
+
 def _line_profiles(field: EdgeField, lines: np.ndarray) -> tuple[np.ndarray, int]:
     """For each line, the running count of edge pixels along it (1-px steps from -reach to
-    +reach around its anchor point), so any stretch's support is one subtraction."""
-    reach = int(np.hypot(field.width, field.height)) + 2
+    +reach around its anchor point, the middle of its stretch across the frame), so any
+    stretch's support is one subtraction."""
+    reach = int(np.hypot(field.width, field.height)) // 2 + 2
     s = np.arange(-reach, reach + 1, dtype=np.float64)
     direction, anchor = lines[:, None, :2], lines[:, None, 2:]
     normal = np.c_[-lines[:, 1], lines[:, 0]]
@@ -246,6 +262,7 @@ def line_quads(field: EdgeField, keep: int = 16) -> list[np.ndarray]:
     lines = np.array(_long_lines(field))
     if len(lines) < 3:
         return []
+    lines = _centred(field, lines)
     frame = field.width * field.height
     i, j = np.triu_indices(len(lines), 1)
     cross = lines[i, 0] * lines[j, 1] - lines[i, 1] * lines[j, 0]

@@ -242,9 +242,7 @@ def _flatten(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
 def _encode(rgb: np.ndarray) -> bytes:
     """JPEG without any metadata: a fresh image carries no EXIF, GPS or ICC profile."""
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb)).save(
-        buf, "JPEG", quality=OUTPUT_QUALITY, optimize=True
-    )
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, "JPEG", quality=OUTPUT_QUALITY)
     return buf.getvalue()
 
 
