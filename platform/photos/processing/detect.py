@@ -4,10 +4,13 @@ The card is found on a small working copy (``WORK_LONG_SIDE``) through the Lab g
 `edges`. Proposals come from long straight edges (`lines`), from regions closed by colour edges,
 and from regions that differ from the frame's border colour, are bright, or are low in chroma.
 Each is scored by how much of every side runs along an edge that separates two colours, by how
-plain the card's margin is all round, and by its proportion. The best few are refined — each side
-moved onto the best straight edge near it, polished by a line fit away from the rounded corners,
-the corners taken from the intersections — and the largest outline that scores nearly as well as
-the best wins: the card contains its portrait and text blocks, which have outlines of their own.
+plain the card's margin is all round, and by its proportion; and by how much its inside looks
+like an ID card rather than the surface it lies on (`plain_likeness`, `layout_likeness`): its
+sides stop at its corners where a pattern's lines run on, its margin is plain where cloth, print
+or keys are busy, its face is pale, and it holds the card's layout (portrait, emblem). The best
+few are refined — each side moved onto the best straight edge near it, polished by a line fit
+away from the rounded corners, the corners taken from the intersections — and the best outline
+wins, or the whole card around it when the best is its portrait or a text block.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .orient import upright_score
 
 WORK_LONG_SIDE = 720
 REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
+ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal's sides be
 NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
@@ -44,6 +48,7 @@ class Detection:
     weakest_side: float
     contrast: float  # ΔE between the bands just inside and just outside the outline
     likeness: float = 1.0  # how much its inside looks like an ID card, not the surface (0–1)
+    strongest: float = 0.0  # the best edge score of any outline refined, card-like or not
 
 
 def _within(value: float, low: float, high: float) -> float:
@@ -209,16 +214,42 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
     return quad
 
 
-def score(field: EdgeField, quad: np.ndarray, reach: int = 2) -> float:
+def score(
+    field: EdgeField, quad: np.ndarray, reach: int = 2, support: np.ndarray | None = None
+) -> float:
     """How card-like an outline is: each side must run along an edge that separates two
     colours; the weakest side counts extra; the card's proportion and a plain margin all round
-    are preferred. A larger
-    `reach` forgives a rough first guess that refining will snap onto the edge."""
+    are preferred. A larger `reach` forgives a rough first guess that refining will snap onto
+    the edge. `support`: the sides' support at that reach, when already measured."""
     inner, outer = _bands(field, quad)
     contrast = np.linalg.norm(inner - outer, axis=1)
-    sides = side_support(field, quad, reach) * np.clip(contrast / SIDE_CONTRAST, 0.15, 1)
-    shape = np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2))
-    return float(sides.mean() * np.sqrt(sides.min()) * (0.6 + 0.4 * shape) * _rim_uniformity(inner))
+    if support is None:
+        support = side_support(field, quad, reach)
+    sides = support * np.clip(contrast / SIDE_CONTRAST, 0.15, 1)
+    return float(sides.mean() * np.sqrt(sides.min()) * _shape(quad) * _rim_uniformity(inner))
+
+
+def _shape(quad: np.ndarray) -> float:
+    return 0.6 + 0.4 * float(np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2)))
+
+
+def _rough_best(field: EdgeField, quads: list[np.ndarray], keep: int):
+    """The `keep` proposals with the best forgiving score, (score, index, quad), best first.
+    Edge support alone bounds the score from above (the other factors are at most 1), so the
+    colours are measured only for proposals that could still make it."""
+    bounded = []
+    for i, quad in enumerate(quads):
+        support = side_support(field, quad, ROUGH_REACH)
+        bound = float(support.mean() * np.sqrt(support.min())) * _shape(quad)
+        bounded.append((bound, i, quad, support))
+    bounded.sort(key=lambda item: -item[0])
+    rough: list[tuple[float, int, np.ndarray]] = []
+    for bound, i, quad, support in bounded:
+        if len(rough) >= keep and bound < rough[keep - 1][0]:
+            break
+        rough.append((score(field, quad, ROUGH_REACH, support), i, quad))
+        rough.sort(key=lambda item: (-item[0], item[1]))
+    return rough[:keep]
 
 
 def _quad_from_points(points: np.ndarray) -> np.ndarray | None:
@@ -459,12 +490,9 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     field = EdgeField(rgb)
     frame = field.width * field.height
     like = _Likeness(field, side)
-    rough = sorted(
-        ((score(field, q, reach=6), i, q) for i, q in enumerate(proposals(field))),
-        key=lambda item: -item[0],
-    )
+    rough = _rough_best(field, proposals(field), 2 * REFINE_TOP)
     scored = []
-    for quad in _most_likely(rough[: 2 * REFINE_TOP], like):
+    for quad in _most_likely(rough, like):
         scored.append((score(field, quad), quad))
         refined = refine(field, quad)
         if refined is not None and geo.plausible(refined, frame):
@@ -479,4 +507,5 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         weakest_side=float(support.min()),
         contrast=float(np.median(side_contrasts(field, quad))),
         likeness=like(quad),
+        strongest=max(value for value, _ in scored),
     ), field

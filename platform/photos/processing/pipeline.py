@@ -32,6 +32,7 @@ MIN_WEAKEST_SIDE = 0.25
 # An outline whose inside looks less like an ID card than this (its lines run on past its
 # corners, its face is not pale, no card layout inside) is the surface's pattern, not a card.
 MIN_LIKENESS = 0.72
+SURFACE_EDGES = 0.6  # an edge score (detect.score) as high as a card's outline
 SIDES = ("front", "back", "signature")
 # When no card is found, the whole photo is called blurred below this share of min_sharpness
 # (sensor noise alone keeps a sharp photo of a bare desk well above it).
@@ -227,6 +228,9 @@ def _why_no_card(
         return PhotoRefused("too_small")
     if region:
         return PhotoRefused("low_contrast")
+    if detection is not None and detection.strongest >= SURFACE_EDGES:
+        # outlines as clean as a card's were there, none with a card inside: the surface's
+        return PhotoRefused("no_card", detail="patterned_surface")
     return PhotoRefused("no_card")
 
 
