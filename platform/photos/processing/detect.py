@@ -31,6 +31,7 @@ REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
 ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal's sides be
 NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
+SAME_CARD_AREA = 1.25  # ... or the same card, a little larger, when they are as card-like
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
@@ -39,6 +40,7 @@ RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin
 RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
+LAYOUT_CLEAR = 1.3  # |upright score| of the clearest layouts (a tie-break only)
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
     edge's peaks, and take the corners from the intersections (the rounded corners are
     skipped: only the middle of each side is sampled)."""
     card = _card_colour(field, quad)
-    for reach_share, floor in ((0.1, 6), (0.0, 3)):
+    for reach_share, floor in ((0.05, 6), (0.0, 3)):
         lines = []
         for pts, normal, length in _sides(quad, 40, 0.12, 0.88):
             reach = max(floor, int(reach_share * length))
@@ -399,16 +401,19 @@ def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
     return factor * _within((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1)
 
 
-def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> float:
-    """0.1–1: how clearly the outline holds the card's printed layout (the portrait on the
-    front, the red emblem on the back), not more of the surface; 1 for another side."""
+def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tuple[float, float]:
+    """How clearly the outline holds the card's printed layout (the portrait on the front, the
+    red emblem on the back), not more of the surface: a factor 0.1–1, and the layout's strength
+    itself (|upright score|), which breaks a tie between two card-like outlines (an ID card and
+    a bank card with a red logo); (1, 0) for another side."""
     if side not in ("front", "back"):
-        return 1.0
+        return 1.0, 0.0
     w, h = LAYOUT_SIZE
     target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
     flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
-    return _within(abs(upright_score(flat, side)) / LAYOUT_FULL, 0.1, 1)
+    strength = abs(upright_score(flat, side))
+    return _within(strength / LAYOUT_FULL, 0.1, 1), strength
 
 
 class _Likeness:
@@ -419,6 +424,7 @@ class _Likeness:
         self.bright = float(np.percentile(field.lab[..., 0], 99))
         self.plain: dict[int, float] = {}
         self.full: dict[int, float] = {}
+        self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
 
     def without_layout(self, quad: np.ndarray) -> float:
         if id(quad) not in self.plain:
@@ -427,13 +433,16 @@ class _Likeness:
 
     def __call__(self, quad: np.ndarray) -> float:
         if id(quad) not in self.full:
-            layout = layout_likeness(self.field, quad, self.side)
+            layout, strength = layout_likeness(self.field, quad, self.side)
             self.full[id(quad)] = self.without_layout(quad) * layout
+            clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
+            self.clarity[id(quad)] = 0.9 + 0.1 * clear
         return self.full[id(quad)]
 
     def judge(self, scored: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
-        """Each outline's score times its likeness; outlines that cannot come near the best
-        even with a perfect layout are left out without measuring it."""
+        """Each outline's score times its likeness (and the clarity of its layout, which
+        decides between two card-like outlines); outlines that cannot come near the best even
+        with a perfect layout are left out without measuring it."""
         bounded = sorted(
             ((value * self.without_layout(q), value, q) for value, q in scored),
             key=lambda item: -item[0],
@@ -445,12 +454,12 @@ class _Likeness:
                 break
             if any(np.abs(quad - seen).max() <= DUPLICATE_PX for _, seen in judged):
                 continue  # the same outline (refined onto itself), a little less likely
-            judged.append((value * self(quad), quad))
+            judged.append((value * self(quad) * self.clarity[id(quad)], quad))
             top = max(top, judged[-1][0])
         return judged
 
 
-def _whole_card(judged: list[tuple[float, np.ndarray]]) -> np.ndarray:
+def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.ndarray:
     """The best outline, or the outline of the whole card around it: the card holds its
     portrait, emblem and text blocks, whose frames can score as well as a faint card edge. An
     outline much larger than the best, around it, scoring nearly as well, is the card; of those
@@ -468,8 +477,27 @@ def _whole_card(judged: list[tuple[float, np.ndarray]]) -> np.ndarray:
             and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
         ]
         if not around:
-            return quad
+            break
         quad = max(around, key=lambda item: item[0])[1]
+    # Refining two proposals of one card can leave one a little inside the edges: of the
+    # outlines nearly as good, around it, a little larger and as card-like, take the largest.
+    centre, area, kind = (
+        tuple(map(float, quad.mean(axis=0))),
+        abs(geo.signed_area(quad)),
+        like(quad),
+    )
+    return max(
+        (
+            q
+            for value, q in judged
+            if value >= NEAR_BEST * top
+            and area <= abs(geo.signed_area(q)) <= SAME_CARD_AREA * area
+            and like(q) >= kind
+            and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
+        ),
+        key=lambda q: abs(geo.signed_area(q)),
+        default=quad,
+    )
 
 
 def _most_likely(rough, like: _Likeness) -> list[np.ndarray]:
@@ -499,7 +527,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
             scored.append((score(field, refined), refined))
     if not scored:
         return None, field
-    quad = _whole_card(like.judge(scored))
+    quad = _whole_card(like.judge(scored), like)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
