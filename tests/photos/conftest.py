@@ -37,7 +37,10 @@ def scores(good_set, bad_set) -> Scores:
 
 
 @pytest.fixture(scope="session")
-def patterned_scores() -> Scores:
-    return score(
-        patterned_photos(PATTERN_SEED, count=30, large=1), patterned_bad_photos(PATTERN_SEED + 1)
-    )
+def patterned_set():
+    return patterned_photos(PATTERN_SEED, count=30, large=1)
+
+
+@pytest.fixture(scope="session")
+def patterned_scores(patterned_set) -> Scores:
+    return score(patterned_set, patterned_bad_photos(PATTERN_SEED + 1))
