@@ -31,10 +31,18 @@ django.setup()
 
 from photos.processing import photo_judge  # noqa: E402
 from tests.photos.scoring import score  # noqa: E402
-from tests.photos.synth import Scene, bad_photos, good_photos, photograph, render_card  # noqa: E402
+from tests.photos.synth import (  # noqa: E402
+    Scene,
+    bad_photos,
+    good_photos,
+    patterned_bad_photos,
+    patterned_photos,
+    photograph,
+    render_card,
+)
 
 RUNS = 7
-ACCURACY_BUDGET_S = 35.0
+ACCURACY_BUDGET_S = 45.0
 
 
 def _median_ms(*actions: Callable[[], object], runs: int = RUNS) -> list[float]:
@@ -88,10 +96,8 @@ def bench_speed() -> None:
     print(f"12-MP JPEG ({len(data) / 1e6:.1f} MB), one thread, median of {RUNS} runs:")
     print(f"  judge (decode + find + upright + quality + flatten + encode): {judge_ms:7.1f} ms")
     print(f"  bare Pillow decode + JPEG encode of the same file:            {bare_ms:7.1f} ms")
-    print(
-        f"  ratio judge / bare: {judge_ms / bare_ms:.2f}   "
-        f"(target: judged in under 1000 ms: {'met' if judge_ms < 1000 else 'MISSED'})"
-    )
+    ratio = judge_ms / bare_ms
+    print(f"  ratio judge / bare: {ratio:.2f}   (goal <= 3x: {'met' if ratio <= 3 else 'MISSED'})")
 
 
 def bench_accuracy(seed: int = 4242) -> None:
@@ -105,6 +111,10 @@ def bench_accuracy(seed: int = 4242) -> None:
         print("accuracy: skipped (time budget spent)")
         return
     print(score(good, bad).summary().replace("ID photo scores", "accuracy (fresh set)"))
+    if time.monotonic() < deadline - 6:  # cards on patterned surfaces, a bank card beside some
+        good, bad = patterned_photos(seed, count=8, large=0), patterned_bad_photos(seed, count=3)
+        scores = score(good, bad)
+        print(scores.summary().replace("ID photo scores", "on patterned surfaces (fresh set)"))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from content.models import Exchange
+from photos.processing.decode import is_complete
 from privacy import crypto
 
 from ..models import Application, ScoreReport
@@ -93,6 +94,10 @@ def score_reports_write(*, files: Iterable[Any]) -> ReportUploads:
             uploads.problems.append(
                 _("成绩报告单“%(name)s”不是 JPEG 或 PNG 图片，请重新上传。") % {"name": upload.name}
             )
+            continue
+        if not is_complete(data):  # cut short: Image.verify() checks nothing for JPEG
+            message = _("成绩报告单“%(name)s”不完整（可能上传中断），请重新上传。")
+            uploads.problems.append(message % {"name": upload.name})
             continue
         accepted.append((data, content_type))
     if uploads.problems:

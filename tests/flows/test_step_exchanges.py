@@ -362,6 +362,25 @@ def test_a_file_that_is_not_a_jpeg_or_png_is_refused(client, content, name, reas
     assert ScoreReport.objects.count() == 0  # none of the batch
 
 
+def test_a_truncated_jpeg_report_is_refused_as_incomplete(client):
+    # given a JPEG report cut short in upload, in a process where weasyprint has made Pillow
+    # pad truncated images silently (and Image.verify() checks nothing for JPEG)
+    import weasyprint  # noqa: F401 - turns ImageFile.LOAD_TRUNCATED_IMAGES on
+
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 40).convert("RGB").save(buffer, "JPEG")
+    cut = SimpleUploadedFile("report.jpg", buffer.getvalue()[: buffer.tell() // 2])
+    application, url = begin(client, suitability_class="C4")
+
+    # when
+    response = choose(client, url, ["CFFEX"], score_reports=[image(), cut])
+
+    # then it is refused with its reason, and nothing of the batch is kept
+    assert response.status_code == 400
+    assert "成绩报告单“report.jpg”不完整（可能上传中断），请重新上传。" in response.content.decode()
+    assert ScoreReport.objects.count() == 0
+
+
 def test_a_report_over_ten_megabytes_is_refused(client, monkeypatch):
     monkeypatch.setattr(score_reports, "MAX_BYTES", 10)
     application, url = begin(client, suitability_class="C4")

@@ -6,9 +6,10 @@ import cv2
 import pytest
 
 from .scoring import Scores, score
-from .synth import bad_photos, good_photos
+from .synth import bad_photos, good_photos, patterned_bad_photos, patterned_photos
 
 GOOD_SEED, BAD_SEED = 20261125, 20261126
+PATTERN_SEED = 20261206
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,3 +34,13 @@ def bad_set():
 @pytest.fixture(scope="session")
 def scores(good_set, bad_set) -> Scores:
     return score(good_set, bad_set)
+
+
+@pytest.fixture(scope="session")
+def patterned_set():
+    return patterned_photos(PATTERN_SEED, count=30, large=1)
+
+
+@pytest.fixture(scope="session")
+def patterned_scores(patterned_set) -> Scores:
+    return score(patterned_set, patterned_bad_photos(PATTERN_SEED + 1))

@@ -64,9 +64,20 @@ def judge_good(photo: GoodPhoto) -> tuple[bool, str]:
 def judge_bad(photo: BadPhoto) -> tuple[bool, str]:
     result = photo_judge(data=photo.data, side=photo.side)
     return (
-        not result.ok and result.reason == photo.reason,
+        not result.ok and result.reason in (photo.reason, *photo.also),
         f"{photo.name}: expected {photo.reason}, got ok={result.ok} {result.reason}",
     )
+
+
+def wrong_crops(good: list[GoodPhoto]) -> list[str]:
+    """Good photos accepted with a crop that is not the card (IoU under 0.8): worse than a
+    refusal, which at least asks for another photo."""
+    wrong = []
+    for photo in good:
+        result = photo_judge(data=photo.data, side=photo.side)
+        if result.ok and quad_iou(result.corners, photo.corners) < 0.8:
+            wrong.append(f"{photo.name}: iou={quad_iou(result.corners, photo.corners):.3f}")
+    return wrong
 
 
 def score(good: list[GoodPhoto], bad: list[BadPhoto]) -> Scores:

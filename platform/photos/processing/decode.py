@@ -58,20 +58,23 @@ def _open(data: bytes, limits: dict[str, Any]) -> Image.Image:
     return img
 
 
-def _check_complete(data: bytes) -> None:
-    """Refuse a file cut short, from its own end markers: Pillow's LOAD_TRUNCATED_IMAGES is a
-    process-wide switch that other libraries turn on (weasyprint does, on import), after which
-    Pillow silently pads a truncated JPEG with grey."""
+def is_complete(data: bytes) -> bool:
+    """False for a JPEG, PNG or WebP file cut short, from its own end markers: Pillow's
+    LOAD_TRUNCATED_IMAGES is a process-wide switch that other libraries turn on (weasyprint
+    does, on import), after which Pillow silently pads a truncated JPEG with grey, and
+    `Image.verify()` checks nothing for JPEG."""
     tail = data[-4096:].rstrip(b"\x00\r\n ")
     if data.startswith(b"\xff\xd8"):  # JPEG (and MPO): ends with the EOI marker
-        complete = b"\xff\xd9" in tail[-64:]
-    elif data.startswith(b"\x89PNG"):
-        complete = b"IEND" in tail[-16:]
-    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        complete = int.from_bytes(data[4:8], "little") + 8 <= len(data)
-    else:
-        complete = True  # other formats: their decoders report truncation themselves
-    if not complete:
+        return b"\xff\xd9" in tail[-64:]
+    if data.startswith(b"\x89PNG"):
+        return b"IEND" in tail[-16:]
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    return True  # other formats: their decoders report truncation themselves
+
+
+def _check_complete(data: bytes) -> None:
+    if not is_complete(data):
         raise PhotoRefused("unreadable", detail="truncated")
 
 
@@ -89,6 +92,8 @@ def _load(img: Image.Image) -> Image.Image:
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
+    if img.mode == "RGB":
+        return img  # (a JPEG mostly is: no copy)
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))

@@ -4,14 +4,18 @@ The card is found on a small working copy (``WORK_LONG_SIDE``) through the Lab g
 `edges`. Proposals come from long straight edges (`lines`), from regions closed by colour edges,
 and from regions that differ from the frame's border colour, are bright, or are low in chroma.
 Each is scored by how much of every side runs along an edge that separates two colours, by how
-plain the card's margin is all round, and by its proportion. The best few are refined — each side
-moved onto the best straight edge near it, polished by a line fit away from the rounded corners,
-the corners taken from the intersections — and the largest outline that scores nearly as well as
-the best wins: the card contains its portrait and text blocks, which have outlines of their own.
+plain the card's margin is all round, and by its proportion; and by how much its inside looks
+like an ID card rather than the surface it lies on (`plain_likeness`, `layout_likeness`): its
+sides stop at its corners where a pattern's lines run on, its margin is plain where cloth, print
+or keys are busy, its face is pale, and it holds the card's layout (portrait, emblem). The best
+few are refined — each side moved onto the best straight edge near it, polished by a line fit
+away from the rounded corners, the corners taken from the intersections — and the best outline
+wins, or the whole card around it when the best is its portrait or a text block.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -20,13 +24,23 @@ import numpy as np
 from . import geometry as geo
 from .edges import EDGE_MIN, EdgeField
 from .lines import line_quads
+from .orient import upright_score
 
 WORK_LONG_SIDE = 720
 REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
-NEAR_BEST = 0.5  # outlines scoring this share of the best compete on size
+ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal's sides be
+NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
+WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
+SAME_CARD_AREA = 1.25  # ... or the same card, a little larger, when they are as card-like
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
+EXTENSION_STEPS = np.concatenate([np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)])
+RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin is busy
+RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
+LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
+LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
+LAYOUT_CLEAR = 1.3  # |upright score| of the clearest layouts (a tie-break only)
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,12 @@ class Detection:
     support: float  # share of the outline running along an edge (mean over the sides)
     weakest_side: float
     contrast: float  # ΔE between the bands just inside and just outside the outline
+    likeness: float = 1.0  # how much its inside looks like an ID card, not the surface (0–1)
+    strongest: float = 0.0  # the best edge score of any outline refined, card-like or not
+
+
+def _within(value: float, low: float, high: float) -> float:
+    return min(high, max(low, float(value)))
 
 
 def _sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
@@ -51,34 +71,54 @@ def _sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
         yield p0 + t * d, normal, length
 
 
+@functools.cache
+def _steps(lo: float, hi: float, samples: int) -> np.ndarray:
+    steps = np.linspace(lo, hi, samples)
+    steps.flags.writeable = False
+    return steps
+
+
+def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
+    """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
+    d = np.roll(quad, -1, axis=0) - quad
+    normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
+    normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
+    outward = np.sum(normal * (quad + d / 2 - quad.mean(axis=0)), axis=1) >= 0
+    normal = np.where(outward[:, None], normal, -normal)
+    return quad[:, None, :] + _steps(lo, hi, samples)[None, :, None] * d[:, None, :], normal
+
+
+def _across(field: EdgeField, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """`EdgeField.across` with one normal per side: pts is 4 × ..., normal 4 × 2."""
+    shape = (4,) + (1,) * (pts.ndim - 2)
+    y, x = field._index(pts)
+    nx, ny = normal[:, 0].reshape(shape), normal[:, 1].reshape(shape)
+    g = field.gx[y, x] * nx[..., None] + field.gy[y, x] * ny[..., None]
+    inside = (
+        (pts[..., 0] >= 1)
+        & (pts[..., 0] <= field.width - 2)
+        & (pts[..., 1] >= 1)
+        & (pts[..., 1] <= field.height - 2)
+    )
+    return np.sqrt(np.sum(g * g, axis=-1)) * inside
+
+
 def side_support(field: EdgeField, quad: np.ndarray, reach: int = 2) -> np.ndarray:
     """For each side, the share of its points with an edge across it within `reach` pixels."""
     offsets = np.arange(-reach, reach + 1, dtype=np.float64)
-    shares = []
-    for pts, normal, _ in _sides(quad, 40):
-        probe = pts[:, None, :] + offsets[None, :, None] * normal
-        shares.append(float(np.mean(field.across(probe, normal).max(axis=1) >= EDGE_MIN)))
-    return np.array(shares)
+    pts, normal = _all_sides(quad, 40)
+    probe = pts[:, :, None, :] + offsets[None, None, :, None] * normal[:, None, None, :]
+    return np.mean(_across(field, probe, normal).max(axis=2) >= EDGE_MIN, axis=1)
 
 
 def _bands(field: EdgeField, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each side, the median colours of the bands 3–7 px inside and outside it."""
-    inner_off, outer_off = -np.arange(3.0, 8.0), np.arange(3.0, 8.0)
-    inner, outer = [], []
-    for pts, normal, _ in _sides(quad, 24, 0.15, 0.85):
-        inner.append(
-            np.median(
-                field.colours(pts[:, None, :] + inner_off[None, :, None] * normal).reshape(-1, 3),
-                axis=0,
-            )
-        )
-        outer.append(
-            np.median(
-                field.colours(pts[:, None, :] + outer_off[None, :, None] * normal).reshape(-1, 3),
-                axis=0,
-            )
-        )
-    return np.array(inner), np.array(outer)
+    offsets = np.arange(3.0, 8.0)
+    pts, normal = _all_sides(quad, 24, 0.15, 0.85)
+    step = offsets[None, None, :, None] * normal[:, None, None, :]
+    inner = field.colours(pts[:, :, None, :] - step).reshape(4, -1, 3)
+    outer = field.colours(pts[:, :, None, :] + step).reshape(4, -1, 3)
+    return np.median(inner, axis=1), np.median(outer, axis=1)
 
 
 def side_contrasts(field: EdgeField, quad: np.ndarray) -> np.ndarray:
@@ -93,8 +133,9 @@ def _rim_uniformity(inner: np.ndarray) -> float:
     to 0.3 when it is not (the frame of the portrait, or an outline that runs over the desk).
     Lightness counts for less than hue: uneven light darkens one end of a card, not its hue."""
     weighted = inner * np.array([RIM_LIGHTNESS_WEIGHT, 1.0, 1.0])
-    spread = max(float(np.linalg.norm(a - b)) for a in weighted for b in weighted)
-    return float(np.clip(1.4 - spread / 25.0, 0.3, 1.0))
+    pairs = weighted[:, None, :] - weighted[None, :, :]
+    spread = float(np.sqrt(np.max(np.sum(pairs * pairs, axis=2))))
+    return min(1.0, max(0.3, 1.4 - spread / 25.0))
 
 
 def _fit_side(field: EdgeField, pts: np.ndarray, normal: np.ndarray, reach: int):
@@ -175,16 +216,42 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
     return quad
 
 
-def score(field: EdgeField, quad: np.ndarray, reach: int = 2) -> float:
+def score(
+    field: EdgeField, quad: np.ndarray, reach: int = 2, support: np.ndarray | None = None
+) -> float:
     """How card-like an outline is: each side must run along an edge that separates two
     colours; the weakest side counts extra; the card's proportion and a plain margin all round
-    are preferred. A larger
-    `reach` forgives a rough first guess that refining will snap onto the edge."""
+    are preferred. A larger `reach` forgives a rough first guess that refining will snap onto
+    the edge. `support`: the sides' support at that reach, when already measured."""
     inner, outer = _bands(field, quad)
     contrast = np.linalg.norm(inner - outer, axis=1)
-    sides = side_support(field, quad, reach) * np.clip(contrast / SIDE_CONTRAST, 0.15, 1)
-    shape = np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2))
-    return float(sides.mean() * np.sqrt(sides.min()) * (0.6 + 0.4 * shape) * _rim_uniformity(inner))
+    if support is None:
+        support = side_support(field, quad, reach)
+    sides = support * np.clip(contrast / SIDE_CONTRAST, 0.15, 1)
+    return float(sides.mean() * np.sqrt(sides.min()) * _shape(quad) * _rim_uniformity(inner))
+
+
+def _shape(quad: np.ndarray) -> float:
+    return 0.6 + 0.4 * float(np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2)))
+
+
+def _rough_best(field: EdgeField, quads: list[np.ndarray], keep: int):
+    """The `keep` proposals with the best forgiving score, (score, index, quad), best first.
+    Edge support alone bounds the score from above (the other factors are at most 1), so the
+    colours are measured only for proposals that could still make it."""
+    bounded = []
+    for i, quad in enumerate(quads):
+        support = side_support(field, quad, ROUGH_REACH)
+        bound = float(support.mean() * np.sqrt(support.min())) * _shape(quad)
+        bounded.append((bound, i, quad, support))
+    bounded.sort(key=lambda item: -item[0])
+    rough: list[tuple[float, int, np.ndarray]] = []
+    for bound, i, quad, support in bounded:
+        if len(rough) >= keep and bound < rough[keep - 1][0]:
+            break
+        rough.append((score(field, quad, ROUGH_REACH, support), i, quad))
+        rough.sort(key=lambda item: (-item[0], item[1]))
+    return rough[:keep]
 
 
 def _quad_from_points(points: np.ndarray) -> np.ndarray | None:
@@ -257,33 +324,216 @@ def proposals(field: EdgeField) -> list[np.ndarray]:
     return distinct
 
 
-def find_card(rgb: np.ndarray) -> tuple[Detection | None, EdgeField]:
+def extension_support(field: EdgeField, quad: np.ndarray) -> float:
+    """How much each side, continued past the corners, is still the same edge: a card's edges
+    stop at its corners, a pattern's lines go on. Continued, a line must both run along an edge
+    more than the lines just beside it do (text or grain around the card is as dense on the
+    line as beside it) and keep separating two colours as the side does (a rule of a form
+    running near the card's edge separates paper from paper). All sides and ends at once."""
+    inner, outer = _bands(field, quad)
+    side_contrast = np.maximum(np.linalg.norm(inner - outer, axis=1), 2.0)
+    p0, d = quad, np.roll(quad, -1, axis=0) - quad
+    normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
+    normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
+    t = EXTENSION_STEPS
+    line = p0[:, None, :] + t[None, :, None] * d[:, None, :]  # sides × 20 × 2
+    shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0, -1.0, 1.0])  # last two: ±1 px probes on it
+    pts = line[:, :, None, :] + shift[None, None, :, None] * normal[:, None, None, :]
+    y, x = field._index(pts)
+    g = (
+        field.gx[y, x] * normal[:, None, None, None, 0]
+        + field.gy[y, x] * normal[:, None, None, None, 1]
+    )
+    strength = np.sqrt(np.sum(g * g, axis=-1)) >= EDGE_MIN  # sides × 20 × 7
+    on_line = strength[..., 2] | strength[..., 5] | strength[..., 6]
+    beside = strength[..., [0, 1, 3, 4]].mean(axis=2)
+    band = np.arange(3.0, 8.0)
+    left = field.colours(line[:, :, None, :] - band[None, None, :, None] * normal[:, None, None, :])
+    right = field.colours(
+        line[:, :, None, :] + band[None, None, :, None] * normal[:, None, None, :]
+    )
+    inside = (
+        (line[..., 0] >= 1)
+        & (line[..., 0] <= field.width - 2)
+        & (line[..., 1] >= 1)
+        & (line[..., 1] <= field.height - 2)
+    )  # sides × 20
+    excess = []
+    for half in (slice(0, 10), slice(10, 20)):
+        seen = inside[:, half]
+        count = seen.sum(axis=1)
+        along = (on_line[:, half] * seen).sum(axis=1) - (beside[:, half] * seen).sum(axis=1)
+        along = along / np.maximum(count, 1)
+        split = np.linalg.norm(
+            np.median(left[:, half].reshape(4, -1, 3), axis=1)
+            - np.median(right[:, half].reshape(4, -1, 3), axis=1),
+            axis=1,
+        )  # (points off the frame read its border: a few at most where it counts)
+        still = np.clip(split / side_contrast, 0, 1)
+        value = np.maximum(0.0, np.minimum(along, still))
+        excess += list(value[count >= 4])
+    return float(np.mean(excess)) if excess else 0.0
+
+
+def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
+    """The share of points just inside the sides whose colour jumps away from their neighbours':
+    a card's margin is plain all round, a stretch of checked cloth, printed text or a keyboard
+    inside an outline is not (slow changes of light are not jumps)."""
+    pts, normal = _all_sides(quad, 48, 0.1, 0.9)
+    inward = np.array([3.0, 5.0])[None, None, :, None] * normal[:, None, None, :]
+    band = field.colours(pts[:, :, None, :] - inward).mean(axis=2)  # sides × 48 × 3
+    padded = np.concatenate([band[:, 2::-1], band, band[:, :-4:-1]], axis=1)
+    count = band.shape[1]
+    local = np.median(np.stack([padded[:, k : k + count] for k in range(7)]), axis=0)
+    busy = np.mean(np.linalg.norm(band - local, axis=2) > RIM_JUMP, axis=1)
+    return float(np.median(busy))
+
+
+def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
+    """0–1: how much the inside of an outline looks like an ID card rather than the surface it
+    lies on, short of its layout: its edges stop at the corners (a pattern's lines run on), its
+    margin is plain all round, its face is pale against the brightest part of the photo (a bank
+    card mostly is not)."""
+    ext = extension_support(field, quad)
+    lightness = float(_card_colour(field, quad)[0])
+    factor = _within(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1)
+    factor *= _within(1 - 2.0 * (rim_busy(field, quad) - RIM_BUSY_FREE), 0.1, 1)
+    return factor * _within((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1)
+
+
+def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tuple[float, float]:
+    """How clearly the outline holds the card's printed layout (the portrait on the front, the
+    red emblem on the back), not more of the surface: a factor 0.1–1, and the layout's strength
+    itself (|upright score|), which breaks a tie between two card-like outlines (an ID card and
+    a bank card with a red logo); (1, 0) for another side."""
+    if side not in ("front", "back"):
+        return 1.0, 0.0
+    w, h = LAYOUT_SIZE
+    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
+    flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
+    strength = abs(upright_score(flat, side))
+    return _within(strength / LAYOUT_FULL, 0.1, 1), strength
+
+
+class _Likeness:
+    """The likeness of each outline, measured once, the layout only when it can matter."""
+
+    def __init__(self, field: EdgeField, side: str | None):
+        self.field, self.side = field, side
+        self.bright = float(np.percentile(field.lab[..., 0], 99))
+        self.plain: dict[int, float] = {}
+        self.full: dict[int, float] = {}
+        self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
+
+    def without_layout(self, quad: np.ndarray) -> float:
+        if id(quad) not in self.plain:
+            self.plain[id(quad)] = plain_likeness(self.field, quad, self.bright)
+        return self.plain[id(quad)]
+
+    def __call__(self, quad: np.ndarray) -> float:
+        if id(quad) not in self.full:
+            layout, strength = layout_likeness(self.field, quad, self.side)
+            self.full[id(quad)] = self.without_layout(quad) * layout
+            clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
+            self.clarity[id(quad)] = 0.9 + 0.1 * clear
+        return self.full[id(quad)]
+
+    def judge(self, scored: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
+        """Each outline's score times its likeness (and the clarity of its layout, which
+        decides between two card-like outlines); outlines that cannot come near the best even
+        with a perfect layout are left out without measuring it."""
+        bounded = sorted(
+            ((value * self.without_layout(q), value, q) for value, q in scored),
+            key=lambda item: -item[0],
+        )
+        judged: list[tuple[float, np.ndarray]] = []
+        top = 0.0
+        for bound, value, quad in bounded:
+            if bound < NEAR_BEST * top:
+                break
+            if any(np.abs(quad - seen).max() <= DUPLICATE_PX for _, seen in judged):
+                continue  # the same outline (refined onto itself), a little less likely
+            judged.append((value * self(quad) * self.clarity[id(quad)], quad))
+            top = max(top, judged[-1][0])
+        return judged
+
+
+def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.ndarray:
+    """The best outline, or the outline of the whole card around it: the card holds its
+    portrait, emblem and text blocks, whose frames can score as well as a faint card edge. An
+    outline much larger than the best, around it, scoring nearly as well, is the card; of those
+    the best scoring (not the largest: a card with a strip of a patterned surface beside it is
+    larger still)."""
+    top, quad = max(judged, key=lambda item: item[0])
+    while True:
+        centre = tuple(map(float, quad.mean(axis=0)))
+        area = abs(geo.signed_area(quad))
+        around = [
+            (value, q)
+            for value, q in judged
+            if value >= NEAR_BEST * top
+            and abs(geo.signed_area(q)) >= WHOLE_CARD_AREA * area
+            and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
+        ]
+        if not around:
+            break
+        quad = max(around, key=lambda item: item[0])[1]
+    # Refining two proposals of one card can leave one a little inside the edges: of the
+    # outlines nearly as good, around it, a little larger and as card-like, take the largest.
+    centre, area, kind = (
+        tuple(map(float, quad.mean(axis=0))),
+        abs(geo.signed_area(quad)),
+        like(quad),
+    )
+    return max(
+        (
+            q
+            for value, q in judged
+            if value >= NEAR_BEST * top
+            and area <= abs(geo.signed_area(q)) <= SAME_CARD_AREA * area
+            and like(q) >= kind
+            and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
+        ),
+        key=lambda q: abs(geo.signed_area(q)),
+        default=quad,
+    )
+
+
+def _most_likely(rough, like: _Likeness) -> list[np.ndarray]:
+    """The REFINE_TOP proposals scoring best times their likeness (without the layout), going
+    down the rough scores only as far as one could still make it (likeness is at most 1)."""
+    ranked: list[tuple[float, int]] = []
+    for value, i, quad in rough:
+        if len(ranked) >= REFINE_TOP and value < ranked[REFINE_TOP - 1][0]:
+            break
+        ranked.append((value * like.without_layout(quad), i))
+        ranked.sort(key=lambda item: -item[0])
+    by_index = {i: quad for _, i, quad in rough}
+    return [by_index[i] for _, i in ranked[:REFINE_TOP]]
+
+
+def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | None, EdgeField]:
     """The card's outline in `rgb` (a working-size image), or None when no outline holds up."""
     field = EdgeField(rgb)
     frame = field.width * field.height
-    ranked = sorted(
-        ((score(field, q, reach=6), i, q) for i, q in enumerate(proposals(field))),
-        key=lambda item: -item[0],
-    )
+    like = _Likeness(field, side)
+    rough = _rough_best(field, proposals(field), 2 * REFINE_TOP)
     scored = []
-    for _, _, quad in ranked[:REFINE_TOP]:
+    for quad in _most_likely(rough, like):
         scored.append((score(field, quad), quad))
         refined = refine(field, quad)
         if refined is not None and geo.plausible(refined, frame):
             scored.append((score(field, refined), refined))
     if not scored:
         return None, field
-    # The card holds its portrait, emblem and text blocks, whose frames can score as well as
-    # a faint card edge: of the outlines that score nearly as well as the best, take the largest.
-    top = max(value for value, _ in scored)
-    quad = max(
-        (q for value, q in scored if value >= NEAR_BEST * top),
-        key=lambda q: abs(geo.signed_area(q)),
-    )
+    quad = _whole_card(like.judge(scored), like)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
         support=float(support.mean()),
         weakest_side=float(support.min()),
         contrast=float(np.median(side_contrasts(field, quad))),
+        likeness=like(quad),
+        strongest=max(value for value, _ in scored),
     ), field

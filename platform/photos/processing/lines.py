@@ -22,9 +22,11 @@ def _cross(u: np.ndarray, v: np.ndarray) -> float:
     return float(u[0] * v[1] - u[1] * v[0])
 
 
-def _long_lines(field: EdgeField, limit: int = 24) -> list[np.ndarray]:
-    """Straight edges (as cv2.fitLine-style (vx, vy, x0, y0)), longest first: Hough segments on a
-    low-threshold edge map, merged when they lie on the same line."""
+def _long_lines(field: EdgeField, limit: int = 24, unbroken: int = 16) -> list[np.ndarray]:
+    """Straight edges (as cv2.fitLine-style (vx, vy, x0, y0)): Hough segments on a
+    low-threshold edge map, merged when they lie on the same line; the `limit` longest, then the
+    `unbroken` ones with the longest stretch of one edge (lines of printed text, a keyboard's
+    rows, wood grain line up into long lines too, but broken ones: a card's edge is whole)."""
     edges = field.colour_canny(0.6, 1.4)
     min_len = int(0.12 * min(field.width, field.height))
     segs = cv2.HoughLinesP(
@@ -42,26 +44,80 @@ def _long_lines(field: EdgeField, limit: int = 24) -> list[np.ndarray]:
     order = np.argsort(-lengths)[:200]
     dirs = (segs[order, 2:] - segs[order, :2]) / lengths[order, None]
     mids = (segs[order, 2:] + segs[order, :2]) / 2
-    line_dir, line_pt, weight = np.zeros((0, 2)), np.zeros((0, 2)), []
+    line_dir, line_pt = np.zeros((len(order), 2)), np.zeros((len(order), 2))
+    weight = np.zeros(len(order))
+    count = 0
     for d, mid, length in zip(dirs, mids, lengths[order], strict=True):
-        if len(weight):
-            cross = np.abs(line_dir[:, 0] * d[1] - line_dir[:, 1] * d[0])
-            normals = np.c_[-line_dir[:, 1], line_dir[:, 0]]
-            offset = np.abs(np.sum((mid - line_pt) * normals, axis=1))
-            same = np.nonzero((cross < 0.05) & (offset < 4))[0]
+        if count:
+            known_dir, known_pt = line_dir[:count], line_pt[:count]
+            cross = np.abs(known_dir[:, 0] * d[1] - known_dir[:, 1] * d[0])
+            offset = np.abs(
+                (mid[0] - known_pt[:, 0]) * -known_dir[:, 1]
+                + (mid[1] - known_pt[:, 1]) * known_dir[:, 0]
+            )
+            same = np.flatnonzero((cross < 0.05) & (offset < 4))
             if len(same):
                 weight[same[0]] += length
                 continue
-        line_dir, line_pt = np.vstack([line_dir, d]), np.vstack([line_pt, mid])
-        weight.append(length)
-    merged = sorted(zip(line_dir, line_pt, weight, strict=True), key=lambda line: -line[2])
-    return [np.r_[d, p] for d, p, _ in merged[:limit]]
+        line_dir[count], line_pt[count], weight[count] = d, mid, length
+        count += 1
+    line_dir, line_pt, weight = line_dir[:count], line_pt[:count], weight[:count]
+    order = np.argsort(-weight, kind="stable")
+    lines = np.c_[line_dir, line_pt][order]
+    if len(lines) <= limit + unbroken:
+        return list(lines)
+    runs = _unbroken_runs(field, _centred(field, lines[limit:]))
+    rest = lines[limit:][np.argsort(-runs)[:unbroken]]
+    return list(lines[:limit]) + list(rest)
+
+
+def _unbroken_runs(field: EdgeField, lines: np.ndarray, max_gap: int = 3) -> np.ndarray:
+    """For each line, the longest stretch (in pixels) along which the lightness steps the same
+    way across it, bridging gaps shorter than `max_gap`: one edge, not a row of glyphs or
+    grain. The lines are anchored in the middle of their stretch across the frame."""
+    reach = int(np.hypot(field.width, field.height)) // 2 + 2
+    s = np.arange(-reach, reach + 1, dtype=np.float64)
+    normal = np.c_[-lines[:, 1], lines[:, 0]]
+    pts = lines[:, None, 2:] + s[None, :, None] * lines[:, None, :2]
+    y, x = field._index(pts)
+    g = field.gx[y, x, 0] * normal[:, None, 0] + field.gy[y, x, 0] * normal[:, None, 1]
+    inside = (
+        (pts[..., 0] >= 1)
+        & (pts[..., 0] <= field.width - 2)
+        & (pts[..., 1] >= 1)
+        & (pts[..., 1] <= field.height - 2)
+    )
+    best = np.zeros(len(lines))
+    steps = np.arange(g.shape[1])
+    kernel = np.ones((1, max_gap), np.uint8)
+    for sign in (1.0, -1.0):
+        on = ((sign * g >= EDGE_MIN) & inside).astype(np.uint8)
+        on = cv2.morphologyEx(on, cv2.MORPH_CLOSE, kernel).astype(bool)  # bridge short gaps
+        last_off = np.maximum.accumulate(np.where(on, -1, steps[None, :]), axis=1)
+        best = np.maximum(best, (steps[None, :] - last_off).max(axis=1) - 1)
+    return best
+
+
+def _centred(field: EdgeField, lines: np.ndarray) -> np.ndarray:
+    """The same lines, each anchored at the middle of its stretch across the frame, so that a
+    profile of half the frame's diagonal each way covers all of it."""
+    w, h = field.width - 1, field.height - 1
+    d, p = lines[:, :2], lines[:, 2:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tx = np.sort(np.stack([(0 - p[:, 0]) / d[:, 0], (w - p[:, 0]) / d[:, 0]], axis=1), axis=1)
+        ty = np.sort(np.stack([(0 - p[:, 1]) / d[:, 1], (h - p[:, 1]) / d[:, 1]], axis=1), axis=1)
+    tx = np.where(np.isfinite(tx), tx, np.array([-np.inf, np.inf]))
+    ty = np.where(np.isfinite(ty), ty, np.array([-np.inf, np.inf]))
+    lo, hi = np.maximum(tx[:, 0], ty[:, 0]), np.minimum(tx[:, 1], ty[:, 1])
+    middle = np.where(hi >= lo, (lo + hi) / 2, 0.0)
+    return np.c_[d, p + middle[:, None] * d]
 
 
 def _line_profiles(field: EdgeField, lines: np.ndarray) -> tuple[np.ndarray, int]:
     """For each line, the running count of edge pixels along it (1-px steps from -reach to
-    +reach around its anchor point), so any stretch's support is one subtraction."""
-    reach = int(np.hypot(field.width, field.height)) + 2
+    +reach around its anchor point, the middle of its stretch across the frame), so any
+    stretch's support is one subtraction."""
+    reach = int(np.hypot(field.width, field.height)) // 2 + 2
     s = np.arange(-reach, reach + 1, dtype=np.float64)
     direction, anchor = lines[:, None, :2], lines[:, None, 2:]
     normal = np.c_[-lines[:, 1], lines[:, 0]]
@@ -171,28 +227,33 @@ def _longest_run(on_edge: np.ndarray, max_gap: int = 6) -> tuple[int, int]:
 def _span_quads(lines, cums, reach, pi, pj, frame, keep: int = 6) -> list[np.ndarray]:
     """Quads from a parallel pair alone, ending where the longer of the two edges stops (the
     other must run along at least half of it): for a card whose two other edges are too faint
-    for the line finder."""
+    for the line finder. All pairs at once."""
+    if len(pi) == 0:
+        return []
+    runs = np.array([_longest_run(np.diff(c) > 0, SPAN_GAP) for c in cums], float) - reach
+    da, pa, db, pb = lines[pi, :2], lines[pi, 2:], lines[pj, :2], lines[pj, 2:]
+    run_a, run_b = runs[pi], runs[pj]
+    ends_b = pb[:, None, :] + run_b[:, :, None] * db[:, None, :]  # pairs × 2 × 2
+    seen_on_a = np.sum((ends_b - pa[:, None, :]) * da[:, None, :], axis=2)
+    longer_b = np.abs(run_b[:, 1] - run_b[:, 0]) > np.abs(run_a[:, 1] - run_a[:, 0])
+    run_a = np.where(longer_b[:, None], seen_on_a, run_a)
+    lo, hi = run_a.min(axis=1), run_a.max(axis=1)
+    ends_a = pa[:, None, :] + np.stack([lo, hi], axis=1)[:, :, None] * da[:, None, :]
+    ts = np.sum((ends_a - pb[:, None, :]) * db[:, None, :], axis=2)
+    ends_b = pb[:, None, :] + ts[:, :, None] * db[:, None, :]
+    lo_b = np.clip(np.rint(ts.min(axis=1)).astype(np.intp) + reach, 0, cums.shape[1] - 1)
+    hi_b = np.clip(np.rint(ts.max(axis=1)).astype(np.intp) + reach, 0, cums.shape[1] - 1)
+    other = (cums[pj, hi_b] - cums[pj, lo_b]) / np.maximum(hi_b - lo_b, 1)
     found = []
-    for a, b in zip(pi, pj, strict=True):
-        (da, pa), (db, pb) = (lines[a, :2], lines[a, 2:]), (lines[b, :2], lines[b, 2:])
-        run_a = np.array(_longest_run(np.diff(cums[a]) > 0, SPAN_GAP), float) - reach
-        run_b = np.array(_longest_run(np.diff(cums[b]) > 0, SPAN_GAP), float) - reach
-        ends_b = pb + run_b[:, None] * db
-        if abs(run_b[1] - run_b[0]) > abs(run_a[1] - run_a[0]):  # b's run, seen along a
-            run_a = np.array([float(np.dot(e - pa, da)) for e in ends_b])
-        lo, hi = float(run_a.min()), float(run_a.max())
-        ends_a = [pa + t * da for t in (lo, hi)]
-        ts = [float(np.dot(e - pb, db)) for e in ends_a]
-        ends_b = [pb + t * db for t in ts]
-        lo_b, hi_b = (int(round(t)) + reach for t in sorted(ts))
-        other = (cums[b, hi_b] - cums[b, lo_b]) / max(hi_b - lo_b, 1)
-        if hi - lo < 20 or other < 0.5:
+    for k in np.argsort(-(hi - lo)):
+        if hi[k] - lo[k] < 20 or other[k] < 0.5:
             continue
-        quad = geo.clockwise(np.array([ends_a[0], ends_a[1], ends_b[1], ends_b[0]]))
+        quad = geo.clockwise(np.array([ends_a[k, 0], ends_a[k, 1], ends_b[k, 1], ends_b[k, 0]]))
         if geo.plausible(quad, frame):
-            found.append((hi - lo, quad))
-    found.sort(key=lambda item: -item[0])
-    return [q for _, q in found[:keep]]
+            found.append(quad)
+            if len(found) == keep:
+                break
+    return found
 
 
 def line_quads(field: EdgeField, keep: int = 16) -> list[np.ndarray]:
@@ -201,6 +262,7 @@ def line_quads(field: EdgeField, keep: int = 16) -> list[np.ndarray]:
     lines = np.array(_long_lines(field))
     if len(lines) < 3:
         return []
+    lines = _centred(field, lines)
     frame = field.width * field.height
     i, j = np.triu_indices(len(lines), 1)
     cross = lines[i, 0] * lines[j, 1] - lines[i, 1] * lines[j, 0]

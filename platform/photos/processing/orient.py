@@ -40,7 +40,7 @@ def _contrast(plane: np.ndarray, box: tuple[float, float, float, float]) -> floa
 def upright_score(card_rgb: np.ndarray, side: str) -> float:
     """Positive when `card_rgb` (flattened, landscape) reads upright, negative when turned."""
     lab = cv2.cvtColor(card_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
-    background = np.median(lab.reshape(-1, 3), axis=0)
+    background = np.median(lab[::3, ::3].reshape(-1, 3), axis=0)  # (a ninth tells the same)
     coarse = cv2.GaussianBlur(lab, (0, 0), 0.015 * card_rgb.shape[1])
     deviation = np.linalg.norm(coarse - background, axis=2)
     if side == "back":

@@ -29,6 +29,10 @@ OUTPUT_QUALITY = 90
 MIN_SUPPORT = 0.7  # share of the outline on an edge for a detection to count
 SMALL_MIN_SUPPORT = 0.85  # the same for an outline under 12% of the photo
 MIN_WEAKEST_SIDE = 0.25
+# An outline whose inside looks less like an ID card than this (its lines run on past its
+# corners, its face is not pale, no card layout inside) is the surface's pattern, not a card.
+MIN_LIKENESS = 0.72
+SURFACE_EDGES = 0.6  # an edge score (detect.score) as high as a card's outline
 SIDES = ("front", "back", "signature")
 # When no card is found, the whole photo is called blurred below this share of min_sharpness
 # (sensor noise alone keeps a sharp photo of a bare desk well above it).
@@ -83,7 +87,7 @@ def _judge_card(
 ) -> PhotoResult:
     _check_image_size(decoded, limits)
     work, work_scale = _work_image(decoded.rgb)
-    detection, _ = find_card(_exposed(work))
+    detection, _ = find_card(_exposed(work), side)
     if detection is not None:
         metrics.update(
             support=round(detection.support, 3), edge_contrast=round(detection.contrast, 2)
@@ -124,7 +128,11 @@ def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
         return False
     small = abs(geo.signed_area(detection.quad)) < 0.12 * work.shape[0] * work.shape[1]
     support, weakest = (SMALL_MIN_SUPPORT, 0.6) if small else (MIN_SUPPORT, MIN_WEAKEST_SIDE)
-    return detection.support >= support and detection.weakest_side >= weakest
+    return (
+        detection.support >= support
+        and detection.weakest_side >= weakest
+        and detection.likeness >= MIN_LIKENESS
+    )
 
 
 def _exposed(work: np.ndarray) -> np.ndarray:
@@ -206,12 +214,23 @@ def _why_no_card(
         detection is not None
         and detection.support >= MIN_SUPPORT
         and detection.contrast < limits["min_edge_contrast"]
-    ):
+        and detection.likeness >= MIN_LIKENESS
+        and abs(geo.signed_area(detection.quad)) >= limits["min_card_area_fraction"] * gray.size
+    ):  # a card-sized outline with a card inside, too faint against its background
         return PhotoRefused("low_contrast")
+    if (
+        detection is not None
+        and detection.support >= MIN_SUPPORT
+        and detection.likeness < MIN_LIKENESS
+    ):  # straight edges enough, but what they outline is the surface's pattern, not a card
+        return PhotoRefused("no_card", detail="patterned_surface")
     if 0 < region < limits["min_card_area_fraction"]:
         return PhotoRefused("too_small")
     if region:
         return PhotoRefused("low_contrast")
+    if detection is not None and detection.strongest >= SURFACE_EDGES:
+        # outlines as clean as a card's were there, none with a card inside: the surface's
+        return PhotoRefused("no_card", detail="patterned_surface")
     return PhotoRefused("no_card")
 
 
@@ -227,9 +246,7 @@ def _flatten(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
 def _encode(rgb: np.ndarray) -> bytes:
     """JPEG without any metadata: a fresh image carries no EXIF, GPS or ICC profile."""
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb)).save(
-        buf, "JPEG", quality=OUTPUT_QUALITY, optimize=True
-    )
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, "JPEG", quality=OUTPUT_QUALITY)
     return buf.getvalue()
 
 

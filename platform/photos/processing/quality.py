@@ -36,7 +36,8 @@ def brightness(gray: np.ndarray) -> float:
 
 def glare_fraction(rgb: np.ndarray) -> float:
     """The share of pixels burnt out in every channel: a reflection or an overexposed card."""
-    return float(np.mean(np.min(rgb, axis=2) >= 250))
+    burnt = cv2.inRange(np.ascontiguousarray(rgb), (250, 250, 250), (255, 255, 255))
+    return cv2.countNonZero(burnt) / burnt.size
 
 
 def detailed_region_share(gray: np.ndarray) -> float:

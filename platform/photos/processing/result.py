@@ -36,6 +36,7 @@ DETAIL_MESSAGES = {
     "unsupported_format": "不支持该图片格式，请上传 JPG、PNG、WebP 或 HEIC 格式的照片。",
     "truncated": "图片文件不完整（可能上传中断），请重新上传。",
     "empty": "文件为空，请重新选择照片上传。",
+    "patterned_surface": "未能从桌面的花纹中分辨出身份证，请将证件放在纯色的桌面上重新拍摄。",
 }
 
 

@@ -5,8 +5,15 @@ ID card, then "photographed": turned, tilted, placed on wood, cloth or a desk, l
 noised and JPEG-compressed. Everything is driven by a seeded RNG, so a set is reproducible.
 """
 
-from .cards import CARD_SIZE, render_card
-from .dataset import BadPhoto, GoodPhoto, bad_photos, good_photos
+from .cards import CARD_SIZE, render_bank_card, render_card
+from .dataset import (
+    BadPhoto,
+    GoodPhoto,
+    bad_photos,
+    good_photos,
+    patterned_bad_photos,
+    patterned_photos,
+)
 from .scenes import Scene, photograph
 
 __all__ = [
@@ -16,6 +23,9 @@ __all__ = [
     "Scene",
     "bad_photos",
     "good_photos",
+    "patterned_bad_photos",
+    "patterned_photos",
     "photograph",
+    "render_bank_card",
     "render_card",
 ]

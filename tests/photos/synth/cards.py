@@ -278,3 +278,53 @@ def render_card(side: str, rng: np.random.Generator) -> Image.Image:
     img = _front(rng) if side == "front" else _back(rng)
     img.putalpha(_rounded_alpha())
     return img
+
+
+BANK_STYLES = (
+    ((20, 50, 120), (70, 130, 200)),  # blue
+    ((150, 20, 30), (220, 70, 60)),  # red
+    ((30, 30, 34), (90, 90, 96)),  # black
+    ((170, 130, 50), (230, 200, 120)),  # gold
+    ((20, 100, 80), (90, 170, 140)),  # green
+    ((200, 204, 210), (245, 246, 248)),  # silver-white: bright like an ID card
+)
+
+
+def render_bank_card(rng: np.random.Generator) -> Image.Image:
+    """A bank card (the same ISO size as the ID card): a colour gradient, a chip, the bank's
+    name, an embossed number and a union-pay-like logo; fake throughout. RGBA, rounded corners."""
+    w, h = CARD_SIZE
+    dark, light = (np.array(c, np.float32) for c in BANK_STYLES[rng.integers(len(BANK_STYLES))])
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, math.pi)
+    ramp = ((x / w) * math.cos(angle) + (y / h) * math.sin(angle) + 1) / 3
+    img = Image.fromarray(
+        (dark * (1 - ramp[..., None]) + light * ramp[..., None]).clip(0, 255).astype(np.uint8)
+    )
+    draw = ImageDraw.Draw(img)
+    bright = float(light.mean() + dark.mean()) / 2 > 150
+    ink = (30, 30, 40) if bright else (240, 240, 236)
+    _text(
+        draw,
+        (6, 5),
+        "示例银行" + ("储蓄卡", "信用卡")[int(rng.integers(2))],
+        _font(4.2, bold=True),
+        ink,
+    )
+    chip = (_mm(9), _mm(19), _mm(20), _mm(27.5))
+    draw.rounded_rectangle(chip, radius=_mm(1.2), fill=(214, 180, 90), outline=(150, 120, 50))
+    draw.line((chip[0], _mm(23), chip[2], _mm(23)), fill=(150, 120, 50), width=3)
+    draw.line((_mm(14.5), chip[1], _mm(14.5), chip[3]), fill=(150, 120, 50), width=3)
+    number = " ".join(f"{rng.integers(0, 10000):04d}" for _ in range(4))
+    _text(draw, (8, 33), "6" + number[1:], _font(4.6, mono=True), ink, spacing_mm=0.4)
+    _text(draw, (8, 42), "VALID THRU 08/31", _font(2.6), ink)
+    lx, ly = _mm(62), _mm(38)
+    for k, colour in enumerate(((210, 30, 40), (20, 60, 140), (20, 130, 110))):
+        x0 = lx + k * _mm(5)
+        draw.polygon(
+            [(x0 + _mm(2), ly), (x0 + _mm(8), ly), (x0 + _mm(6), ly + _mm(11)), (x0, ly + _mm(11))],
+            fill=colour,
+        )
+    _text(draw, (65, 44), "银联", _font(3.2, bold=True), (255, 255, 255))
+    img.putalpha(_rounded_alpha())
+    return img

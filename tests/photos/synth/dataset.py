@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .cards import render_card
+from .cards import render_bank_card, render_card
 from .scenes import BACKGROUNDS, Scene, max_area_fraction, photograph
+from .surfaces import PATTERNS
 
 SMALL_SIZES = ((1280, 960), (960, 1280), (1600, 1200), (1200, 1600), (2048, 1536), (1440, 1080))
 LARGE_SIZES = ((4000, 3000), (3000, 4000), (4032, 3024))
@@ -30,13 +31,16 @@ class BadPhoto:
     side: str
     data: bytes
     reason: str  # the reason class it must be refused with
+    also: tuple[str, ...] = ()  # other reasons that are as right (a card lost on a pattern)
 
 
-def random_scene(rng: np.random.Generator, size: tuple[int, int]) -> Scene:
+def random_scene(
+    rng: np.random.Generator, size: tuple[int, int], backgrounds: tuple[str, ...] = BACKGROUNDS
+) -> Scene:
     tilt, tilt_dir = rng.uniform(0, 12), rng.uniform(0, 2 * math.pi)
     scene = Scene(
         size=size,
-        background=BACKGROUNDS[rng.integers(len(BACKGROUNDS))],
+        background=backgrounds[rng.integers(len(backgrounds))],
         quarter=int(rng.integers(4)),
         skew_deg=rng.uniform(-10, 10),
         tilt_deg=(tilt * math.cos(tilt_dir), tilt * math.sin(tilt_dir)),
@@ -129,4 +133,76 @@ def bad_photos(seed: int) -> list[BadPhoto]:
         BadPhoto("bad-text-as-jpg", "front", "这不是图片，只是文字。".encode() * 50, "unreadable"),
         BadPhoto("bad-random-bytes", "back", rng.bytes(50_000), "unreadable"),
     ]
+    return photos
+
+
+def _pattern_angle(rng: np.random.Generator) -> float:
+    """Half the time square to the card (a card laid on a form along its lines), else any."""
+    if rng.random() < 0.5:
+        return math.radians(90 * int(rng.integers(4)) + rng.uniform(-4, 4))
+    return rng.uniform(0, 2 * math.pi)
+
+
+def _patterned_scene(rng: np.random.Generator, size: tuple[int, int], companion: bool) -> Scene:
+    scene = random_scene(rng, size, PATTERNS + BACKGROUNDS if companion else PATTERNS)
+    scene = replace(scene, pattern_angle=_pattern_angle(rng))
+    if not companion:
+        return scene
+    # Room for a second card: the ID card smaller and pushed to one end of the frame.
+    along = 0 if size[0] >= size[1] else 1
+    position = [rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)]
+    position[along] = 0.0 if rng.random() < 0.5 else 1.0
+    turn = rng.uniform(-12, 12) + (90 if rng.random() < 0.25 else 0)
+    return replace(
+        scene,
+        position=(position[0], position[1]),
+        area_fraction=min(rng.uniform(0.15, 0.24), max_area_fraction(scene, (1284, 810))),
+        companion=(turn, rng.uniform(4, 20)),
+    )
+
+
+def patterned_photos(seed: int, *, count: int = 40, large: int = 2) -> list[GoodPhoto]:
+    """Acceptable photos on checked and striped cloth, printed pages and forms, keyboards and
+    tiled tables, a quarter of them with a bank card beside the ID card (on any surface)."""
+    rng = np.random.default_rng(seed)
+    photos = []
+    for i in range(count):
+        sizes = LARGE_SIZES if i < large else SMALL_SIZES
+        side = "front" if rng.random() < 0.5 else "back"
+        companion = rng.random() < 0.25
+        scene = _patterned_scene(rng, sizes[rng.integers(len(sizes))], companion)
+        card = render_card(side, rng)
+        data, corners = photograph(
+            scene, card, rng, companion=render_bank_card(rng) if companion else None
+        )
+        name = f"pattern-{i:03d}-{side}-{scene.background}{'-bankcard' if companion else ''}"
+        photos.append(GoodPhoto(name, side, data, corners, 90 * scene.quarter, scene))
+    return photos
+
+
+def patterned_bad_photos(seed: int, *, count: int = 12) -> list[BadPhoto]:
+    """Photos on patterned surfaces that must be refused: a card far too small to read (refused
+    as too small, or as not found: either tells the investor to retake it), and no card."""
+    rng = np.random.default_rng(seed)
+    photos = []
+    for i in range(count):
+        side = "front" if rng.random() < 0.5 else "back"
+        scene = _patterned_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))], False)
+        if i % 3 == 2:
+            data, _ = photograph(scene, None, rng)
+            photos.append(
+                BadPhoto(f"bad-pattern-{i}-no-card-{scene.background}", side, data, "no_card")
+            )
+            continue
+        scene = replace(scene, area_fraction=rng.uniform(0.03, 0.07))
+        data, _ = photograph(scene, render_card(side, rng), rng)
+        photos.append(
+            BadPhoto(
+                f"bad-pattern-{i}-tiny-card-{scene.background}",
+                side,
+                data,
+                "too_small",
+                ("no_card",),
+            )
+        )
     return photos

@@ -16,7 +16,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .surfaces import PATTERNS, surface
+
 BACKGROUNDS = ("wood", "cloth", "dark", "light")
+CARD_PX = (1284, 810)  # the rendered card, 15 px/mm
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Scene:
     exif_orientation: int = 1
     glare: float = 0.0  # strength of a specular highlight over the card
     background_colour: tuple[int, int, int] | None = None  # a flat background of this colour
+    pattern_angle: float = 0.0  # a patterned surface's turn against the card, radians
+    # A bank card beside the ID card: (turn in degrees, gap in mm), placed towards the frame's
+    # centre in the card's plane; None for none.
+    companion: tuple[float, float] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -136,33 +143,75 @@ def _light(scene: Scene, h: int, w: int) -> np.ndarray:
     return (gain * (1 - depth * (0.7 - ramp) / 1.4)).astype(np.float32)
 
 
+def _mm_to_image(corners: np.ndarray, card_size: tuple[int, int]) -> np.ndarray:
+    """The homography from the card plane's millimetres (card centred) to photo pixels."""
+    cw, ch = card_size
+    src = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
+    to_px = np.array([[15.0, 0, cw / 2], [0, 15.0, ch / 2], [0, 0, 1]])
+    return cv2.getPerspectiveTransform(src, corners.astype(np.float32)) @ to_px
+
+
+def _companion_homography(scene: Scene, mm_to_image: np.ndarray) -> np.ndarray:
+    """Card pixels of the bank card to photo pixels: beside the ID card, towards the frame's
+    centre, turned by the companion's angle, never overlapping the ID card."""
+    turn_deg, gap = scene.companion or (0.0, 10.0)
+    w, h = scene.size
+    centre = np.linalg.inv(mm_to_image) @ np.array([w / 2, h / 2, 1.0])
+    direction = centre[:2] / centre[2]
+    if np.linalg.norm(direction) < 1:
+        direction = np.array([1.0, 0.0])
+    direction /= np.linalg.norm(direction)
+    half = np.array([42.8, 27.0])
+    phi = math.radians(turn_deg)
+    axes = np.array([[math.cos(phi), math.sin(phi)], [-math.sin(phi), math.cos(phi)]])
+    reach_id = float(np.sum(half * np.abs(direction)))
+    reach_bank = float(np.sum(half * np.abs(axes @ direction)))
+    offset = direction * (reach_id + reach_bank + gap)
+    place = np.array(
+        [[axes[0, 0], axes[1, 0], offset[0]], [axes[0, 1], axes[1, 1], offset[1]], [0, 0, 1]]
+    )
+    from_px = np.array([[1 / 15.0, 0, -42.8], [0, 1 / 15.0, -27.0], [0, 0, 1]])
+    return mm_to_image @ place @ from_px
+
+
+def _lay(img: np.ndarray, card: Image.Image, homography: np.ndarray, shadow: bool) -> np.ndarray:
+    h, w = img.shape[:2]
+    rgba = np.asarray(card).astype(np.float32)
+    warped = cv2.warpPerspective(rgba, homography, (w, h), flags=cv2.INTER_LINEAR)
+    alpha = warped[..., 3:4] / 255.0
+    if shadow:
+        blur = 0.012 * math.sqrt(w * h)
+        shade = cv2.GaussianBlur(alpha[..., 0], (0, 0), blur)
+        shade = np.roll(shade, (int(blur * 0.6), int(blur * 0.4)), axis=(0, 1))
+        img *= (1 - 0.35 * shade)[..., None]
+    return img * (1 - alpha) + warped[..., :3] * alpha
+
+
 def photograph(
     scene: Scene,
     card: Image.Image | None,
     rng: np.random.Generator,
+    companion: Image.Image | None = None,
 ) -> tuple[bytes, np.ndarray | None]:
     """JPEG bytes of the scene and the card's true corners (None when there is no card)."""
     w, h = scene.size
+    quad = _card_quad(scene, card.size if card is not None else CARD_PX)
+    mm_to_image = _mm_to_image(quad, card.size if card is not None else CARD_PX)
     if scene.background_colour is not None:
         img = np.empty((h, w, 3), np.float32)
         img[:] = scene.background_colour
+    elif scene.background in PATTERNS:
+        img = surface(scene.background, mm_to_image, scene.size, scene.pattern_angle, rng)
     else:
         img = background(scene.background, scene.size, rng)
+    if companion is not None:
+        img = _lay(img, companion, _companion_homography(scene, mm_to_image), scene.shadow)
     corners = None
     if card is not None:
-        rgba = np.asarray(card).astype(np.float32)
+        corners = quad
         cw, ch = card.size
-        corners = _card_quad(scene, (cw, ch))
         src = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
-        homography = cv2.getPerspectiveTransform(src, corners)
-        warped = cv2.warpPerspective(rgba, homography, (w, h), flags=cv2.INTER_LINEAR)
-        alpha = warped[..., 3:4] / 255.0
-        if scene.shadow:
-            blur = 0.012 * math.sqrt(w * h)
-            shade = cv2.GaussianBlur(alpha[..., 0], (0, 0), blur)
-            shade = np.roll(shade, (int(blur * 0.6), int(blur * 0.4)), axis=(0, 1))
-            img *= (1 - 0.35 * shade)[..., None]
-        img = img * (1 - alpha) + warped[..., :3] * alpha
+        img = _lay(img, card, cv2.getPerspectiveTransform(src, corners), scene.shadow)
     img *= _light(scene, h, w)[..., None]
     if scene.glare and corners is not None:
         centre = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * (corners[1] - corners[3])

@@ -1,0 +1,103 @@
+"""Cards on patterned surfaces: refused with what to do when the card cannot be told from the
+surface, never cropped to the surface's lines; and judged in about the usual time."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from photos.processing import photo_judge
+
+from .scoring import quad_iou
+from .synth import Scene, photograph, render_bank_card, render_card
+
+PLAIN_DESK = "纯色的桌面"
+
+
+def _photo(background: str, *, card: bool = True, companion: bool = False, seed: int = 3):
+    rng = np.random.default_rng(seed)
+    scene = Scene(
+        size=(1600, 1200),
+        background=background,
+        skew_deg=5.0,
+        tilt_deg=(4.0, -3.0),
+        area_fraction=0.2 if companion else 0.4,
+        position=(0.0, 0.5) if companion else (0.5, 0.5),
+        pattern_angle=0.4,
+        companion=(8.0, 10.0) if companion else None,
+        noise=2.0,
+    )
+    side = render_card("front", rng) if card else None
+    bank = render_bank_card(rng) if companion else None
+    return photograph(scene, side, rng, companion=bank)
+
+
+def test_no_card_on_a_checked_cloth_is_refused_with_a_plain_desk_asked_for():
+    # given a checked tablecloth, and no card on it
+    data, _ = _photo("checked", card=False)
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then it is refused as no card, and the investor is told to use a plain desk
+    assert (result.ok, result.reason) == (False, "no_card")
+    assert result.detail == "patterned_surface" and PLAIN_DESK in result.message
+
+
+@pytest.mark.parametrize("background", ["form", "page", "keyboard", "tiles"])
+def test_no_card_on_a_patterned_surface_is_never_accepted(background):
+    # given a form, a printed page, a keyboard or a tiled table, and no card on it
+    data, _ = _photo(background, card=False)
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then it is refused (as no card, or as a card too small, when a patch of the surface
+    # passes for one: either way the investor takes the photo again)
+    assert not result.ok and result.reason in ("no_card", "too_small")
+
+
+@pytest.mark.parametrize("background", ["checked", "striped", "keyboard", "tiles"])
+def test_a_card_on_a_patterned_surface_is_cropped_to_the_card(background):
+    # given
+    data, truth = _photo(background)
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then
+    assert result.ok, result
+    assert quad_iou(result.corners, truth) >= 0.9
+
+
+def test_a_bank_card_beside_the_id_card_is_not_taken_for_it():
+    # given an ID card with a bank card beside it
+    data, truth = _photo("wood", companion=True)
+
+    # when
+    result = photo_judge(data=data, side="front")
+
+    # then the ID card is cropped, not the bank card
+    assert result.ok, result
+    assert quad_iou(result.corners, truth) >= 0.9
+
+
+def _cpu_seconds(data: bytes) -> float:
+    best = float("inf")
+    for _ in range(2):
+        start = time.process_time()
+        photo_judge(data=data, side="front")
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_no_surface_makes_the_judgement_take_much_longer_than_a_plain_desk():
+    # given the same card on a plain desk and on the busiest surfaces (the work is bounded:
+    # so many lines, so many outlines, whatever the surface shows)
+    plain = _cpu_seconds(_photo("dark")[0])
+
+    # when / then
+    for background in ("page", "form", "checked", "keyboard"):
+        assert _cpu_seconds(_photo(background)[0]) <= 2.5 * plain, background
