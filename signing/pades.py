@@ -1,14 +1,17 @@
 """PAdES signatures with pyHanko: the investor's two-step signature and the company's seal.
 
-1. `investor_prepare`: pyHanko reserves room for the signature in a new revision of the PDF and
-   computes its digest; the CMS signed attributes over that digest are what the browser signs
+1. `investor_prepare`: both signature fields are laid out in a new revision of the PDF, at the
+   places the template marked (the seal's still empty, with its lock); pyHanko reserves room for
+   the investor's signature, draws its appearance (the handwritten signature and the time) and
+   computes the digest; the CMS signed attributes over that digest are what the browser signs
    (WebCrypto's ECDSA hashes them itself).
 2. `investor_finish`: the browser's signature is checked against the investor's certificate,
    the CMS is completed (with a signature timestamp from the company's TSA) and embedded.
-3. `company_seal`: an approval signature by the company seal whose field lock forbids any later
-   change (PDF 2.0 /Lock with /P 1), timestamped, with the CA chain and CRLs embedded (PAdES
-   B-LT). The PDF specification allows a certification (DocMDP) signature only as the first
-   signature of a document, and pyHanko refuses one after the investor's; the lock gives the
+3. `company_seal`: an approval signature by the company seal in its field (the seal's picture
+   and the time as its appearance), whose field lock forbids any later change (PDF 2.0 /Lock
+   with /P 1), timestamped, with the CA chain and CRLs embedded (PAdES B-LT). The PDF
+   specification allows a certification (DocMDP) signature only as the first signature of a
+   document, and pyHanko refuses one after the investor's; the lock gives the
    seal the same effect in the place the flow needs it.
 """
 
@@ -40,6 +43,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.exceptions import BusinessError
 
+from .appearance import ImageStampStyle, Place
 from .authority import certificate_of, company_chain, company_key, crl_current, key_handle
 from .keys import as_asn1
 from .models import CompanyRole
@@ -111,12 +115,35 @@ class Prepared:
     signed_attributes: bytes  # DER: what the investor's key signs
 
 
+def _seal_field(place: Place | None = None) -> fields.SigFieldSpec:
+    """The seal's field: where the template put it (or invisible, for a document prepared
+    without a place), locking the whole document once signed (FieldMDP all, DocMDP /P 1)."""
+    return fields.SigFieldSpec(
+        SEAL_FIELD,
+        on_page=place.page if place else 0,
+        box=place.box if place else None,
+        field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
+        doc_mdp_update_value=fields.MDPPerm.NO_CHANGES,
+    )
+
+
 def investor_prepare(
-    pdf: bytes, *, certificate: x509.Certificate, signer_name: str, reason: str
+    pdf: bytes,
+    *,
+    certificate: x509.Certificate,
+    signer_name: str,
+    reason: str,
+    investor_place: Place,
+    seal_place: Place,
+    signature_png: bytes,
 ) -> Prepared:
     signer = ExternalSigner(
         signing_cert=as_asn1(certificate), cert_registry=_store(), signature_value=bytes(72)
     )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    fields.append_signature_field(writer, _seal_field(seal_place))
+    look = ImageStampStyle(image_png=signature_png, caption="签署时间 {time}")
+    field = fields.SigFieldSpec(INVESTOR_FIELD, on_page=investor_place.page, box=investor_place.box)
 
     async def prepare() -> Prepared:
         meta = signers.PdfSignatureMetadata(
@@ -126,9 +153,9 @@ def investor_prepare(
             reason=reason,
             subfilter=fields.SigSeedSubFilter.PADES,
         )
-        pdf_signer = signers.PdfSigner(meta, signer=signer)
+        pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=look, new_field_spec=field)
         digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=BYTES_RESERVED
+            writer, bytes_reserved=BYTES_RESERVED
         )
         attributes = await signer.signed_attrs(digest.document_digest, "sha256", use_pades=True)
         return Prepared(
@@ -197,7 +224,7 @@ def investor_finish(
     return run(finish())
 
 
-def company_seal(pdf: bytes, *, reason: str) -> bytes:
+def company_seal(pdf: bytes, *, reason: str, seal_png: bytes) -> bytes:
     seal = company_key(CompanyRole.SEAL)
     signer = key_handle(seal).pyhanko_signer(certificate_of(seal), company_chain())
     meta = signers.PdfSignatureMetadata(
@@ -209,13 +236,12 @@ def company_seal(pdf: bytes, *, reason: str) -> bytes:
         validation_context=validation_context(),
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
-    lock = fields.SigFieldSpec(
-        SEAL_FIELD,
-        field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
-        doc_mdp_update_value=fields.MDPPerm.NO_CHANGES,
-    )
     pdf_signer = signers.PdfSigner(
-        meta, signer=signer, timestamper=company_timestamper(), new_field_spec=lock
+        meta,
+        signer=signer,
+        timestamper=company_timestamper(),
+        stamp_style=ImageStampStyle(image_png=seal_png, caption="盖章时间 {time}"),
+        new_field_spec=_seal_field(),  # only used when the field is not there yet
     )
 
     async def sign() -> bytes:
