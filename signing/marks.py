@@ -10,6 +10,7 @@ import io
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
+from content.selectors import seal_image_live
 from flows.engine import step_records
 from flows.models import Application
 from photos.models import IdPhoto, IdPhotoSide
@@ -54,5 +55,6 @@ def typeset_name_png(name: str) -> bytes:
 
 
 def company_seal_png(*, company_name: str) -> bytes:
-    """The company seal's picture, drawn with the company's name."""
-    return seal_draw(company_name)
+    """The company seal's picture: the approved one from the CMS, else one drawn with the
+    company's name."""
+    return seal_image_live() or seal_draw(company_name)
