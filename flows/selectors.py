@@ -38,3 +38,19 @@ def applications_to_review() -> QuerySet[Application]:
         .select_related("client", "client__branch")
         .order_by("submitted_at", "updated_at")
     )
+
+
+def signature_photo_ids(*, applications) -> dict[int, int]:
+    """Application pk → the signature photo its photo step recorded, for a page of them at once
+    (one query, whatever the number of applications)."""
+    from .models import StepRecord
+
+    records = StepRecord.objects.filter(
+        application__in=[a.pk for a in applications], kind="photos"
+    ).values_list("application_id", "evidence", "data")
+    found: dict[int, int] = {}
+    for application_id, evidence, data in records:
+        photos = (evidence or {}).get("photos") or (data or {}).get("photos") or {}
+        if photos.get("signature") is not None:
+            found[application_id] = int(photos["signature"])
+    return found

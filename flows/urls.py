@@ -5,6 +5,11 @@ from .views import investor, review
 app_name = "flows"
 urlpatterns = [
     path("console/review/", review.review_console, name="review_console"),
+    path(
+        "console/review/photos/<int:pk>/<str:variant>/",
+        review.review_photo,
+        name="review_photo",
+    ),
     path("business/", investor.my_business, name="my_business"),
     path("business/enter/", investor.enter, name="enter"),
     path("business/<str:acceptance_number>/", investor.resume, name="resume"),
