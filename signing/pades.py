@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import io
 import logging
 from collections.abc import Coroutine
@@ -43,6 +44,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.exceptions import BusinessError
 
+from . import cms_der
 from .appearance import ImageStampStyle, Place
 from .authority import certificate_of, company_chain, company_key, crl_current, key_handle
 from .keys import as_asn1
@@ -201,16 +203,22 @@ def investor_finish(
         certificate=certificate, message=prepared.signed_attributes, signature=signature_der
     )
 
-    signer = ExternalSigner(
-        signing_cert=as_asn1(certificate), cert_registry=_store(), signature_value=signature_der
-    )
+    pieces = cms_der.pieces_of(certificate, company_chain())
     timestamper = company_timestamper()
 
     async def finish() -> bytes:
-        signed_cms = await signer.async_sign_prescribed_attributes(
-            "sha256",
-            signed_attrs=cms.CMSAttributes.load(prepared.signed_attributes),
-            timestamper=timestamper,
+        # the CMS from DER pieces (signing/cms_der.py): the attributes the investor signed, their
+        # signature, and the signature's timestamp (RFC 3161 over the signature value)
+        token = await timestamper.async_timestamp(hashlib.sha256(signature_der).digest(), "sha256")
+        signed_cms = cms.ContentInfo.load(
+            cms_der.signed_data(
+                content_type=cms_der.OID_DATA,
+                content=None,
+                signed_attrs=prepared.signed_attributes,
+                signature=signature_der,
+                pieces=pieces,
+                unsigned_attrs=[cms_der.attribute(cms_der.OID_SIGNATURE_TIME_STAMP, token.dump())],
+            )
         )
         output = io.BytesIO(prepared.pdf)
         digest = PreparedByteRangeDigest(
