@@ -114,4 +114,4 @@ if __name__ == "__main__":
         bench_speed()
         if "--speed-only" not in sys.argv:
             bench_accuracy()
-    bench_signing(_median_ms, runs=5)
+    bench_signing(_median_ms, runs=9)
