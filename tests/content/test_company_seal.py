@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image, ImageDraw
 
 from content.models import CompanySeal
@@ -68,6 +69,14 @@ def test_a_blank_picture_is_refused():
     with pytest.raises(ValidationError) as refused:
         seal_image_clean(out.getvalue())
     assert refused.value.code == "seal_blank"
+
+
+@pytest.fixture(autouse=True)
+def language_restored(settings):
+    """The admin's requests activate the staff member's language in this thread; later tests
+    that read messages outside a request expect the site's own."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
