@@ -121,14 +121,16 @@ if __name__ == "__main__":
     from bench.signing import bench_signing
 
     cv2.setNumThreads(1)
-    bench_speed()
-    if "--speed-only" not in sys.argv:
-        bench_accuracy()
-    bench_signing(_median_ms, runs=5)
-    from bench.witness import bench_witness_fanout
+    if "--signing-only" not in sys.argv:
+        bench_speed()
+        if "--speed-only" not in sys.argv:
+            bench_accuracy()
+    bench_signing(_median_ms, runs=9)
+    if "--signing-only" not in sys.argv:
+        from bench.witness import bench_witness_fanout
 
-    bench_witness_fanout()
-    # the step pages serve a whole demo of their own, in processes of their own
-    import subprocess
+        bench_witness_fanout()
+        # the step pages serve a whole demo of their own, in processes of their own
+        import subprocess
 
-    subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py")], check=True)  # noqa: S603
+        subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py")], check=True)  # noqa: S603

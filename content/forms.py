@@ -1,3 +1,5 @@
+import base64
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -5,6 +7,7 @@ from wagtail.blocks import StreamValue
 
 from .blocks import DocumentBodyBlock
 from .importing import blocks_from_html, html_from_upload
+from .seal_images import seal_image_clean
 
 
 class DocumentForm(WagtailAdminModelForm):
@@ -41,3 +44,28 @@ class DocumentForm(WagtailAdminModelForm):
             else:
                 kept.append((block_type, value))
         return StreamValue(DocumentBodyBlock(), kept)
+
+
+class CompanySealForm(WagtailAdminModelForm):
+    upload = forms.FileField(
+        label=_("印章图片"),
+        required=False,
+        help_text=_(
+            "PNG（透明背景最佳）或白底扫描的 JPG，接近正方形，边长 200–3000 像素，"
+            "不超过 2 MB。白色背景会自动变为透明。"
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            try:
+                png = seal_image_clean(upload.read())
+            except forms.ValidationError as error:
+                self.add_error("upload", error)
+            else:
+                self.instance.image_png = base64.b64encode(png).decode("ascii")
+        elif not self.instance.image_png:
+            self.add_error("upload", _("请上传印章图片。"))
+        return cleaned

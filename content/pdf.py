@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from wagtail.models import Site
 from weasyprint import HTML
+from weasyprint.document import Document as LaidOut
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from themes.models import Theme
@@ -35,16 +36,29 @@ class StaticOnlyFetcher(URLFetcher):
         raise FetchRefused(f"refused to fetch {url[:80]!r} while rendering a PDF")
 
 
+def html_document(html: str) -> LaidOut:
+    """Any HTML of ours laid out (pages, anchors), fetching nothing but our static files."""
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render()
+
+
 def html_pdf(html: str) -> bytes:
     """Any HTML of ours as a PDF, fetching nothing but the project's static files."""
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
-def template_pdf(template_name: str, context: dict) -> bytes:
-    """A PDF template (extending content/document_pdf.html) rendered with the site's theme."""
+def template_html(template_name: str, context: dict) -> str:
+    """A PDF template (extending content/document_pdf.html) as HTML, with the site's theme."""
     site = Site.objects.filter(is_default_site=True).first()
     theme = Theme.for_site(site) if site else Theme()  # no site yet: the theme's defaults
-    return html_pdf(render_to_string(template_name, {"theme": theme, **context}))
+    return render_to_string(template_name, {"theme": theme, **context})
+
+
+def template_document(template_name: str, context: dict) -> LaidOut:
+    return html_document(template_html(template_name, context))
+
+
+def template_pdf(template_name: str, context: dict) -> bytes:
+    return html_pdf(template_html(template_name, context))
 
 
 def document_pdf(document: Document, *, context: dict | None = None) -> bytes:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Document, DocumentRendition, Exchange, Questionnaire
+from .models import CompanySeal, Document, DocumentRendition, Exchange, Questionnaire
 from .services import document_rendition_ensure
 
 
@@ -48,3 +48,9 @@ def document_snapshots_live(*, business_type: str) -> dict[int, DocumentRenditio
 
 def questionnaire_live(*, code: str) -> Questionnaire | None:
     return Questionnaire.objects.filter(live=True, code=code).first()
+
+
+def seal_image_live() -> bytes | None:
+    """The company seal's picture as approved and live (the latest published), or None."""
+    seal = CompanySeal.objects.filter(live=True).order_by("-last_published_at", "-pk").first()
+    return seal.png if seal is not None and seal.image_png else None

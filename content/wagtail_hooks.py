@@ -33,6 +33,7 @@ from .approval import usage_by_applications
 from .models import (
     Branch,
     CalendarDay,
+    CompanySeal,
     Document,
     Exchange,
     Questionnaire,
@@ -121,12 +122,21 @@ class CalendarDayViewSet(SnippetViewSet):
     list_filter = ["kind"]
 
 
+class CompanySealViewSet(ReviewedSnippetViewSet):
+    model = CompanySeal
+    icon = "image"
+    menu_label = _("电子印章图片")
+    list_display = ["name", LiveStatusTagColumn(), UpdatedAtColumn()]
+    panels = [FieldPanel("name"), FieldPanel("upload")]
+
+
 CONFIGURATION_VIEWSETS = (
     DocumentViewSet,
     QuestionnaireViewSet,
     ExchangeViewSet,
     BranchViewSet,
     CalendarDayViewSet,
+    CompanySealViewSet,
 )
 
 

@@ -16,6 +16,12 @@ urlpatterns = [
         review.review_photo,
         name="review_photo",
     ),
+    path(
+        "console/review/<str:acceptance_number>/photos/<int:pk>/ink.png",
+        review.review_photo,
+        {"variant": "ink"},
+        name="review_ink",
+    ),
     path("console/review/<str:acceptance_number>/leave/", review.review_leave, name="review_leave"),
     path(
         "console/review/<str:acceptance_number>/approve/",

@@ -73,16 +73,26 @@ def key_handle(key: CompanyKey) -> KeyHandle:
     return TokenKey(key.token_label) if key.token_label else SoftwareKey(key.private_key)
 
 
+def company_certificates(*roles: str) -> list[x509.Certificate]:
+    """The active certificates of these roles, in that order, in one query that reads neither
+    the private keys (an encrypted field decrypted on load) nor the CRLs."""
+    pems = dict(
+        CompanyKey.objects.filter(role__in=roles, active=True).values_list(
+            "role", "certificate_pem"
+        )
+    )
+    if len(pems) != len(set(roles)):
+        company_key(next(role for role in roles if role not in pems))  # raises ca_missing
+    return [_load_certificate(pems[role]) for role in roles]
+
+
 def company_chain() -> list[x509.Certificate]:
     """The issuing CA then the root: what a signature embeds to let a validator build its path."""
-    return [
-        certificate_of(company_key(CompanyRole.ISSUING)),
-        certificate_of(company_key(CompanyRole.ROOT)),
-    ]
+    return company_certificates(CompanyRole.ISSUING, CompanyRole.ROOT)
 
 
 def trust_root() -> x509.Certificate:
-    return certificate_of(company_key(CompanyRole.ROOT))
+    return company_certificates(CompanyRole.ROOT)[0]
 
 
 # Written into every certificate for its lifetime: a constant, not whatever urls.py says later

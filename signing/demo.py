@@ -5,11 +5,15 @@ writes can be checked with any validator."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from clients.models import Client
 from common.exceptions import BusinessError
@@ -17,6 +21,9 @@ from flows.actors import Actor
 from flows.models import Application
 from flows.selectors import pending_application
 from flows.services import application_abandon, application_start
+from photos.models import IdPhotoSide
+from photos.selectors import id_photos_on_file
+from photos.services import id_photo_store
 
 from .authority import company_chain
 from .selectors import sign_step_documents
@@ -60,7 +67,42 @@ def _demo_application(client: Client) -> Application:
     return application
 
 
+def signature_photo_demo(name: str, *, seed: int = 7) -> bytes:
+    """A phone photo of a name signed on white paper, as the photo step receives one: slanted
+    pen strokes in blue-black, light falling off across the sheet, sensor noise, JPEG."""
+    rng = np.random.default_rng(seed)
+    width, height = 1600, 1200
+    font = ImageFont.truetype(settings.SIGNING_APPEARANCE_FONT, 250, index=2)
+    ink = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(ink).text((width / 2, height / 2), name, font=font, fill=255, anchor="mm")
+    ink = ink.transform(  # a right-handed slant, a little turned
+        ink.size, Image.Transform.AFFINE, (1, 0.28, -160, -0.04, 1, 40), Image.Resampling.BICUBIC
+    ).filter(ImageFilter.GaussianBlur(1.2))
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    light = 238 - 40 * (xx / width) - 18 * (yy / height)  # a lamp on the left
+    paper = np.stack([light, light - 2, light - 7], axis=-1)
+    strength = np.asarray(ink, dtype=np.float32)[..., None] / 255.0
+    pen = np.array([28, 30, 58], dtype=np.float32)
+    pixels = paper * (1 - strength) + pen * strength + rng.normal(0, 3.0, paper.shape)
+    photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def _signature_on_file(client: Client) -> None:
+    """demo_sign's client signs with the signature photo on file; one without any gets a
+    photographed demo signature of their name, judged like any upload."""
+    if IdPhotoSide.SIGNATURE not in id_photos_on_file(client=client):
+        id_photo_store(
+            client=client,
+            side=IdPhotoSide.SIGNATURE,
+            upload_bytes=signature_photo_demo(client.name),
+        )
+
+
 def demo_sign(*, client: Client, out_dir: Path) -> DemoResult:
+    _signature_on_file(client)
     application = _demo_application(client)
     documents = sign_step_documents(application=application)
     if not documents:

@@ -29,7 +29,8 @@ from privacy import crypto
 
 from . import pades
 from .authority import certificate_of, company_key, investor_certificate_build
-from .documents import agreement_pdf
+from .documents import agreement_render
+from .marks import company_seal_png, investor_signature_png
 from .models import (
     Certificate,
     CertificateChallenge,
@@ -230,12 +231,16 @@ def signature_prepare(*, application: Application, document: Document) -> Signat
     if certificate is None:
         raise BusinessError(_("请先安装数字证书。"), code="no_certificate")
     rendition = application_document(application=application, document=document)
-    pdf = agreement_pdf(application=application, rendition=rendition)
+    agreement = agreement_render(application=application, rendition=rendition)
+    pdf = agreement.pdf
     prepared = pades.investor_prepare(
         pdf,
         certificate=certificate_of(certificate),
         signer_name=application.client.name,
         reason=f"签署《{rendition.title}》",
+        investor_place=agreement.investor_place,
+        seal_place=agreement.seal_place,
+        signature_png=investor_signature_png(application=application),
     )
     seconds = settings.SIGNING_REQUEST_SECONDS
     return SignatureRequest.objects.create(
@@ -314,7 +319,7 @@ def signature_complete(
             data={"document": request.document_id},
         )
         raise
-    sealed = pades.company_seal(signed, reason="公司电子印章：确认投资者签署")
+    sealed = pades.company_seal(signed, reason="公司电子印章：确认投资者签署", seal_png=_seal_png())
     record = _signed_file(application, request, sealed)
     try:
         with transaction.atomic():
@@ -337,6 +342,16 @@ def signature_complete(
         record.file.storage.delete(str(record.file.name))
         raise
     return record
+
+
+def _seal_png() -> bytes:
+    from wagtail.models import Site
+
+    from themes.models import Theme
+
+    site = Site.objects.filter(is_default_site=True).first()
+    theme = Theme.for_site(site) if site else Theme()
+    return company_seal_png(company_name=theme.company_name)
 
 
 def _signed_file(

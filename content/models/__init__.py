@@ -10,6 +10,7 @@ from .reference import (
     ExchangeCategory,
     is_working_day,
 )
+from .seals import CompanySeal
 from .workflows import (
     FourEyesApprovalTask,
     ReviewedPermissionPolicy,
@@ -25,6 +26,7 @@ __all__ = [
     "BusinessType",
     "CalendarDay",
     "CalendarDayKind",
+    "CompanySeal",
     "Document",
     "DocumentKind",
     "DocumentRendition",

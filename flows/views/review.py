@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_personal_data_read
 from common.exceptions import BusinessError
 from photos.models import IdPhoto, IdPhotoSide
-from photos.services import id_photo_read
+from photos.services import id_photo_read, signature_ink_read
 from staff.decorators import role_required
 from staff.roles import Role
 
@@ -146,20 +146,23 @@ def _photo_ids(summaries) -> dict[str, int]:
 
 
 def _photos(application: Application, summaries) -> list[tuple[str, str]]:
-    return [
-        (
-            str(IdPhotoSide(side).label),
-            reverse("flows:review_photo", args=[application.acceptance_number, pk]),
-        )
-        for side, pk in _photo_ids(summaries).items()
-    ]
+    """(label, URL) of each photo; beside the signature photo, the signature lifted from it, as
+    the signed agreements show it."""
+    shown = []
+    for side, pk in _photo_ids(summaries).items():
+        args = [application.acceptance_number, pk]
+        shown.append((str(IdPhotoSide(side).label), reverse("flows:review_photo", args=args)))
+        if side == IdPhotoSide.SIGNATURE:
+            label = _("签名照中提取的签名笔迹（签署的协议上显示的签名）")
+            shown.append((label, reverse("flows:review_ink", args=args)))
+    return shown
 
 
 @never_cache
 @role_required(Role.REVIEWER)
-def review_photo(request, acceptance_number: str, pk: int):
-    """An ID photo the application's photos step recorded, for the reviewer (audited); any
-    other photo is not found."""
+def review_photo(request, acceptance_number: str, pk: int, variant: str = "photo"):
+    """An ID photo the application's photos step recorded, for the reviewer (audited), or
+    (`ink`) the signature lifted from the signature photo; any other photo is not found."""
     application = _application(acceptance_number)
     if pk not in _photo_ids(step_summaries(application=application)).values():
         raise Http404
@@ -167,13 +170,18 @@ def review_photo(request, acceptance_number: str, pk: int):
     if photo is None:
         raise Http404
     try:
-        data = id_photo_read(photo=photo)
+        if variant == "ink":
+            data, content_type = signature_ink_read(photo=photo), "image/png"
+        else:
+            data, content_type = id_photo_read(photo=photo), "image/jpeg"
     except (OSError, ValueError) as error:
         raise Http404 from error
+    if not data:
+        raise Http404
     audit_personal_data_read(
         actor=request.user, target=photo, what="id_photo", via="review_console"
     )
-    response = HttpResponse(data, content_type="image/jpeg")
+    response = HttpResponse(data, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

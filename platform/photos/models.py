@@ -40,6 +40,13 @@ class IdPhoto(models.Model):
     original = models.FileField(
         _("原始上传（加密）"), upload_to=encrypted_photo_name, max_length=200
     )
+    ink = models.FileField(
+        _("签名笔迹（加密）"),
+        upload_to=encrypted_photo_name,
+        max_length=200,
+        blank=True,
+        help_text=_("签名照中提取的签名：去除纸张背景、裁剪到笔迹的透明 PNG。"),
+    )
     content_hash = models.CharField(
         _("原始文件 SHA-256"),
         max_length=64,

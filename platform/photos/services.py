@@ -44,6 +44,8 @@ def id_photo_store(*, client: Client, side: str, upload_bytes: bytes) -> IdPhoto
     )
     photo.image.save("image", ContentFile(crypto.encrypt(result.image)), save=False)
     photo.original.save("original", ContentFile(crypto.encrypt(upload_bytes)), save=False)
+    if result.ink is not None:
+        photo.ink.save("ink", ContentFile(crypto.encrypt(result.ink)), save=False)
     try:
         with transaction.atomic():
             photo.save()
@@ -61,8 +63,24 @@ def id_photo_read(*, photo: IdPhoto, original: bool = False) -> bytes:
         return crypto.decrypt(handle.read())
 
 
+def signature_ink_read(*, photo: IdPhoto) -> bytes | None:
+    """The transparent signature (PNG) lifted from a signature photo; for a photo kept before
+    signatures were lifted, lifted now from its stored image. None when there is none to be had
+    (the photo cannot be read, or holds no signature)."""
+    if photo.side != IdPhotoSide.SIGNATURE:
+        return None
+    try:
+        if photo.ink:
+            with photo.ink.open("rb") as handle:
+                return crypto.decrypt(handle.read())
+        result = photo_judge(data=id_photo_read(photo=photo), side=IdPhotoSide.SIGNATURE)
+    except (OSError, ValueError):
+        return None
+    return result.ink if result.ok else None
+
+
 def _delete_files(photo: IdPhoto) -> None:
-    for field in (photo.image, photo.original):
+    for field in (photo.image, photo.original, photo.ink):
         if field.name:
             field.storage.delete(field.name)
 

@@ -57,6 +57,8 @@ PERMISSIONS = {
         # administrator edits and submits; the compliance officer's approval publishes.
         *_model_permissions("content.document", *REVISIONED),
         *_model_permissions("content.questionnaire", *REVISIONED),
+        # the company seal's picture on signed agreements: the same review
+        *_model_permissions("content.companyseal", *REVISIONED),
         *_model_permissions("themes.theme", "change", "view", "lock", "unlock"),
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
@@ -74,6 +76,7 @@ PERMISSIONS = {
         "staff.approve_content",
         *_model_permissions("content.document", "view", "change"),
         *_model_permissions("content.questionnaire", "view", "change"),
+        *_model_permissions("content.companyseal", "view", "change"),
         *_model_permissions("themes.theme", "view", "change"),
     ],
     Role.WITNESS_AGENT: [],  # the witness console's permission: registered by video

@@ -28,6 +28,7 @@ def test_the_configuration_menu_holds_every_screen(admin_client):
         "交易所",
         "营业部",
         "交易日历",
+        "电子印章图片",
         "主题与公司信息",
     ):
         assert json.dumps(label)[1:-1] in page, label
@@ -41,6 +42,8 @@ def test_the_configuration_menu_holds_every_screen(admin_client):
         "/cms/snippets/content/exchange/",
         "/cms/snippets/content/branch/",
         "/cms/snippets/content/calendarday/",
+        "/cms/snippets/content/companyseal/",
+        "/cms/snippets/content/companyseal/add/",
         "/cms/snippets/flows/flowdefinition/",
         "/cms/settings/themes/theme/1/",
         "/cms/snippets/content/document/add/",

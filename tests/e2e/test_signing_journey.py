@@ -58,12 +58,28 @@ client = client_by_id_number(id_number="{id_number}") or Client.objects.create(
     id_valid_from=datetime.date(2016, 5, 31), id_valid_until=datetime.date(2036, 5, 31),
     id_address="示例省示例市示例区示例路 9 号", suitability_class="C4",
     suitability_expires=datetime.date(2028, 6, 30), branch=Branch.objects.get(code="0001"))
+from photos.selectors import id_photos_on_file
+from photos.services import id_photo_store
+from signing.demo import signature_photo_demo
+if "signature" not in id_photos_on_file(client=client):  # as the photo step would keep it
+    id_photo_store(client=client, side="signature", upload_bytes=signature_photo_demo(client.name))
 application = pending_application(client=client) or application_start(client=client)
 names = [step.name for step in flow_steps(application)]
 for name in names[:names.index("certificate")]:
     StepRecord.objects.update_or_create(application=application, kind=name,
                                         defaults={{"completed_at": timezone.now(), "version": 1}})
 print(application.acceptance_number)
+"""
+
+SAVE_FIRST = """
+from pathlib import Path
+from flows.models import Application
+from signing.selectors import signed_documents_current
+from signing.services import signed_document_read
+application = Application.objects.get(acceptance_number="{acceptance_number}")
+signed = next(iter(signed_documents_current(application=application).values()))
+Path("{path}").write_bytes(signed_document_read(signed=signed))
+print("saved")
 """
 
 VERIFY = """
@@ -199,7 +215,7 @@ def stored_key(page, serial: str) -> dict:
 
 
 def test_an_investor_installs_the_certificate_and_signs_every_document(
-    phone_page, watch, live_server_url, server_env
+    phone_page, watch, live_server_url, server_env, tmp_path
 ):
     # given: a business past the video witness, the investor logged in through the real page
     page = phone_page
@@ -328,3 +344,16 @@ def test_an_investor_installs_the_certificate_and_signs_every_document(
         for report in reports:
             assert report["intact"] and report["valid"] and report["trusted"], report
             assert report["timestamp_valid"] and not report["modified_after"], report
+
+    # and what a reader sees: the handwritten signature and the red seal, where the fields are
+    from tests.signing.test_appearance import _page_image, _region, _widgets
+
+    path = tmp_path / "first.pdf"
+    server_shell(server_env, SAVE_FIRST.format(acceptance_number=acceptance_number, path=path))
+    pdf = path.read_bytes()
+    widgets = _widgets(pdf)
+    page_image = _page_image(pdf, widgets["CompanySeal"]["page"], tmp_path)
+    strokes = _region(page_image, widgets["InvestorSignature"]["rect"]).astype(int)
+    seal = _region(page_image, widgets["CompanySeal"]["rect"]).astype(int)
+    assert (strokes.max(axis=-1) < 90).mean() > 0.03
+    assert ((seal[..., 0] > 150) & (seal[..., 1] < 90) & (seal[..., 2] < 90)).mean() > 0.05

@@ -4,6 +4,7 @@ photos on file used instead of asking, and the security letter agreed with its v
 import io
 import re
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -124,6 +125,43 @@ def test_photos_already_on_file_are_shown_instead_of_asking(client):
     application, base = start(client)
     # when they open the step, then the photos are there and agreeing completes it
     page = client.get(f"{base}/photos/").content.decode()
-    assert page.count("/investor/photos/") == 3
+    assert page.count("/investor/photos/") == 4  # three photos and the lifted signature
     assert post(client, f"{base}/photos/", letter_agreed="on").status_code == 302
     assert StepRecord.objects.get(application=application, kind="photos").completed_at
+
+
+def test_a_signature_photo_without_ink_is_refused_so_the_investor_retakes_it(client):
+    # given a photo of a blank sheet (with a phone's sensor noise) sent as the signature photo
+    log_in(client)
+    application, base = start(client)
+    noise = np.random.default_rng(1).normal(0, 3, (1200, 1600, 3))
+    blank = Image.fromarray(np.clip(230 + noise, 0, 255).astype(np.uint8))
+    buffer = io.BytesIO()
+    blank.save(buffer, "JPEG", quality=90)
+
+    # when
+    response = post(client, f"{base}/photos/", signature=upload("s", buffer.getvalue()))
+
+    # then the step says why and stays open; nothing is kept
+    assert response.status_code == 400
+    assert "照片中没有找到签名笔迹" in response.content.decode()
+    assert not IdPhoto.objects.exists()
+    assert StepRecord.objects.get(application=application).completed_at is None
+
+
+def test_the_signature_lifted_from_the_photo_is_shown_for_confirmation(client):
+    from signing.demo import signature_photo_demo
+
+    # given a signature photo just taken
+    log_in(client)
+    _, base = start(client)
+    response = post(client, f"{base}/photos/", signature=upload("s", signature_photo_demo("李明")))
+
+    # then the step shows the signature as the signed PDFs will, to this investor only
+    photo = IdPhoto.objects.get(side="signature")
+    assert f"/investor/photos/{photo.pk}/signature/" in response.content.decode()
+    lifted = client.get(f"/investor/photos/{photo.pk}/signature/")
+    assert lifted["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(lifted.content)).mode == "LA"
+    log_in(client)  # someone else
+    assert client.get(f"/investor/photos/{photo.pk}/signature/").status_code == 404

@@ -8,6 +8,7 @@ import pytest
 
 from photos.processing import DEFAULTS, MESSAGES, REASONS, photo_judge, thresholds
 from photos.processing.result import DETAIL_MESSAGES
+from signing.demo import signature_photo_demo
 
 from .photos_helpers import card_photo
 from .synth import Scene, photograph, render_card
@@ -88,7 +89,18 @@ def test_an_unknown_side_is_a_programming_error():
 
 
 def test_a_signature_photo_is_kept_without_looking_for_a_card():
-    # given a well-lit photo with no card in it
+    # given a well-lit photo of a signature, no card in it
+    data = signature_photo_demo("李明")
+
+    # when
+    result = photo_judge(data=data, side="signature")
+
+    # then
+    assert result.ok and result.corners is None and result.image and result.ink
+
+
+def test_a_signature_photo_of_blank_paper_is_refused_for_no_ink():
+    # given a well-lit photo of a sheet with nothing on it
     rng = np.random.default_rng(3)
     data, _ = photograph(Scene(background="light"), None, rng)
 
@@ -96,4 +108,5 @@ def test_a_signature_photo_is_kept_without_looking_for_a_card():
     result = photo_judge(data=data, side="signature")
 
     # then
-    assert result.ok and result.corners is None and result.image
+    assert (result.ok, result.reason) == (False, "no_ink")
+    assert result.message == MESSAGES["no_ink"] and result.ink is None

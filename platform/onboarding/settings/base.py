@@ -283,6 +283,16 @@ SIGNING_PKCS11 = {
     "pin": env.str("SIGNING_PKCS11_PIN", default=""),
 }
 SIGNING_PKCS11 = SIGNING_PKCS11 if SIGNING_PKCS11["module"] else None
+# The font whose outlines draw the captions of the visible signatures (the signing time) and the
+# default seal's lettering: a CJK OpenType font file and the face's index in a collection
+# (2: Simplified Chinese in Debian's fonts-noto-cjk collections).
+SIGNING_APPEARANCE_FONT = env.str(
+    "SIGNING_APPEARANCE_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+SIGNING_APPEARANCE_FONT_INDEX = parsed("SIGNING_APPEARANCE_FONT_INDEX", env.int, 2)
+SIGNING_SEAL_FONT = env.str(
+    "SIGNING_SEAL_FONT", default="/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+)
 
 # --- SMS --------------------------------------------------------------------------------------
 # "outbox": kept in the database and shown on /dev/sms/ (DEBUG only); "log": written to the

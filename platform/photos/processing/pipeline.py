@@ -20,6 +20,7 @@ from .decode import Decoded, decode_photo
 from .detect import WORK_LONG_SIDE, Detection, find_card
 from .orient import upright_score
 from .result import PhotoRefused, PhotoResult
+from .signature import signature_ink
 from .thresholds import thresholds
 
 logger = logging.getLogger(__name__)
@@ -251,7 +252,8 @@ def _encode(rgb: np.ndarray) -> bytes:
 
 
 def _judge_plain(decoded: Decoded, limits: dict[str, Any], metrics: dict[str, Any]) -> PhotoResult:
-    """A signature photo: no card to find, only the light and focus to check."""
+    """A signature photo: no card to find; the light and focus checked, then the signature
+    lifted from the paper (or refused: no ink, a speck in the frame, not a signature)."""
     _check_image_size(decoded, limits)
     work, _ = _work_image(decoded.rgb)
     gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
@@ -264,4 +266,5 @@ def _judge_plain(decoded: Decoded, limits: dict[str, Any], metrics: dict[str, An
         raise PhotoRefused("too_bright")
     if quality.sharpness(gray) < GLOBAL_BLUR_SHARE * limits["min_sharpness"]:
         raise PhotoRefused("blurred")
-    return PhotoResult(ok=True, image=_encode(decoded.rgb), metrics=metrics)
+    ink = signature_ink(decoded.rgb)
+    return PhotoResult(ok=True, image=_encode(decoded.rgb), metrics=metrics, ink=ink)

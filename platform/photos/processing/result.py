@@ -15,6 +15,10 @@ REASONS = (
     "low_contrast",
     "no_card",
     "unreadable",
+    # a signature photo's own
+    "no_ink",
+    "signature_too_small",
+    "not_a_signature",
 )
 
 MESSAGES = {
@@ -25,6 +29,11 @@ MESSAGES = {
     "low_contrast": "证件与背景颜色太接近，请把证件放在颜色较深的纯色桌面上重新拍摄。",
     "no_card": "未识别到完整的身份证，请将证件完整放入取景框内、避免遮挡后重新拍摄。",
     "unreadable": "无法读取该图片，请重新拍摄后上传。",
+    "no_ink": "照片中没有找到签名笔迹，请用黑色或深色笔在白纸上签名后重新拍摄。",
+    "signature_too_small": "签名在照片中太小（照片大部分是空白背景），"
+    "请靠近签名、让签名占满取景框的大部分后重新拍摄。",
+    "not_a_signature": "照片中深色内容过多，不像白纸上的签名，"
+    "请在干净的白纸上签名，只拍摄签名部分后重新拍摄。",
 }
 
 DETAIL_MESSAGES = {
@@ -48,7 +57,8 @@ class PhotoResult:
     top-left, top-right, bottom-right, bottom-left of the card as it reads upright. `rotation` is
     the clockwise quarter-turn (0, 90, 180, 270) that brings the card in the photo upright, i.e.
     the card lies turned that many degrees counter-clockwise. `image` is the flat upright card as
-    JPEG bytes without any metadata.
+    JPEG bytes without any metadata. `ink`, for a signature photo only, is the signature lifted
+    from the paper (photos/processing/signature.py).
     """
 
     ok: bool
@@ -59,6 +69,7 @@ class PhotoResult:
     rotation: int = 0
     image: bytes | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
+    ink: bytes | None = None  # a signature photo's: the transparent signature (PNG)
 
     @classmethod
     def refused(
