@@ -7,13 +7,17 @@ class VideoConfig(AppConfig):
     verbose_name = _("视频见证")
 
     def ready(self) -> None:
+        from flows.outputs import provider_register
         from staff.consoles import Console, console_register
         from staff.roles import Role
 
         from . import steps  # noqa: F401  (registers this app's step kinds)
+        from .outputs import recording_outputs
         from .subscribers import register
 
         register()
+        # the review console plays the witness calls' recordings
+        provider_register("video", recording_outputs)
 
         console_register(
             "witness",

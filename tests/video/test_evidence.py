@@ -107,6 +107,20 @@ def test_a_reviewer_plays_the_recording_back_and_is_audited(world, call):
     ).actor_label == ("reviewer:reviewer_v")
 
 
+def test_the_recording_is_offered_to_staff_and_not_to_the_investor(world, call):
+    from flows.outputs import application_outputs
+
+    def recordings(audience: str) -> list[str]:
+        outputs = application_outputs(application=application, audience=audience)
+        return [output.url for output in outputs if "录像" in output.title]
+
+    application, session, agent = call
+    assert recordings("staff") == []  # nothing recorded yet
+    upload(agent, session, 0, b"piece")
+    assert recordings("staff") == [f"/console/witness/session/{session.pk}/recording/"]
+    assert recordings("investor") == []
+
+
 def test_no_piece_is_taken_after_the_call_ends(call):
     _application, session, agent = call
     agent.post(f"/console/witness/session/{session.pk}/release/")
