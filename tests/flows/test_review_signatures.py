@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def submitted(settings, tmp_path) -> tuple[Application, int]:
     settings.MEDIA_ROOT = tmp_path
-    published_flow()
+    published_flow([("photos", {"security_letter": None}), ("exchanges", {})])
     application = application_start(client=ClientFactory(name="李明"))
     photo = id_photo_store(
         client=application.client, side="signature", upload_bytes=signature_photo_demo("李明")
