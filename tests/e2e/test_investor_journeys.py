@@ -166,8 +166,10 @@ def photos_step(page, files, name: str) -> None:
         page.locator(f"#id_{side}").set_input_files(files[side])
     page.get_by_label("我已阅读并同意《数字证书安全责任书》").check()
     next_step(page)
-    # the processed photos are shown for confirmation, then "下一步" again
-    expect(page.locator(".photo-preview")).to_have_count(3)
+    # the processed photos are shown for confirmation, with the signature lifted from the
+    # signature photo (as the signed agreements will show it), then "下一步" again
+    expect(page.locator(".photo-preview")).to_have_count(4)
+    expect(page.get_by_role("img", name="从签名照中提取的签名")).to_be_visible()
     expect(page.locator(".field-error")).to_have_count(0)
     shot(page, f"{name}-1-photos")
     next_step(page)

@@ -51,10 +51,26 @@ def queued_investor(world):
     return investor, application, investor_cookie(investor.client)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
+def delivered_at_once(settings):
+    """The outbox hands events to Celery after commit; here Celery runs them at once, whatever
+    an earlier test left configured, so that a push is heard within the test."""
+    from onboarding.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def layer(request, settings):
-    """The in-memory layer, and the Redis one when REDIS_URL names a reachable server."""
-    if request.param == "redis":
+    """The in-memory layer (every test unless it asks otherwise), and the Redis one when
+    REDIS_URL names a reachable server; a fresh layer object either way."""
+    kind = getattr(request, "param", "memory")
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    if kind == "redis":
         url = request.getfixturevalue("redis_url")
         settings.CHANNEL_LAYERS = {
             "default": {
@@ -65,7 +81,7 @@ def layer(request, settings):
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()  # the layer as the settings now say
-    yield request.param
+    yield kind
     channel_layers.backends.clear()
 
 

@@ -255,19 +255,19 @@ DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 # The online knowledge test (在线测试入口) an investor may take instead of uploading score
 # reports for a first financial or crude-oil account; the link is followed, never fetched.
 KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
-# A suitability assessment done in the flow is valid this many days.
 # The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
 # servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
 # host candidates only (a LAN or loopback), and nothing outside is contacted.
 WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
 WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
-# A witness session longer than this is ended by the sweep (the investor queues again, first).
 # Where OpenCV's Haar cascades are (Debian's opencv-data), for the snapshots' face check when the
 # installed OpenCV can use them (4.x; OpenCV 5 has no CascadeClassifier: video/evidence.py).
 WITNESS_FACE_CASCADES = env.str("WITNESS_FACE_CASCADES", default="/usr/share/opencv4/haarcascades")
 # Appointments: the length of a slot of the branch's witness hours.
 WITNESS_SLOT_MINUTES = parsed("WITNESS_SLOT_MINUTES", env.int, 30)
+# A witness session longer than this is ended by the sweep (the investor queues again, first).
 WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
+# A suitability assessment done in the flow is valid this many days.
 SUITABILITY_VALID_DAYS = parsed("SUITABILITY_VALID_DAYS", env.int, 3 * 365)
 
 # Digital certificates and signing (signing/, docs/signing.md).
