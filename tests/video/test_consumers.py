@@ -52,16 +52,18 @@ def queued_investor(world):
 
 
 @pytest.fixture(autouse=True)
-def delivered_at_once(settings):
-    """The outbox hands events to Celery after commit; here Celery runs them at once, whatever
-    an earlier test left configured, so that a push is heard within the test."""
-    from onboarding.celery import app
+def delivered_at_once(monkeypatch):
+    """The outbox hands each delivery to Celery after commit (that path has its own tests in
+    tests/flows/test_events.py). Here the hand-over attempts it at once in this process, so that
+    what these tests hear does not depend on the Celery configuration an earlier test left: in
+    the full suite's order, the hand-over went to a broker and the pushes were never heard."""
+    from flows import events, tasks
 
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    app.conf.task_always_eager = saved
+    monkeypatch.setattr(
+        tasks.event_deliver,
+        "delay",
+        lambda delivery_id: events.delivery_attempt(delivery_id=delivery_id),
+    )
 
 
 @pytest.fixture(autouse=True)
