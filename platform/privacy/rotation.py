@@ -84,7 +84,10 @@ def _encrypted_columns() -> Iterator[tuple[type[models.Model], models.Field]]:
                 yield model, model_field
 
 
-def _rotate_column(model, model_field, report: RotationReport, dry_run: bool) -> None:
+def _rewrite_column(model, model_field, report: RotationReport, dry_run: bool, rewrite) -> None:
+    """Each row's token in the column through `rewrite(token) -> (stored value, tokens rotated)`
+    (None: nothing to change; ValueError: unreadable), written back only if no one wrote the row
+    meanwhile (the value compared raw)."""
     table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name(model_field.column)
     pk = connection.ops.quote_name(model._meta.pk.column)
@@ -98,17 +101,27 @@ def _rotate_column(model, model_field, report: RotationReport, dry_run: bool) ->
                 if token is None:
                     continue
                 try:
-                    new = _rotated(token)
+                    rewritten = rewrite(token)
                 except ValueError:
                     report.unreadable.append(f"{where} #{row_pk}")
                     continue
-                if new is not None:
-                    if not dry_run:
-                        cursor.execute(
-                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608
-                            [new.decode("ascii"), row_pk, raw],
-                        )
-                    report.add(where)
+                if rewritten is None:
+                    continue
+                value, count = rewritten
+                if not dry_run:
+                    cursor.execute(
+                        f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608
+                        [value, row_pk, raw],
+                    )
+                report.add(where, count)
+
+
+def _rotate_column(model, model_field, report: RotationReport, dry_run: bool) -> None:
+    def rewrite(token: bytes) -> tuple[str, int] | None:
+        new = _rotated(token)
+        return None if new is None else (new.decode("ascii"), 1)
+
+    _rewrite_column(model, model_field, report, dry_run, rewrite)
 
 
 # --- files, binary and JSON values of the project's apps ------------------------------------
@@ -231,32 +244,15 @@ def _rotate_encrypted_json(model, model_field, report: RotationReport, dry_run: 
             report.unreadable.append(where)
             return None
 
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model_field.column)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    for pks in _batches(model):
-        with transaction.atomic(), connection.cursor() as cursor:
-            marks = ", ".join(["%s"] * len(pks))
-            cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {pk} IN ({marks})", pks)  # noqa: S608
-            for row_pk, raw in cursor.fetchall():
-                token = _token(raw)
-                if token is None:
-                    continue
-                try:
-                    value = json.loads(crypto.decrypt_text(token.decode("ascii")))
-                except ValueError:
-                    report.unreadable.append(f"{where} #{row_pk}")
-                    continue
-                outer = not crypto.is_current(token)
-                new, count = _rotate_in_json(value, rotate)
-                if outer or count:
-                    if not dry_run:
-                        # only if no one wrote the row meanwhile (the value compared raw)
-                        cursor.execute(
-                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608
-                            [model_field.get_prep_value(new), row_pk, raw],
-                        )
-                    report.add(where, count + int(outer))
+    def rewrite(token: bytes) -> tuple[str, int] | None:
+        value = json.loads(crypto.decrypt_text(token.decode("ascii")))
+        outer = not crypto.is_current(token)
+        new, count = _rotate_in_json(value, rotate)
+        if not (outer or count):
+            return None
+        return model_field.get_prep_value(new), count + int(outer)
+
+    _rewrite_column(model, model_field, report, dry_run, rewrite)
 
 
 # --- lookup hashes ----------------------------------------------------------------------------
