@@ -333,3 +333,16 @@ def test_the_evidence_choices_are_the_calls_snapshots_and_the_recording(world, c
     page = agent.get(f"/console/witness/session/{session.pk}/").content.decode()
     assert '<option value="recording">' in page
     assert f'<option value="snapshot:{shot.pk}">手持身份证截图 #{shot.pk} ' in page
+
+
+def test_the_queued_page_shows_the_investors_own_place(world):
+    # given two investors queued in the branch
+    for _ in range(2):
+        investor, application = world.investor()
+        witness_queue_join(application=application, actor=investor)
+    # when the second opens the page
+    page = as_investor(application.client).get(
+        f"/business/{application.acceptance_number}/witness/"
+    )
+    # then it shows their place
+    assert '您当前排在第 <strong class="witness-position">2</strong> 位' in page.content.decode()

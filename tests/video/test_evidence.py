@@ -277,3 +277,55 @@ def test_no_active_prompt_is_said_plainly(call):
     LivenessPrompt.objects.update(active=False)
     response = agent.post(f"/console/witness/session/{session.pk}/liveness/")
     assert response.status_code == 400 and response.json()["code"] == "no_prompts"
+
+
+def stored_photo(client, side: str, content: bytes):
+    from django.core.files.base import ContentFile
+
+    from photos.models import IdPhoto
+    from privacy import crypto
+
+    photo = IdPhoto(client=client, side=side, content_hash="0" * 64)
+    photo.image.save("image", ContentFile(crypto.encrypt(content)), save=False)
+    photo.original.save("original", ContentFile(crypto.encrypt(content)), save=False)
+    photo.save()
+    return photo
+
+
+def test_the_agent_sees_the_id_photo_the_photos_step_recorded_audited(world, call):
+    from flows.models import StepRecord
+
+    # given a newer photo on file than the one the application's photos step recorded
+    application, session, agent = call
+    recorded = stored_photo(application.client, "front", b"\xff\xd8recorded")
+    stored_photo(application.client, "front", b"\xff\xd8newer")
+    StepRecord.objects.filter(application=application, kind="photos").update(
+        evidence={"photos": {"front": recorded.pk}}
+    )
+    # when the agent's console asks for the ID photo
+    response = agent.get(f"/console/witness/session/{session.pk}/id-photo/")
+    # then it is the recorded one, its read audited as personal data
+    assert response.status_code == 200 and response.content == b"\xff\xd8recorded"
+    assert response["Cache-Control"].startswith("private")
+    read = AuditEvent.objects.get(action="personal_data.read", actor=world.agent)
+    assert read.data == {"what": "id_photo", "via": "witness_console"}
+    assert (
+        'src="/console/witness/session/'
+        in agent.get(f"/console/witness/session/{session.pk}/")
+        .content.decode()
+        .split("witness-id-photo", 1)[1][:200]
+    )
+
+
+def test_the_id_photo_is_the_one_on_file_without_a_recorded_one_and_only_for_the_agent(world, call):
+    application, session, agent = call
+    page = agent.get(f"/console/witness/session/{session.pk}/").content.decode()
+    assert "没有身份证人像面照片。" in page
+    assert agent.get(f"/console/witness/session/{session.pk}/id-photo/").status_code == 404
+    stored_photo(application.client, "front", b"\xff\xd8on-file")
+    assert agent.get(f"/console/witness/session/{session.pk}/id-photo/").content == (
+        b"\xff\xd8on-file"
+    )
+    other = as_staff(world.second_agent)
+    assert other.get(f"/console/witness/session/{session.pk}/id-photo/").status_code == 404
+    assert Browser().get(f"/console/witness/session/{session.pk}/id-photo/").status_code == 404
