@@ -23,7 +23,7 @@ from staff.roles import Role
 from staff.selectors import agent_branch_id, user_has_role
 
 from . import groups
-from .selectors import position_in, queue_order, queue_snapshot, session_open
+from .selectors import order_position, position_in, queue_order, queue_snapshot, session_open
 from .services import queue_connection_back, queue_connection_lost
 from .turn import ice_servers
 
@@ -116,7 +116,7 @@ class QueueConsumer(JsonConsumer):
 
     async def queue_count(self, message: dict) -> None:
         # the branch's order comes with the count: this investor hears their own place only
-        position = position_in(message.get("order", []), self.application_id)
+        position = order_position(message.get("order", ""), self.application_id)
         await self.send_json({"type": "queue", "waiting": message["waiting"], "position": position})
 
     async def witness_state(self, message: dict) -> None:

@@ -1,12 +1,14 @@
-"""The face-presence check on the witness's snapshots: OpenCV's Haar cascades, which ship inside
-the opencv-python-headless wheel (`cv2.data.haarcascades`; the lock holds OpenCV 4 for them:
-OpenCV 5 dropped the cascades and `CascadeClassifier`).
+"""The face-presence check on the witness's snapshots: OpenCV's Haar cascades. OpenCV 5 keeps
+`CascadeClassifier` in its contrib build only (the lock holds opencv-contrib-python-headless) and
+no longer ships the cascades, so OpenCV's own frontal-face and profile cascades are kept in
+video/cascades/ (copied from OpenCV 4.14's data, Intel License in each file); an OpenCV that
+ships them (`cv2.data.haarcascades`, 4.x) is used as well.
 
 It says whether a face is in the picture, and how many: not whose face it is. The agent compares
 the face with the ID photo; the check warns them of a still where no face shows (the investor
 out of the frame, the camera covered) or where more than one does (someone beside the investor).
-The frontal cascade decides; when it finds nothing, a second frontal model and the profile
-cascade (both ways round) are tried, so a head turned for the liveness prompt still counts."""
+The frontal cascade decides; when it finds nothing, the profile cascade (both ways round) is
+tried, so a head turned for the liveness prompt still counts."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ import numpy as np
 
 FRONTAL = "haarcascade_frontalface_default.xml"
 PROFILE = "haarcascade_profileface.xml"
-FALLBACKS = ("haarcascade_frontalface_alt2.xml", PROFILE)
+FALLBACKS = (PROFILE,)
+FOLDERS = (Path(__file__).with_name("cascades"),)
 WORK_WIDTH = 640  # larger stills are scaled down first: faces on a call fill a good part of it
 
 _loaded: dict[str, cv2.CascadeClassifier] = {}
@@ -40,9 +43,10 @@ def _cascade(name: str) -> cv2.CascadeClassifier | None:
     """A cascade of the installed OpenCV, loaded once per process (None if it has none)."""
     with _lock:
         if name not in _loaded:
-            folder = getattr(getattr(cv2, "data", None), "haarcascades", "")
-            path = Path(folder, name)
-            if not hasattr(cv2, "CascadeClassifier") or not path.is_file():
+            shipped = getattr(getattr(cv2, "data", None), "haarcascades", "")
+            folders = (*FOLDERS, *([Path(shipped)] if shipped else []))
+            path = next((f / name for f in folders if (f / name).is_file()), None)
+            if not hasattr(cv2, "CascadeClassifier") or path is None:
                 return None
             classifier = cv2.CascadeClassifier(str(path))
             if classifier.empty():
