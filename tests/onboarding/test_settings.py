@@ -74,6 +74,10 @@ def test_redis_url_switches_channels_and_celery_to_redis():
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "nonsense://somewhere"),
         ("MEDIA_STORAGE", "ftp"),
+        # a TURN relay needs its shared secret
+        ("WITNESS_TURN_URLS", "turn:turn.example.test:3478"),
+        ("WITNESS_TURN_TTL_SECONDS", "10"),
+        ("WITNESS_REMINDER_MINUTES", "soon"),
     ],
 )
 def test_a_wrong_variable_stops_start_up_with_its_name(variable, value):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import warnings
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import BASE_DIR, database, env, parsed, proxy_list, strict_bool
 
 # django-fsm 3.0 warns on import that its successor is viewflow.fsm; DESIGN.md fixes django-fsm 3.
@@ -164,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
     "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
     "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
     "witness-sessions-expire": {"task": "video.tasks.witness_sessions_expire", "schedule": 60.0},
+    "witness-appointment-reminders": {
+        "task": "video.tasks.witness_appointment_reminders",
+        "schedule": 60.0,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -260,11 +266,25 @@ KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.co
 # host candidates only (a LAN or loopback), and nothing outside is contacted.
 WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
 WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
-# Where OpenCV's Haar cascades are (Debian's opencv-data), for the snapshots' face check when the
-# installed OpenCV can use them (4.x; OpenCV 5 has no CascadeClassifier: video/evidence.py).
-WITNESS_FACE_CASCADES = env.str("WITNESS_FACE_CASCADES", default="/usr/share/opencv4/haarcascades")
+# A TURN relay (coturn with use-auth-secret): its URLs and shared secret (docker-compose passes
+# its TURN_SECRET); no URLs, no relay. Each end of a call gets its own credentials when it joins,
+# valid this long: keep it above WITNESS_MAX_SESSION_MINUTES (coturn refuses an expired one).
+WITNESS_TURN_URLS = parsed("WITNESS_TURN_URLS", env.list, [])
+WITNESS_TURN_SECRET = env.str("WITNESS_TURN_SECRET", default="")
+WITNESS_TURN_TTL_SECONDS = parsed("WITNESS_TURN_TTL_SECONDS", env.int, 3600)
+if WITNESS_TURN_URLS and not WITNESS_TURN_SECRET:
+    raise ImproperlyConfigured(
+        "设置 WITNESS_TURN_URLS 时须同时设置 WITNESS_TURN_SECRET / "
+        "WITNESS_TURN_URLS needs WITNESS_TURN_SECRET (coturn's static-auth-secret)"
+    )
+if WITNESS_TURN_TTL_SECONDS < 60:
+    raise ImproperlyConfigured(
+        "环境变量 WITNESS_TURN_TTL_SECONDS 至少为 60 / WITNESS_TURN_TTL_SECONDS must be at least 60"
+    )
 # Appointments: the length of a slot of the branch's witness hours.
 WITNESS_SLOT_MINUTES = parsed("WITNESS_SLOT_MINUTES", env.int, 30)
+# Appointments: the SMS reminder goes this many minutes before the slot starts (beat, 60 s).
+WITNESS_REMINDER_MINUTES = parsed("WITNESS_REMINDER_MINUTES", env.int, 30)
 # A witness session longer than this is ended by the sweep (the investor queues again, first).
 WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
 # A suitability assessment done in the flow is valid this many days.
