@@ -255,10 +255,7 @@ REQUEST_BODY_LIMITS = [
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
 DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 
-# --- exchanges step -----------------------------------------------------------------------
-# The online knowledge test (在线测试入口) an investor may take instead of uploading score
-# reports for a first financial or crude-oil account; the link is followed, never fetched.
-KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
+# The online knowledge test (在线测试入口) is an option of the flow's exchanges step, in the CMS.
 # The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
 # servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
 # host candidates only (a LAN or loopback), and nothing outside is contacted.
