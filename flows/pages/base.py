@@ -96,7 +96,7 @@ class StepPage:
 
     def error_summary(self, errors: dict[str, list[str]]) -> list[ErrorLine]:
         fields = self.error_fields()
-        lines = []
+        lines: list[ErrorLine] = []
         for key, messages_ in errors.items():
             label, target = fields.get(key, ("", ""))
             lines.extend(ErrorLine(str(message), str(label), target) for message in messages_)

@@ -27,5 +27,5 @@ class PhotosPage(StepPage):
         }
 
     def error_fields(self) -> dict[str, tuple[str, str]]:
-        fields = {side: (IdPhotoSide(side).label, f"id_{side}") for side in SIDES}
+        fields = {str(side): (str(IdPhotoSide(side).label), f"id_{side}") for side in SIDES}
         return {**fields, "letter_agreed": (_("数字证书安全责任书"), "id_letter_agreed")}
