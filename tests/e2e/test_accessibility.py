@@ -254,7 +254,7 @@ FOCUSED = """() => {
                || (style.boxShadow && style.boxShadow !== 'none');
   const all = [...document.querySelectorAll('*')];
   return {index: all.indexOf(el), ring: ring,
-          name: (el.id || el.name || el.textContent || el.tagName).trim().slice(0, 30)};
+          name: [el.id, el.name, el.textContent.trim().slice(0, 20)].join(' ').trim()};
 }"""
 
 
