@@ -235,8 +235,6 @@ class ExchangesService(StepService):
         assert draft is not None  # noqa: S101 (checked above)
         if draft["score_choice"] not in SCORE_CHOICES:
             return _refused("score_reports", _("请选择上传成绩报告单或参加在线知识测试。"))
-        if draft["score_choice"] == "test" and not self.knowledge_test_url:
-            return _refused("score_reports", _("暂未提供在线知识测试，请上传成绩报告单。"))
         if prepared is not None:
             problems = prepared.problems or score_reports_add(
                 application=self.application, uploads=prepared
@@ -248,6 +246,10 @@ class ExchangesService(StepService):
     def _judge(self, chosen: list[Exchange], draft: dict[str, Any]) -> StepOutcome:
         """A valid selection: the reports it needs, then its notices, then done."""
         needs_reports = reports_needed(self.client, chosen)
+        if needs_reports and draft["score_choice"] == "test" and not self.knowledge_test_url:
+            return self._keep(
+                draft, {"score_reports": [_("暂未提供在线知识测试，请上传成绩报告单。")]}
+            )
         if needs_reports and draft["score_choice"] == "upload":
             if not MIN_REPORTS <= self.application.score_reports.count() <= MAX_REPORTS:
                 return self._keep(draft, {"score_reports": [count_message()]})

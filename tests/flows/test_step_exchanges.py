@@ -53,7 +53,10 @@ def setup(db, settings, tmp_path):
     published_document("notice_c1_c2", "notice-c1-c2", "C1C2告知书", "<p>低风险承受能力告知。</p>")
     published_document("notice_c3", "notice-c3", "C3告知书", "<p>金融原油告知。</p>")
     published_document("warning_c1_c2", "warning-c1-c2", "C1C2提示", "<p>复核可能不通过。</p>")
-    published_flow([("exchanges", {})])
+    published_flow([("exchanges", {"knowledge_test_url": KNOWLEDGE_TEST})])
+
+
+KNOWLEDGE_TEST = "https://exam.example.invalid/test"
 
 
 def begin(client, **investor):
@@ -406,7 +409,6 @@ def test_a_client_with_a_financial_account_needs_no_reports_for_another(client):
 
 
 def test_the_knowledge_test_instead_of_reports_is_recorded(client):
-    published_flow([("exchanges", {"knowledge_test_url": "https://exam.example.invalid/test"})])
     application, url = begin(client, suitability_class="C4")
     assert "在线测试入口" in client.get(url).content.decode()
     response = client.post(f"{url}action/knowledge-test/")
@@ -421,6 +423,7 @@ def test_the_knowledge_test_instead_of_reports_is_recorded(client):
 
 def test_without_a_knowledge_test_in_the_flow_only_score_reports_are_offered(client):
     # given the flow's exchanges step names no online test
+    published_flow([("exchanges", {})])
     application, url = begin(client, suitability_class="C4")
 
     # when / then: the page offers none, and a forged choice of the test is refused
@@ -471,7 +474,12 @@ def test_a_report_can_be_removed_before_the_step_is_complete(client):
 
 
 def test_going_back_shows_the_selection_kept(client):
-    published_flow([("exchanges", {}), ("agreements", {"documents": [published_document()]})])
+    published_flow(
+        [
+            ("exchanges", {"knowledge_test_url": KNOWLEDGE_TEST}),
+            ("agreements", {"documents": [published_document()]}),
+        ]
+    )
     application, url = begin(client, suitability_class="C5")
     choose(client, url, ["DCE", "INE"], score_choice="test")
     page = client.get(url).content.decode()
