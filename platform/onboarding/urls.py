@@ -26,13 +26,24 @@ urlpatterns = [
     path("", include("signing.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEMO_TOOLS and settings.MEDIA_STORAGE == "local":
+    # The demo's uploaded CMS images (the theme's logo): production serves media from its
+    # storage. Django's `static()` helper would add nothing with DEBUG off.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 # Wagtail serves the CMS pages (the landing page, education and help) from the site root.
 urlpatterns += [path("", include(wagtail_urls))]
 
 # A database outage anywhere in a request (a middleware too) is a 503 "try again", not a 500.
 handler500 = "common.middleware.server_error"
+# A bad request (a host not served, a malformed upload) gets the themed page as well.
+handler400 = "common.errors.bad_request"

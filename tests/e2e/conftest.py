@@ -93,7 +93,8 @@ def _server_env(tmp: Path, port: int) -> dict[str, str]:
         MEDIA_STORAGE="local",
         # Empty, not absent: a developer's .env cannot point the test server at Redis.
         REDIS_URL="",
-        DEBUG="true",
+        # as `make demo` serves it: the product's own error pages, not Django's debug pages
+        DEBUG="false",
         PORT=str(port),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",

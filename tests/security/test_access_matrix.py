@@ -62,7 +62,7 @@ ZONES: list[tuple[str, str, set[str]]] = [
     (r"^documents/", "CMS documents (public files of public pages)", {"public"}),
     (r"^_util/", "CMS page privacy", {"public"}),
     (r"^\^\(\(\?", "CMS pages (landing, education, help)", {"public"}),
-    (r"^dev/sms/$", "demo SMS outbox (DEBUG only)", {"debug"}),
+    (r"^dev/sms/$", "demo SMS outbox (DEMO_TOOLS only)", {"debug"}),
     (r"^business/", "the investor's business", {"investor"}),
     (r"^investor/photos/", "the investor's photos", {"investor"}),
     (r"^staff/otp/accounts/", "second-factor recovery", {Role.ADMINISTRATOR}),

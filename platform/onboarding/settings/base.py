@@ -14,9 +14,13 @@ from .env import BASE_DIR, database, env, parsed, proxy_list, strict_bool
 warnings.filterwarnings("ignore", message="The 'django-fsm' package", category=UserWarning)
 
 DEBUG = parsed("DEBUG", strict_bool, False)
+# The demo's own helpers (the SMS outbox page, media served by Django): demo settings only.
+DEMO_TOOLS = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = parsed("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = parsed("CSRF_TRUSTED_ORIGINS", env.list, [])
+# A form from an expired page: the themed Chinese 403 that says what to do (common/errors.py).
+CSRF_FAILURE_VIEW = "common.errors.csrf_failure"
 PORT = parsed("PORT", env.int, 8000)
 # The investor flow, the consoles and the signing pages need a secure context (camera,
 # microphone, WebCrypto): production is served over HTTPS behind the load balancer.
@@ -257,10 +261,7 @@ REQUEST_BODY_LIMITS = [
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
 DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 
-# --- exchanges step -----------------------------------------------------------------------
-# The online knowledge test (在线测试入口) an investor may take instead of uploading score
-# reports for a first financial or crude-oil account; the link is followed, never fetched.
-KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
+# The online knowledge test (在线测试入口) is an option of the flow's exchanges step, in the CMS.
 # The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
 # servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
 # host candidates only (a LAN or loopback), and nothing outside is contacted.
@@ -315,7 +316,7 @@ SIGNING_SEAL_FONT = env.str(
 )
 
 # --- SMS --------------------------------------------------------------------------------------
-# "outbox": kept in the database and shown on /dev/sms/ (DEBUG only); "log": written to the
+# "outbox": kept in the database and shown on /dev/sms/ (DEMO_TOOLS only); "log": written to the
 # log with the number masked; a dotted path: a gateway class of the company's provider.
 SMS_BACKEND = env.str("SMS_BACKEND", default="outbox")
 # "http": a template-based provider (Alibaba Cloud's SendSms and the APIs built like it): the
