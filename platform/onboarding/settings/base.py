@@ -252,6 +252,11 @@ REQUEST_BODY_LIMITS = [
 DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 
 # --- exchanges step -----------------------------------------------------------------------
+# ID photos: how many are judged at once per process (each holds up to ~200 MB of pixels while
+# it is judged: docs/security.md), and how long an upload waits for a turn before it is told the
+# system is busy (rather than piling up).
+PHOTO_JUDGING_CONCURRENCY = parsed("PHOTO_JUDGING_CONCURRENCY", env.int, 2)
+PHOTO_JUDGING_WAIT_SECONDS = parsed("PHOTO_JUDGING_WAIT_SECONDS", env.int, 20)
 # The online knowledge test (在线测试入口) an investor may take instead of uploading score
 # reports for a first financial or crude-oil account; the link is followed, never fetched.
 KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
