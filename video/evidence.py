@@ -45,21 +45,27 @@ def recording_chunk_store(*, session_id: int, agent, seq: int, data: bytes) -> R
             code="chunk_too_large",
         )
     sealed = crypto.encrypt(data)
-    with transaction.atomic():
-        session = _own_open_session(session_id=session_id, agent=agent, locked=True)
-        expected = session.recording_chunks.count()
-        if seq != expected:
-            raise BusinessError(
-                _("录像片段顺序不正确：应为第 %(expected)d 段。") % {"expected": expected},
-                code="chunk_out_of_order",
-                extra={"expected": expected},
+    chunk: RecordingChunk | None = None
+    try:
+        with transaction.atomic():
+            session = _own_open_session(session_id=session_id, agent=agent, locked=True)
+            expected = session.recording_chunks.count()
+            if seq != expected:
+                raise BusinessError(
+                    _("录像片段顺序不正确：应为第 %(expected)d 段。") % {"expected": expected},
+                    code="chunk_out_of_order",
+                    extra={"expected": expected},
+                )
+            chunk = RecordingChunk(
+                session=session, seq=seq, size=len(data), sha256=hashlib.sha256(data).hexdigest()
             )
-        chunk = RecordingChunk(
-            session=session, seq=seq, size=len(data), sha256=hashlib.sha256(data).hexdigest()
-        )
-        chunk.file.save("chunk", ContentFile(sealed), save=False)
-        chunk.save()
-    return chunk
+            chunk.file.save("chunk", ContentFile(sealed), save=False)
+            chunk.save()
+            return chunk
+    except Exception:  # not recorded (the database gone, a race): no file left behind either
+        if chunk is not None and chunk.file.name:
+            chunk.file.storage.delete(chunk.file.name)
+        raise
 
 
 def recording_read(*, session: WitnessSession) -> Iterator[bytes]:

@@ -295,10 +295,13 @@ def witness_release(*, session_id: int, agent, reason: str) -> WitnessSession:
 
 
 def call_ended(*, session_id: int, outcome: str) -> None:
-    """Tell both ends of the call that it is over (after commit): their pages move on."""
+    """Tell both ends of the call that it is over (after commit): their pages move on. Best
+    effort: with the Channels layer down the change is committed all the same (the agent's
+    request must not fail after it), and the investor's page still hears of it through the
+    outbox (video.subscribers, retried)."""
     message = {"type": "call.ended", "outcome": outcome}
 
     def send() -> None:
         async_to_sync(get_channel_layer().group_send)(groups.call(session_id), message)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)

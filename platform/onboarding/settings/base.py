@@ -261,6 +261,11 @@ REQUEST_BODY_LIMITS = [
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
 DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 
+# ID photos: how many are judged at once per process (each holds up to ~200 MB of pixels while
+# it is judged: docs/security.md), and how long an upload waits for a turn before it is told the
+# system is busy (rather than piling up).
+PHOTO_JUDGING_CONCURRENCY = parsed("PHOTO_JUDGING_CONCURRENCY", env.int, 2)
+PHOTO_JUDGING_WAIT_SECONDS = parsed("PHOTO_JUDGING_WAIT_SECONDS", env.int, 20)
 # The online knowledge test (在线测试入口) is an option of the flow's exchanges step, in the CMS.
 # The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
 # servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
