@@ -119,12 +119,16 @@ class Shots:
         folder = os.environ.get("E2E_SCREENSHOTS")
         return cls(Path(folder) if folder else None)
 
-    def __call__(self, page, name: str) -> None:
+    def __call__(self, page, name: str, *, full_page: bool = True) -> None:
+        """The page (whole, or what the window shows), as a 256-colour PNG: a tenth of the
+        size of the full-colour one, and the pages are flat colours and text."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{len(self.taken) + 1:02d}-{name}.png"
-        page.screenshot(path=path, full_page=True, scale="css", animations="disabled")
+        png = page.screenshot(full_page=full_page, scale="css", animations="disabled")
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        image.quantize(256, method=Image.Quantize.FASTOCTREE).save(path, optimize=True)
         self.taken.append(path)
 
 
@@ -465,6 +469,7 @@ def witnessed(journey: Journey, agent, *, returned_to: tuple[str, str] | None = 
     agent_take(agent, number)
     call_connected(page, agent)
     journey.shots(page, "witness-call")
+    journey.shots(agent, "witness-agent-call", full_page=False)
     if returned_to:
         agent_return(agent, *returned_to)
         page.wait_for_url(lambda url: "/witness/" not in url, timeout=CALL_TIMEOUT_MS)
