@@ -39,7 +39,7 @@ test: setup
 screenshots: setup
 	rm -f docs/screenshots/*.png
 	E2E_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
-		"tests/e2e/test_journey_whole.py::test_an_investor_goes_from_the_device_check_to_the_trading_codes[phone]"
+		tests/e2e/test_journey_whole.py::test_an_investor_on_a_phone_goes_from_the_device_check_to_the_trading_codes
 
 # Lint, format and types: CI runs this before the tests, so a commit that breaks any of them fails.
 lint: setup

@@ -429,6 +429,14 @@ def agent_take(agent, number: str) -> None:
     expect(agent.get_by_role("heading", level=1)).to_contain_text(number)
 
 
+def fits_the_screen(page) -> None:
+    """Nothing wider than the window: no sideways scrolling (the phone's call once had it)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
+
+
 def call_connected(investor_page, agent) -> None:
     for side in (investor_page, agent):
         expect(side.get_by_text("视频已接通。")).to_be_visible(timeout=CALL_TIMEOUT_MS)
@@ -468,6 +476,7 @@ def witnessed(journey: Journey, agent, *, returned_to: tuple[str, str] | None = 
     queue_for_witness(page, journey.shots)
     agent_take(agent, number)
     call_connected(page, agent)
+    fits_the_screen(page)
     journey.shots(page, "witness-call")
     journey.shots(agent, "witness-agent-call", full_page=False)
     if returned_to:

@@ -23,7 +23,6 @@ from tests.e2e.conftest import _new_context
 from tests.e2e.journey import (
     ANSWERS,
     CONFIRM_REVISIT,
-    DESKTOP,
     LETTER,
     PHONE,
     Answers,
@@ -58,7 +57,7 @@ CFFEX = "中国金融期货交易所"
 C1_NOTICES = ["风险承受能力较低的普通投资者"] * 2  # before the choice, each acknowledged twice
 C3_NOTICES = ["金融期货、原油期货"] * 2  # on choosing CFFEX or INE, twice
 
-WHOLE = {
+WHOLE = {  # the desktop journey is test_navigation's, which checks every step's URLs on the way
     "phone": Investor(
         name="钱全程",
         id_number=id_number("19860304", "101"),
@@ -94,11 +93,9 @@ def files(tmp_path_factory):
 
 
 @pytest.fixture
-def investor_page(browser, live_server_url, request) -> Iterator:
-    """A fresh browser context of the kind the test's `device` names."""
-    callspec = getattr(request.node, "callspec", None)
-    device = callspec.params.get("device", "phone") if callspec else "phone"
-    context = _new_context(browser, live_server_url, **(PHONE if device == "phone" else DESKTOP))
+def investor_page(browser, live_server_url) -> Iterator:
+    """A fresh phone context."""
+    context = _new_context(browser, live_server_url, **PHONE)
     try:
         yield context.new_page()
     finally:
@@ -120,19 +117,18 @@ def submitted(journey: Journey, agent) -> None:
     my_business(journey.page)
 
 
-@pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_an_investor_goes_from_the_device_check_to_the_trading_codes(
-    investor_page, server_env, files, staff_page, device
-):
+def whole_business(
+    page, server_env, files, staff_page, investor: Investor, shots: Shots, at_each_step=None
+) -> str:
+    """From the device check to the trading codes in my business; the acceptance number.
+    `at_each_step(page, title)` runs on each step's page before it is completed."""
     # given: a client on file of the class whose notices the journey checks; agent and reviewer
-    investor = WHOLE[device]
-    shots = Shots.from_environment() if device == "phone" else Shots(None)
     agent, reviewer = staff_page("agent_bj"), staff_page("reviewer")
-    page = investor_page
     agent_answers = Answers().watch(agent)
 
     # when: the investor logs in and walks to the witness step
     journey, answers = start(page, server_env, investor, files, shots)
+    journey.at_each_step = at_each_step
     number = acceptance_number(page)
     assert journey.walk(until="视频见证") == "视频见证"
 
@@ -145,6 +141,8 @@ def test_an_investor_goes_from_the_device_check_to_the_trading_codes(
         assert len(journey.notices) == 3
 
     # when: queued, taken by the agent, the call connected, the checklist ticked, passed
+    if at_each_step:
+        at_each_step(page, "视频见证")
     witnessed(journey, agent)
 
     # when: certificate, signatures, the revisit confirmed with the exact dialog
@@ -169,6 +167,15 @@ def test_an_investor_goes_from_the_device_check_to_the_trading_codes(
     assert answers.server_errors == agent_answers.server_errors == []
     assert answers.posts_answered_with_a_page == []
     assert answers.post_navigations >= 10
+    return number
+
+
+def test_an_investor_on_a_phone_goes_from_the_device_check_to_the_trading_codes(
+    investor_page, server_env, files, staff_page
+):
+    """A C1 client choosing SHFE and CFFEX: two notices before the choice, the warning after."""
+    shots = Shots.from_environment()
+    whole_business(investor_page, server_env, files, staff_page, WHOLE["phone"], shots)
 
 
 def test_a_business_returned_to_the_photos_and_rejected_to_the_exchanges_is_fixed_and_approved(

@@ -1,8 +1,9 @@
-"""Reload, back and typed URLs at every step of a whole business, on a phone: the server decides
-the current step, so a reload shows the same step, back never breaks the flow, a typed URL of a
-later step leads back to the current one, a typed URL of an earlier step shows that step (or the
-current one); and no page is ever the direct answer to a POST, so a reload never asks to send a
-form again. After submission, every step's URL is safe too."""
+"""Reload, back and typed URLs at every step of a whole business, on a desktop (this is the
+whole journey's desktop run): the server decides the current step, so a reload shows the same
+step, back never breaks the flow, a typed URL of a later step leads back to the current one, a
+typed URL of an earlier step shows that step (or the current one); and no page is ever the
+direct answer to a POST, so a reload never asks to send a form again. After approval, every
+step's URL is safe too."""
 
 from __future__ import annotations
 
@@ -12,33 +13,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import _new_context
-from tests.e2e.journey import (
-    PHONE,
-    Answers,
-    Investor,
-    Journey,
-    Shots,
-    acceptance_number,
-    id_number,
-    investor_create,
-    investor_log_in,
-    my_business,
-    upload_files,
-    witnessed,
-)
+from tests.e2e.journey import DESKTOP, Answers, Shots, upload_files
+from tests.e2e.test_journey_whole import WHOLE, whole_business
 
 # A whole business, with a real call and real signatures, on a 2-core machine shared with other
 # work; the first test of the folder also waits for the server's migration and demo data.
 pytestmark = pytest.mark.timeout(600)
 
-INVESTOR = Investor(
-    name="吴导航",
-    id_number=id_number("19830517", "104"),
-    mobile="13900139104",
-    client_no="80018104",
-    suitability_class="C2",
-    exchanges=("郑州商品交易所",),
-)
 # the default flow's steps, in order: (URL name, title)
 STEPS = [
     ("photos", "上传照片"),
@@ -54,8 +35,8 @@ TITLES = dict(STEPS)
 
 
 @pytest.fixture
-def phone(browser, live_server_url):
-    context = _new_context(browser, live_server_url, **PHONE)
+def desktop(browser, live_server_url):
+    context = _new_context(browser, live_server_url, **DESKTOP)
     try:
         yield context.new_page()
     finally:
@@ -98,41 +79,33 @@ def check_step_urls(page, here: str) -> None:
     expect(title(page)).to_have_text(here)
 
 
-def test_reload_back_and_typed_urls_leave_every_step_consistent(
-    phone, server_env, staff_page, tmp_path
+def test_on_a_desktop_every_step_of_a_whole_business_survives_reload_back_and_typed_urls(
+    desktop, server_env, staff_page, tmp_path
 ):
-    # given: a client of their own, logged in on a phone
-    page = phone
-    answers = Answers().watch(page)
-    investor_create(server_env, INVESTOR)
-    investor_log_in(page, server_env, INVESTOR)
+    # given / when: the whole desktop journey, every step's URLs checked before it is completed
     checked: list[str] = []
-    journey = Journey(
-        page=page,
-        investor=INVESTOR,
-        files=upload_files(tmp_path / "uploads"),
-        shots=Shots(None),
-        at_each_step=lambda page, here: (check_step_urls(page, here), checked.append(here)),
+
+    def at_each_step(page, here: str) -> None:
+        check_step_urls(page, here)
+        checked.append(here)
+
+    number = whole_business(
+        desktop,
+        server_env,
+        upload_files(tmp_path / "uploads"),
+        staff_page,
+        WHOLE["desktop"],
+        Shots(None),
+        at_each_step,
     )
-    number = acceptance_number(page)
-    agent = staff_page("agent_bj")
 
-    # when: each step is checked before it is completed, the witness step queued and passed
-    assert journey.walk(until="视频见证") == "视频见证"
-    check_step_urls(page, "视频见证")
-    checked.append("视频见证")
-    witnessed(journey, agent)
-    journey.walk()
-
-    # then: every step was checked, none answered a POST with a page
+    # then: every step was checked (whole_business also checked that no POST got a page)
     assert checked[: len(STEPS)] == [label for _, label in STEPS]
-    assert answers.posts_answered_with_a_page == []
-    assert answers.server_errors == []
 
-    # and once submitted, every step's URL is still safe, and changes nothing
-    my_business(page)
+    # and once approved, every step's URL is still safe, and offers nothing to change
+    answers = Answers().watch(desktop)
     for name, _label in STEPS:
-        response = page.goto(f"/business/{number}/{name}/")
+        response = desktop.goto(f"/business/{number}/{name}/")
         assert response is not None and response.status == 200, name
-        expect(page.get_by_role("button", name="下一步")).to_have_count(0)
+        expect(desktop.get_by_role("button", name="下一步")).to_have_count(0)
     assert answers.server_errors == []
