@@ -88,7 +88,5 @@ def target_check(url: str) -> Target:
     if not settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS and not all(
         address_is_public(address) for address in addresses
     ):
-        raise _refuse(
-            _("推送地址指向内网、本机或保留地址，不允许推送。"), "webhook_url_private"
-        )
+        raise _refuse(_("推送地址指向内网、本机或保留地址，不允许推送。"), "webhook_url_private")
     return Target(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))

@@ -12,20 +12,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import error_responses
+
 from .catalog import WEBHOOK_EVENTS
 from .models import WebhookSubscription
 from .selectors import subscriptions_of
 from .services import secret_rotate, subscription_create, subscription_deactivate
-
-
-class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    code = serializers.CharField()
-    extra = serializers.DictField()
-
-
-def _errors(*statuses: int) -> dict:
-    return {(code, "application/json"): ErrorSerializer for code in statuses}
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
@@ -83,17 +75,19 @@ class SubscriptionListApi(APIView):
         operation_id="webhooks_list",
         tags=["webhooks"],
         summary="本账号的事件推送订阅 / this integrator's webhook subscriptions",
-        responses={200: SubscriptionSerializer(many=True), **_errors(401, 403)},
+        responses={200: SubscriptionSerializer(many=True), **error_responses(401, 403)},
     )
     def get(self, request):
-        return Response(SubscriptionSerializer(subscriptions_of(owner=request.user), many=True).data)
+        return Response(
+            SubscriptionSerializer(subscriptions_of(owner=request.user), many=True).data
+        )
 
     @extend_schema(
         operation_id="webhooks_create",
         tags=["webhooks"],
         summary="订阅事件推送 / subscribe a URL to events",
         request=SubscriptionCreateSerializer,
-        responses={201: SubscriptionWithSecretSerializer, **_errors(400, 401, 403)},
+        responses={201: SubscriptionWithSecretSerializer, **error_responses(400, 401, 403)},
         examples=[
             OpenApiExample(
                 "subscribe",
@@ -124,7 +118,7 @@ class SubscriptionDetailApi(APIView):
         operation_id="webhooks_read",
         tags=["webhooks"],
         summary="一个订阅 / one subscription",
-        responses={200: SubscriptionSerializer, **_errors(401, 403, 404)},
+        responses={200: SubscriptionSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
         return Response(SubscriptionSerializer(_own(request, pk)).data)
@@ -133,7 +127,7 @@ class SubscriptionDetailApi(APIView):
         operation_id="webhooks_delete",
         tags=["webhooks"],
         summary="停用订阅（推送记录保留） / switch a subscription off (its log is kept)",
-        responses={204: None, **_errors(401, 403, 404)},
+        responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request, pk: int):
         subscription_deactivate(subscription=_own(request, pk), actor=request.user)
@@ -146,7 +140,7 @@ class SecretRotateApi(APIView):
         tags=["webhooks"],
         summary="更换签名密钥（立即生效） / rotate the signing secret (at once)",
         request=None,
-        responses={200: SubscriptionWithSecretSerializer, **_errors(401, 403, 404)},
+        responses={200: SubscriptionWithSecretSerializer, **error_responses(401, 403, 404)},
     )
     def post(self, request, pk: int):
         made = secret_rotate(subscription=_own(request, pk), actor=request.user)
@@ -158,11 +152,14 @@ class EventTypesApi(APIView):
         operation_id="webhooks_event_types",
         tags=["webhooks"],
         summary="可订阅的事件 / the events one may subscribe to",
-        responses={200: EventTypeSerializer(many=True), **_errors(401, 403)},
+        responses={200: EventTypeSerializer(many=True), **error_responses(401, 403)},
     )
     def get(self, request):
         return Response(
-            [{"name": name, "description": str(label)} for name, (label, _s) in WEBHOOK_EVENTS.items()]
+            [
+                {"name": name, "description": str(label)}
+                for name, (label, _s) in WEBHOOK_EVENTS.items()
+            ]
         )
 
 

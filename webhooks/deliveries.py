@@ -126,9 +126,7 @@ def _send(delivery: WebhookDelivery) -> sender.Answer:
         "X-Webhook-Attempt": str(delivery.attempts),
         "X-Webhook-Signature": signature_header(secret=subscription.secret, body=body),
     }
-    return sender.post(
-        target=target, body=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT
-    )
+    return sender.post(target=target, body=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT)
 
 
 def webhook_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
@@ -170,7 +168,9 @@ def webhook_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -
     if gave_up:
         return "failed"
     transaction.on_commit(
-        lambda: deliveries_hand_over([delivery.pk], countdown=backoff(delivery.attempts).total_seconds())
+        lambda: deliveries_hand_over(
+            [delivery.pk], countdown=backoff(delivery.attempts).total_seconds()
+        )
     )
     return "retry"
 
@@ -212,4 +212,3 @@ def deliveries_due(*, now: datetime.datetime | None = None, limit: int = SWEEP_B
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-

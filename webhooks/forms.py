@@ -25,8 +25,14 @@ def integrator_accounts() -> QuerySet:
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
-            Q(groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename)
-            | Q(user_permissions__content_type__app_label=app_label, user_permissions__codename=codename)
+            Q(
+                groups__permissions__content_type__app_label=app_label,
+                groups__permissions__codename=codename,
+            )
+            | Q(
+                user_permissions__content_type__app_label=app_label,
+                user_permissions__codename=codename,
+            )
         )
         .distinct()
         .order_by("username")

@@ -124,4 +124,3 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.delivery_id} attempt {self.number}"
-

@@ -120,9 +120,7 @@ def delivery_replay(*, delivery_id: int, actor: Any) -> WebhookDelivery:
     with transaction.atomic():
         delivery = lock(WebhookDelivery, pk=delivery_id)
         if delivery.status != WebhookStatus.FAILED:
-            raise BusinessError(
-                _("只能重新推送失败的记录。"), code="webhook_not_failed"
-            )
+            raise BusinessError(_("只能重新推送失败的记录。"), code="webhook_not_failed")
         if not delivery.subscription.active:
             raise BusinessError(
                 _("该订阅已停用，请先启用再重新推送。"), code="webhook_subscription_inactive"

@@ -13,7 +13,7 @@ import secrets
 import time
 
 REPLAY_WINDOW = 300  # seconds
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (a marker, not a secret)
 
 
 def secret_generate() -> str:

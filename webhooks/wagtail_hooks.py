@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
@@ -47,7 +47,9 @@ class AdministratorsManage(ReadOnlyForRoles):
         return action in self.ACTIONS and any(user_has_role(user, r) for r in self.roles)
 
     def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(["view"] if set(actions) & set(self.ACTIONS) else [])
+        return super().users_with_any_permission(
+            ["view"] if set(actions) & set(self.ACTIONS) else []
+        )
 
 
 def _secret_page(request, made: WithSecret, *, rotated: bool):
@@ -165,7 +167,9 @@ def _administrator(request) -> None:
 def rotate(request, pk: int):
     _administrator(request)
     subscription = get_object_or_404(WebhookSubscription, pk=pk)
-    return _secret_page(request, secret_rotate(subscription=subscription, actor=request.user), rotated=True)
+    return _secret_page(
+        request, secret_rotate(subscription=subscription, actor=request.user), rotated=True
+    )
 
 
 @require_POST

@@ -43,7 +43,10 @@ def test_an_administrator_subscribes_an_integrator_and_sees_the_secret_once(
     assert "no-store" in answer["Cache-Control"]
     assert subscription.events == ["application.submitted", "witness.passed"]
     # and never again: neither the listing nor the edit page shows it
-    for url in ("/cms/webhook_subscriptions/", f"/cms/webhook_subscriptions/edit/{subscription.pk}/"):
+    for url in (
+        "/cms/webhook_subscriptions/",
+        f"/cms/webhook_subscriptions/edit/{subscription.pk}/",
+    ):
         page = admin_browser.get(url)
         assert page.status_code == 200
         assert subscription.secret not in page.content.decode()
@@ -114,6 +117,9 @@ def test_other_staff_are_refused(client, role, subscribe):
     client.force_login(staff_user(f"someone_{role}", role))
     for url in ("/cms/webhook_subscriptions/", "/cms/webhook_subscriptions/new/"):
         assert client.get(url).status_code in (302, 403)
-    assert client.post(f"/cms/webhooks/subscriptions/{subscription.pk}/rotate/").status_code in (302, 403)
+    assert client.post(f"/cms/webhooks/subscriptions/{subscription.pk}/rotate/").status_code in (
+        302,
+        403,
+    )
     subscription.refresh_from_db()
     assert client.post("/cms/webhooks/deliveries/1/replay/").status_code in (302, 403, 404)

@@ -213,6 +213,8 @@ def test_the_secret_is_never_logged_nor_stored_in_clear(
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT secret FROM webhooks_webhooksubscription WHERE id = %s", [subscription.pk])
+        cursor.execute(
+            "SELECT secret FROM webhooks_webhooksubscription WHERE id = %s", [subscription.pk]
+        )
         (stored,) = cursor.fetchone()
     assert receiver.secret not in stored

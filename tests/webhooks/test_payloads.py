@@ -48,7 +48,11 @@ def test_no_payload_carries_personal_data_or_free_text(subscribe, application):
     }
     # when each is recorded and fanned out
     for name, payload in names.items():
-        webhooks_fan_out(message_of(event_record(name=name, application=application, payload={**payload, **extra})))
+        webhooks_fan_out(
+            message_of(
+                event_record(name=name, application=application, payload={**payload, **extra})
+            )
+        )
     # then every public event has a delivery, and none says anything personal
     deliveries = list(WebhookDelivery.objects.all())
     assert {d.event_name for d in deliveries} == set(WEBHOOK_EVENTS)
@@ -107,5 +111,7 @@ def test_only_active_subscriptions_that_want_the_event_get_it(subscribe, applica
     switched_off = subscribe(events=["application.submitted"])
     switched_off.active = False
     switched_off.save()
-    webhooks_fan_out(message_of(event_record(name="application.submitted", application=application)))
+    webhooks_fan_out(
+        message_of(event_record(name="application.submitted", application=application))
+    )
     assert list(WebhookDelivery.objects.values_list("subscription", flat=True)) == [wanting.pk]
