@@ -218,3 +218,25 @@ def test_the_secret_is_never_logged_nor_stored_in_clear(
         )
         (stored,) = cursor.fetchone()
     assert receiver.secret not in stored
+
+
+def test_a_switched_off_subscription_gets_no_more_attempts(
+    subscribe, receiver, application, django_capture_on_commit_callbacks
+):
+    # given a delivery waiting for its retry
+    subscription = subscribe(events=["application.submitted"])
+    receiver.answers = [500, 200]
+    with django_capture_on_commit_callbacks(execute=True):
+        event_record(name="application.submitted", application=application)
+    delivery = WebhookDelivery.objects.get()
+    # when the integrator switches the subscription off, and the retry comes due
+    subscription.active = False
+    subscription.save()
+    assert webhook_attempt(delivery_id=delivery.pk, now=later(delivery)) == "skipped"
+    # then nothing more was sent, and the delivery is closed with the reason
+    assert len(receiver.heard) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == (
+        WebhookStatus.FAILED,
+        "subscription_inactive",
+    )
