@@ -1,7 +1,7 @@
 """Dependencies point one way (DESIGN.md): the project package wires everything → the capability
 apps (video, signing, revisit, webhooks) → flows → content, themes and the base apps in
-platform/. A base app names no app above it (not in an import, not in a URL name, not in a template), and flows
-names no capability: they register what the base shows of them."""
+platform/. A base app names no app above it (not in an import, not in a URL name, not in a
+template), and flows names no capability: they register what the base shows of them."""
 
 from __future__ import annotations
 
