@@ -38,6 +38,9 @@ class WebhookSubscription(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.url}"
 
+    def events_label(self) -> str:
+        return "、".join(self.events)
+
     def wants(self, event_name: str) -> bool:
         return self.active and event_name in self.events
 

@@ -100,7 +100,13 @@ class SubscriptionViewSet(ModelViewSet):
     menu_label = _("事件推送订阅")
     add_to_settings_menu = True
     form_fields = ["owner", "url", "events", "description", "active"]
-    list_display = ["url", "owner", Column("events", label=_("订阅的事件")), "active", "created_at"]
+    list_display = [
+        "url",
+        "owner",
+        Column("events_label", label=_("订阅的事件")),
+        "active",
+        "created_at",
+    ]
     list_filter = ["active"]
     add_view_class = SubscriptionCreateView
     edit_view_class = SubscriptionEditView

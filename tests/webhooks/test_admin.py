@@ -43,6 +43,8 @@ def test_an_administrator_subscribes_an_integrator_and_sees_the_secret_once(
     assert "no-store" in answer["Cache-Control"]
     assert subscription.events == ["application.submitted", "witness.passed"]
     # and never again: neither the listing nor the edit page shows it
+    listing = admin_browser.get("/cms/webhook_subscriptions/").content.decode()
+    assert "application.submitted、witness.passed" in listing
     for url in (
         "/cms/webhook_subscriptions/",
         f"/cms/webhook_subscriptions/edit/{subscription.pk}/",
