@@ -18,18 +18,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import error_responses
 from flows.models import Application
 
 from .models import SignedDocument
 from .selectors import signed_documents
 from .verification import pdf_from_upload, pdf_verify
 from .views.records import signed_download_record, signed_pdf_response
-
-
-class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    code = serializers.CharField()
-    extra = serializers.DictField()
 
 
 class SignatureReportSerializer(serializers.Serializer):
@@ -124,11 +119,6 @@ class PdfRenderer(renderers.BaseRenderer):
         return data
 
 
-def _errors(*statuses: int) -> dict:
-    """Errors are JSON {"message", "code", "extra"} whatever the endpoint returns otherwise."""
-    return {(status, "application/json"): ErrorSerializer for status in statuses}
-
-
 class SignatureVerifyApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "verify"
@@ -138,7 +128,7 @@ class SignatureVerifyApi(APIView):
         tags=["signatures"],
         summary="验证 PDF 的数字签名 / verify a PDF's signatures",
         request={"multipart/form-data": VerifyRequestSerializer},
-        responses={200: VerifyResponseSerializer, **_errors(400, 401, 403)},
+        responses={200: VerifyResponseSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request):
         reports = pdf_verify(pdf_from_upload(request.FILES.get("file")))
@@ -157,7 +147,7 @@ class SignedDocumentListApi(APIView):
         operation_id="signed_documents_list",
         tags=["signatures"],
         summary="业务的已签署文档 / an application's signed documents",
-        responses={200: SignedDocumentSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: SignedDocumentSerializer(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, acceptance_number: str):
         records = signed_documents(application=_application(acceptance_number))
@@ -176,7 +166,7 @@ class SignedDocumentFileApi(APIView):
         parameters=[OpenApiParameter("format", location=OpenApiParameter.QUERY, exclude=True)],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            **_errors(401, 403, 404),
+            **error_responses(401, 403, 404),
         },
     )
     def get(self, request, acceptance_number: str, pk: int):

@@ -46,6 +46,7 @@ def public_endpoints_only(endpoints):
 urlpatterns = [
     path("v1/", include("content.apis")),
     path("v1/", include("signing.apis")),
+    path("v1/", include("webhooks.apis")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # split: the page loads its starting script from a URL, so no inline script is needed (CSP)
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "video",
     "signing",
     "revisit",
+    # after the capabilities: it publishes the events they declare (signing's certificate.issued)
+    "webhooks",
     "fixtures",
     # Wagtail
     "wagtail.contrib.forms",
@@ -168,6 +170,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-sweep": {"task": "flows.tasks.events_sweep", "schedule": 60.0},
     "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
     "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
+    "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": 60.0},
     "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
     "witness-sessions-expire": {"task": "video.tasks.witness_sessions_expire", "schedule": 60.0},
     "witness-appointment-reminders": {
@@ -335,6 +338,15 @@ SMS_HTTP = {
     "templates": env.dict("SMS_HTTP_TEMPLATES", default={}),
     "timeout": parsed("SMS_HTTP_TIMEOUT", env.float, 5.0),
 }
+
+# --- webhooks to integrators (docs/webhooks.md) ---------------------------------------------
+# Plain http and private/loopback/link-local receivers are refused unless allowed here (SSRF):
+# allow them for a receiver on the company's own network, or local development.
+WEBHOOKS_ALLOW_HTTP = parsed("WEBHOOKS_ALLOW_HTTP", strict_bool, False)
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = parsed("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", strict_bool, False)
+# Seconds per attempt (connect and answer), and attempts before a delivery is marked failed.
+WEBHOOKS_TIMEOUT = parsed("WEBHOOKS_TIMEOUT", env.float, 10.0)
+WEBHOOKS_MAX_ATTEMPTS = parsed("WEBHOOKS_MAX_ATTEMPTS", env.int, 8)
 
 # --- auth -------------------------------------------------------------------------------------
 LOGIN_URL = "staff:login"
