@@ -86,12 +86,14 @@ async def _fanout(branch_id: int, cookies: list[bytes], numbers: list[str]) -> t
 
 
 def _layers() -> dict[str, dict]:
+    from onboarding.settings.base import channel_layer_host
+
     layers = {"in-memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     url = os.environ.get("REDIS_URL", "")
     if url.startswith("redis"):
         layers["Redis"] = {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [url], "prefix": "bench-witness"},
+            "CONFIG": {"hosts": [channel_layer_host(url)], "prefix": "bench-witness"},
         }
     return layers
 

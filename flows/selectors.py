@@ -48,9 +48,7 @@ def investor_applications(*, client) -> QuerySet[Application]:
 def investor_application(*, client, acceptance_number: str) -> Application:
     """The investor's own application; another investor's number is simply not found (404).
     Its client is the one asked for, already loaded (not read a second time)."""
-    application = get_object_or_404(
-        Application, client=client, acceptance_number=acceptance_number
-    )
+    application = get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
     application.client = client
     return application
 

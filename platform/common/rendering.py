@@ -40,7 +40,8 @@ _PLAIN_INPUTS = {
 }
 # the templates that are exactly `{% include "django/forms/widgets/input_option.html" %}`
 _OPTIONS = {
-    f"django/forms/widgets/{name}.html" for name in ("input_option", "radio_option", "checkbox_option")
+    f"django/forms/widgets/{name}.html"
+    for name in ("input_option", "radio_option", "checkbox_option")
 }
 
 
@@ -78,7 +79,8 @@ def _option(widget: dict[str, Any]) -> str:
         return _input(widget)
     target = widget["attrs"].get("id")
     label_for = f' for="{_out(target)}"' if target else ""
-    return f"<label{label_for}>{_input(widget)} {_out(widget['label'])}</label>"
+    # the included input.html ends with a newline, kept inside the label
+    return f"<label{label_for}>{_input(widget)}\n {_out(widget['label'])}</label>"
 
 
 class InputsRenderer(DjangoTemplates):
