@@ -33,11 +33,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 from common.serving import ASGI_APP, uvicorn_command  # noqa: E402
 from tests.live import LiveServer, demo_env, free_port, wait_healthy  # noqa: E402
 
+# a database of its own beside the step pages' one (BENCH_POSTGRES_URL), recreated
 POSTGRES_URL = (
-    os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_pages").rsplit(
-        "/", 1
-    )[0]
-    + "/bench_fanout"
+    os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_pages")
+    + "_fanout"
 )
 REDIS_URL = (
     os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
