@@ -29,9 +29,12 @@ def _world(count: int):
     branch = BranchFactory()
     from flows.services import application_start
 
+    from tests.load.investors import load_id_number
+
     cookies, numbers = [], []
-    for _ in range(count):
-        client = ClientFactory(branch=branch)
+    for n in range(count):
+        # ID numbers of their own: a thousand random ones collide now and then
+        client = ClientFactory(branch=branch, id_number=load_id_number(900000 + n))
         application = application_start(client=client)
         Application.objects.filter(pk=application.pk).update(
             state=ApplicationState.QUEUED_FOR_WITNESS
