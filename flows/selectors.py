@@ -62,8 +62,11 @@ def earlier_step_record(*, application: Application, kind: str) -> StepRecord | 
 
 
 def investor_application(*, client, acceptance_number: str) -> Application:
-    """The investor's own application; another investor's number is simply not found (404)."""
-    return get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
+    """The investor's own application; another investor's number is simply not found (404).
+    Its client is the one asked for, already loaded (not read a second time)."""
+    application = get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
+    application.client = client
+    return application
 
 
 def applications_to_review(

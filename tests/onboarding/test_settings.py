@@ -70,6 +70,24 @@ def test_redis_url_switches_channels_and_celery_to_redis():
     assert values["broker"] == "redis://127.0.0.1:6379/3"
 
 
+def test_the_redis_channel_layer_reads_for_longer_than_it_blocks():
+    # given the channel layer as production configures it (and its connection pool)
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.utils import create_pool
+
+    from onboarding.settings.base import channel_layer_host
+
+    layer = RedisChannelLayer(hosts=[channel_layer_host("redis://127.0.0.1:6379/3")])
+
+    # when its connections are made
+    pool = create_pool(layer.hosts[0])
+
+    # then a socket waiting the whole BZPOPMIN for its next message is not cut off by a read
+    # timeout (redis-py's default of 5 s equals the wait: idle consumers died under load)
+    assert pool.connection_kwargs["socket_timeout"] > 2 * layer.brpop_timeout
+    assert pool.connection_kwargs["db"] == 3
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [

@@ -127,6 +127,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with its plain inputs written in Python (same HTML, far less time)
+FORM_RENDERER = "common.rendering.InputsRenderer"
+
 # --- data -------------------------------------------------------------------------------------
 DATABASES = {"default": database(f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
@@ -143,6 +146,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+
+def channel_layer_host(url: str) -> dict:
+    """channels-redis waits for a socket's next message with BZPOPMIN for up to 5 s, and redis-py
+    gives up reading after 5 s by default: under load the reply came late, the read timed out
+    ("Timeout reading from ...") and the consumer, so the investor's socket, died. The read
+    timeout is set well above the wait."""
+    return {"address": url, "socket_connect_timeout": 2, "socket_timeout": 30}
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -155,7 +167,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL)]},
         }
     }
 else:
