@@ -66,7 +66,7 @@ def test_every_endpoint_needs_an_integrator_key(client, signed, method):
     }[method]()
     # then
     assert response.status_code == 401
-    assert set(response.json()) == {"message", "code", "extra"}
+    assert set(response.json()) == {"message", "code", "fields"}
 
 
 def test_staff_without_the_integrator_role_are_forbidden(client, signed):
@@ -200,7 +200,7 @@ def test_verify_refuses_what_is_not_a_signed_pdf_with_a_structured_400(
     response = _verify(client, api_key, data)
     assert response.status_code == 400
     assert response.json()["code"] == code
-    assert set(response.json()) == {"message", "code", "extra"}
+    assert set(response.json()) == {"message", "code", "fields"}
 
 
 def test_the_schema_documents_the_signing_endpoints(client):

@@ -28,7 +28,7 @@ def test_an_integrator_key_reads_the_api(client, key):
 def test_no_key_gets_a_structured_401(client):
     response = get(client, None)
     assert response.status_code == 401
-    assert set(response.json()) == {"message", "code", "extra"}
+    assert set(response.json()) == {"message", "code", "fields"}
     assert response.json()["code"] == "not_authenticated"
 
 

@@ -1,0 +1,120 @@
+"""The base classes of every endpoint under /api/v1/. A capability's endpoint inherits one and
+declares what it needs:
+
+    class ApplicationListApi(ApiGenericView, generics.ListCreateAPIView):
+        required_scopes = {"GET": (Scope.APPLICATIONS_READ,), "POST": (Scope.APPLICATIONS_WRITE,)}
+        serializer_class = ...
+
+        def post(self, request):
+            actor = request_actor(request)  # flows.apis_auth
+            ...
+
+and gets, without writing it again:
+- authentication by integrator key, investor token or staff session; `IsApiCaller` + `HasScope`
+  (403 `scope_missing` naming the scope);
+- throttles per key / investor / staff account / address (`api.throttles`), plus a view's own
+  `throttle_scope` when it sets one;
+- `Idempotency-Key` on POST (`api.idempotency`): replay, 409 in progress, 422 conflict;
+- `ETag` on 200 reads and 304 for `If-None-Match` (`api.etags`);
+- cursor pagination (`api.pagination`);
+- the one error shape (`api.errors`), and request bodies that name unknown fields refused when
+  the serializer uses `api.serializers.StrictFieldsMixin`."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rest_framework import generics, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from staff.authentication import IntegratorKeyAuthentication
+from staff.roles import Role
+
+from .authentication import InvestorTokenAuthentication
+from .etags import etag_apply
+from .idempotency import (
+    Replay,
+    idempotency_abandon,
+    idempotency_begin,
+    idempotency_finish,
+    idempotency_key,
+)
+from .pagination import ApiCursorPagination
+from .permissions import HasScope, IsApiCaller
+from .principals import principal_of
+from .throttles import PrincipalRateThrottle
+
+RECORD_ATTR = "_idempotency_record"
+
+
+class ApiMixin:
+    """The conventions; mixed into the DRF view classes below."""
+
+    authentication_classes: ClassVar[list[type]] = [
+        IntegratorKeyAuthentication,
+        InvestorTokenAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes: ClassVar[list[type]] = [IsApiCaller, HasScope]
+    throttle_classes: ClassVar[list[type]] = [PrincipalRateThrottle, ScopedRateThrottle]
+    pagination_class = ApiCursorPagination
+    # what a key must hold: a tuple, or a dict by method ({"GET": (...), "POST": (...)})
+    required_scopes: ClassVar[tuple[str, ...] | dict[str, tuple[str, ...]]] = ()
+    # staff sessions that may call (the consoles' own calls); keys need the integrator role
+    session_roles: ClassVar[tuple[Role, ...]] = (Role.INTEGRATOR,)
+    investor_tokens: ClassVar[bool] = True  # may an investor token call this endpoint?
+    idempotent_posts: ClassVar[bool] = True
+    etags: ClassVar[bool] = True
+
+    def initial(self, request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "POST" and self.idempotent_posts:
+            key = idempotency_key(request)
+            if key is not None:
+                record = idempotency_begin(
+                    principal=str(principal_of(request)), key=key, request=request
+                )
+                setattr(request, RECORD_ATTR, record)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Replay):
+            return exc.response
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def finalize_response(self, request, response, *args: Any, **kwargs: Any):
+        record = getattr(request, RECORD_ATTR, None)
+        if record is not None:
+            idempotency_finish(record=record, response=response)
+            setattr(request, RECORD_ATTR, None)
+        if self.etags:
+            response = etag_apply(request, response)
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+    def dispatch(self, request, *args: Any, **kwargs: Any):
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        except BaseException:
+            # a crash (the 500 path): the key is freed so that a retry runs again
+            record = getattr(getattr(self, "request", None), RECORD_ATTR, None)
+            if record is not None:
+                idempotency_abandon(record=record)
+            raise
+
+
+class ApiView(ApiMixin, APIView):
+    pass
+
+
+class ApiGenericView(ApiMixin, generics.GenericAPIView):
+    pass
+
+
+class ApiViewSet(ApiMixin, viewsets.GenericViewSet):
+    pass
+
+
+class ApiModelViewSet(ApiMixin, viewsets.ModelViewSet):
+    pass
