@@ -4,6 +4,7 @@ sets `ordering` (it must be unique, or end in a unique field, for the cursor to 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import CursorPagination
 
 
@@ -13,6 +14,7 @@ class ApiCursorPagination(CursorPagination):
     max_page_size = 100
     ordering = "-pk"
     cursor_query_param = "cursor"
+    invalid_cursor_message = _("分页游标无效，请使用上一页返回的 next / previous 链接。")
 
     def get_ordering(self, request, queryset, view):
         ordering = getattr(view, "ordering", None)
