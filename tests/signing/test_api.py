@@ -150,7 +150,7 @@ def test_unknown_applications_and_documents_are_a_structured_404(
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert set(body) == {"message", "code", "extra"}
+    assert set(body) == {"message", "code", "fields"}
     assert body["code"] == "not_found"
     assert body["message"].startswith("业务不存在" if what != "document" else "签署文档不存在")
     assert not AuditEvent.objects.filter(action="signed_document.download").exists()
