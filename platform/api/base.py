@@ -22,12 +22,14 @@ and gets, without writing it again:
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rest_framework import generics, viewsets
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from staff.authentication import IntegratorKeyAuthentication
@@ -47,20 +49,23 @@ from .permissions import HasScope, IsApiCaller
 from .principals import principal_of
 from .throttles import PrincipalRateThrottle
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+
 RECORD_ATTR = "_idempotency_record"
 
 
 class ApiMixin:
     """The conventions; mixed into the DRF view classes below."""
 
-    authentication_classes: ClassVar[list[type]] = [
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
         IntegratorKeyAuthentication,
         InvestorTokenAuthentication,
         SessionAuthentication,
     ]
-    permission_classes: ClassVar[list[type]] = [IsApiCaller, HasScope]
-    throttle_classes: ClassVar[list[type]] = [PrincipalRateThrottle, ScopedRateThrottle]
-    pagination_class = ApiCursorPagination
+    permission_classes: Sequence[_PermissionClass] = [IsApiCaller, HasScope]
+    throttle_classes: Sequence[type[BaseThrottle]] = [PrincipalRateThrottle, ScopedRateThrottle]
+    pagination_class: type[BasePagination] | None = ApiCursorPagination
     # what a key must hold: a tuple, or a dict by method ({"GET": (...), "POST": (...)})
     required_scopes: ClassVar[tuple[str, ...] | dict[str, tuple[str, ...]]] = ()
     # staff sessions that may call (the consoles' own calls); keys need the integrator role

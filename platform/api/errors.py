@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.response import Response
 
 from common.exceptions import BusinessError
@@ -135,8 +135,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     body = _api_exception_body(exc)
     response = Response(body, status=exc.status_code)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(int(exc.wait))
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        response["Retry-After"] = str(int(wait))
     if getattr(exc, "auth_header", None):
         response["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
     return response
@@ -155,7 +156,8 @@ def _api_exception_body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         return _validation_body(exc.detail)
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait) if exc.wait is not None else None
+        seconds = getattr(exc, "wait", None)
+        wait = int(seconds) if seconds is not None else None
         message = (
             _("请求过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": wait}
             if wait is not None
@@ -222,18 +224,4 @@ def not_found(request: HttpRequest) -> JsonResponse:
         error_body(ErrorCode.NOT_FOUND, _("接口不存在，请检查地址（当前版本为 /api/v1/）。")),
         status=404,
         json_dumps_params={"ensure_ascii": False},
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The error shape, for the schema (every error response refers to it)."""
-
-    code = serializers.CharField(help_text="稳定的错误代码，供程序判断，如 invalid、scope_missing")
-    message = serializers.CharField(help_text="中文说明，可直接展示给用户")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="按字段列出的错误；与字段无关的错误时为空对象",
-    )
-    details = serializers.DictField(
-        required=False, help_text="附加信息（仅在有时出现），如 retry_after、scope、tries_left"
     )

@@ -54,7 +54,7 @@ def request_fingerprint(request: Request) -> str:
     digest.update(f"{request.method} {request.path}\n".encode())
     content_type = request.content_type or ""
     if content_type.startswith("multipart/"):
-        data = request.data
+        data: Any = request.data
         pairs = data.lists() if hasattr(data, "lists") else data.items()
         for name, values in sorted(pairs):
             if not isinstance(values, list):
@@ -97,7 +97,7 @@ def idempotency_begin(
             return IdempotencyRecord.objects.create(
                 principal=principal,
                 key=key,
-                method=request.method,
+                method=str(request.method),
                 path=request.path[:500],
                 request_hash=fingerprint,
                 created_at=now,
@@ -131,11 +131,8 @@ def idempotency_begin(
 def _restart(
     record: IdempotencyRecord, *, request: Request, fingerprint: str, now: datetime.datetime
 ) -> None:
-    record.method, record.path, record.request_hash = (
-        request.method,
-        request.path[:500],
-        fingerprint,
-    )
+    record.method, record.path = str(request.method), request.path[:500]
+    record.request_hash = fingerprint
     record.state, record.created_at = IdempotencyState.IN_PROGRESS, now
     record.response_status, record.response_body, record.response_location = None, "", ""
     record.finished_at = None
@@ -162,7 +159,7 @@ def idempotency_finish(*, record: IdempotencyRecord, response: Response) -> None
         state=IdempotencyState.DONE,
         response_status=response.status_code,
         response_body=body,
-        response_location=(response.get("Location") or "")[:500],
+        response_location=str(response.get("Location") or "")[:500],
         finished_at=timezone.now(),
     )
 

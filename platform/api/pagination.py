@@ -14,7 +14,9 @@ class ApiCursorPagination(CursorPagination):
     max_page_size = 100
     ordering = "-pk"
     cursor_query_param = "cursor"
-    invalid_cursor_message = _("分页游标无效，请使用上一页返回的 next / previous 链接。")
+    invalid_cursor_message = _(  # type: ignore[assignment]
+        "分页游标无效，请使用上一页返回的 next / previous 链接。"
+    )
 
     def get_ordering(self, request, queryset, view):
         ordering = getattr(view, "ordering", None)

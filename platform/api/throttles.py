@@ -39,7 +39,7 @@ class PrincipalRateThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
     def get_rate(self):
-        return self.THROTTLE_RATES.get(self.scope)
+        return self.THROTTLE_RATES.get(self.scope or "")
 
     def get_cache_key(self, request, view) -> str:
         ident = self.principal.ident

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +27,11 @@ class IssuedKey:
     raw: str  # shown to the administrator once, never stored
 
 
+def _create(**fields: Any) -> tuple[IntegratorKey, str]:
+    key, raw = IntegratorKey.objects.create_key(**fields)
+    return cast(IntegratorKey, key), raw
+
+
 def integrator_key_issue(
     *,
     name: str,
@@ -36,9 +42,7 @@ def integrator_key_issue(
 ) -> IssuedKey:
     if not user_has_role(owner, Role.INTEGRATOR):
         raise BusinessError(_("密钥所属账号须有“接口对接”角色。"), code="owner_not_integrator")
-    key, raw = IntegratorKey.objects.create_key(
-        name=name, owner=owner, scopes=sorted(set(scopes)), expiry_date=expiry_date
-    )
+    key, raw = _create(name=name, owner=owner, scopes=sorted(set(scopes)), expiry_date=expiry_date)
     audit_record(
         action="api_key.issued",
         actor=by,
@@ -53,7 +57,7 @@ def integrator_key_rotate(*, key: IntegratorKey, by) -> IssuedKey:
         key = lock(IntegratorKey, pk=key.pk)
         if key.revoked:
             raise BusinessError(_("该密钥已吊销，不能轮换。"), code="key_revoked")
-        new, raw = IntegratorKey.objects.create_key(
+        new, raw = _create(
             name=key.name, owner=key.owner, scopes=key.scopes, expiry_date=key.expiry_date
         )
         key.revoked, key.replaced_by = True, new
