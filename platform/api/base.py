@@ -46,7 +46,7 @@ from .idempotency import (
 )
 from .pagination import ApiCursorPagination
 from .permissions import HasScope, IsApiCaller
-from .principals import principal_of
+from .principals import PrincipalKind, principal_of
 from .throttles import PrincipalRateThrottle
 
 if TYPE_CHECKING:
@@ -78,10 +78,10 @@ class ApiMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if request.method == "POST" and self.idempotent_posts:
             key = idempotency_key(request)
-            if key is not None:
-                record = idempotency_begin(
-                    principal=str(principal_of(request)), key=key, request=request
-                )
+            principal = principal_of(request)
+            # anonymous callers share no identity: one's answer must never replay to another
+            if key is not None and principal.kind != PrincipalKind.ANONYMOUS:
+                record = idempotency_begin(principal=str(principal), key=key, request=request)
                 setattr(request, RECORD_ATTR, record)
 
     def handle_exception(self, exc: Exception) -> Response:

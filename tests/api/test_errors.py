@@ -136,3 +136,14 @@ def test_a_missing_object_is_not_found(client, key):
     response = client.get("/api/v1/exchanges/no-such/", **auth(key))
     assert response.status_code == 404
     assert shape(response)["code"] == "not_found"
+
+
+def test_a_body_over_djangos_memory_limit_is_413_not_500(client, key, settings):
+    # the edge cuts bodies off first in production (tests/onboarding/test_edge.py); behind it,
+    # Django's own ceiling answers in the same shape
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {**GOOD, "name_en": "x" * 2000}
+    response = post_json(client, key, body, HTTP_IDEMPOTENCY_KEY="big-1")
+    assert response.status_code == 413
+    assert shape(response)["code"] == "payload_too_large"
+    assert not Exchange.objects.exists()
