@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from api.tokens import investor_token_issue
 from audit.models import AuditEvent
 from clients.auth import SESSION_KEY
 from flows.engine import flow_steps
@@ -140,6 +141,9 @@ def world(db, application, documents, certificate) -> World:
     session[SESSION_KEY] = attacker.pk
     session.save()
     actors["investor (another one)"] = investor
+    # the same investor through the API: a mobile app holding their investor token
+    token = investor_token_issue(client=attacker, issuer=None).token
+    actors["investor token (another one)"] = Browser(HTTP_AUTHORIZATION=f"Bearer {token}")
     accounts = {
         "staff without a role": (None, branch),
         "reviewer": (Role.REVIEWER, None),
@@ -180,6 +184,9 @@ def takes_ids(template: str) -> bool:
 def allowed(actor: str, who: set[str], template: str) -> bool:
     if "public" in who:
         return True
+    if actor == "investor token (another one)":
+        # an investor token reaches the API only, and there only what is their own (no ids)
+        return template.startswith("api/v1/") and not takes_ids(template)
     if "investor" in who:
         # the investor here owns no id in a URL; a page without ids is their own
         return actor == "investor (another one)" and not takes_ids(template)
@@ -232,6 +239,7 @@ def test_no_route_serves_a_caller_who_may_not_use_it(world, settings):
                 for method in methods:
                     if template.startswith("cms/") and actor not in (
                         "anonymous",
+                        "investor token (another one)",
                         "investor (another one)",
                         "agent (another branch)",
                         "administrator",  # what the CMS shows of clients must be audited
@@ -250,7 +258,12 @@ def test_no_route_serves_a_caller_who_may_not_use_it(world, settings):
                         problems.append(f"{where}: served ({response.status_code})")
                     if found and not may:
                         problems.append(f"{where}: shows the victim's {found}")
-                    if found and may and actor not in ("anonymous", "investor (another one)"):
+                    outsiders = (
+                        "anonymous",
+                        "investor (another one)",
+                        "investor token (another one)",
+                    )
+                    if found and may and actor not in outsiders:
                         # staff shown personal data: the read is on the audit log
                         if AuditEvent.objects.count() == audited:
                             problems.append(f"{where}: shows {found} without an audit entry")
