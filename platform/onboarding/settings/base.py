@@ -395,6 +395,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "kind": each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "content.models.DocumentKind",
+        "QuestionnaireKindEnum": "content.models.QuestionnaireKind",
+    },
 }
 
 # --- logging: nothing personal goes into logs -----------------------------------------------
