@@ -107,6 +107,10 @@ class AppointmentSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class LiveAppointmentSerializer(serializers.Serializer):
+    appointment = AppointmentSerializer(allow_null=True, help_text="无有效预约时为 null")
+
+
 class BookSerializer(StrictSerializer):
     starts_at = serializers.DateTimeField(help_text="所选时段的开始时间（带时区，取自 slots）")
 
@@ -147,11 +151,11 @@ class AppointmentApi(APIView):
         operation_id="witness_appointment_read",
         tags=TAGS,
         summary="当前预约 / the live appointment",
-        responses={200: AppointmentSerializer(allow_null=True), **errors(401, 403, 404)},
+        responses={200: LiveAppointmentSerializer, **errors(401, 403, 404)},
     )
     def get(self, request, acceptance_number: str):
         application, _actor = application_for(request, acceptance_number)
-        return Response(_appointment(application))
+        return Response({"appointment": _appointment(application)})
 
     @extend_schema(
         operation_id="witness_appointment_book",
