@@ -106,14 +106,14 @@ class DocumentDetailApi(APIView):
 # --- questionnaires ----------------------------------------------------------------------------
 class OptionSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="作答时提交的选项序号")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
 
 
 class QuestionSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="题号（从 0 开始），作答时的键")
     text = serializers.CharField()
     kind = serializers.CharField(help_text="single 单选、multiple 多选、yes_no 是非、text 问答")
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     options = OptionSerializer(many=True)
 
 

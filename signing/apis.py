@@ -292,13 +292,15 @@ application_urlpatterns = [
             "challenge": StepAction(
                 response=ChallengeResultSerializer,
                 summary="取得证书申请挑战 / get the challenge",
-                description="第一步：取得 nonce 与 to_sign；在设备上生成 P-256 密钥对并对 to_sign 签名。",
+                description="第一步：取得 nonce 与 to_sign；"
+                "在设备上生成 P-256 密钥对并对 to_sign 签名。",
             ),
             "issue": StepAction(
                 request=IssueSerializer,
                 response=IssueResultSerializer,
                 summary="签发证书 / issue the certificate",
-                description="第二步：提交公钥与对 to_sign 的签名；公司 CA 签发证书。私钥不离开设备。",
+                description="第二步：提交公钥与对 to_sign 的签名；"
+                "公司 CA 签发证书。私钥不离开设备。",
                 examples=[
                     OpenApiExample(
                         "签发",
@@ -321,13 +323,15 @@ application_urlpatterns = [
     *step_endpoints(
         kind=SIGN,
         label="签署协议",
-        submit_description="每份文档都签署后提交以完成本步骤；否则 400 step_invalid 列出未签署的文档。",
+        submit_description="每份文档都签署后提交以完成本步骤；"
+        "否则 400 step_invalid 列出未签署的文档。",
         actions={
             "prepare": StepAction(
                 request=PrepareSerializer,
                 response=PrepareResultSerializer,
                 summary="准备签署（第一步）/ prepare a signature",
-                description="服务器生成 PDF 并计算待签名的签名属性；投资者在设备上用私钥签名 to_sign。",
+                description="服务器生成 PDF 并计算待签名的签名属性；"
+                "投资者在设备上用私钥签名 to_sign。",
             ),
             "complete": StepAction(
                 request=CompleteSerializer,

@@ -126,4 +126,4 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def errors(*statuses: int) -> dict[int, Any]:
-    return {status: ErrorSerializer for status in statuses}
+    return dict.fromkeys(statuses, ErrorSerializer)

@@ -272,7 +272,8 @@ urlpatterns = [
                 request=ReadingSerializer,
                 response=ReadingResultSerializer,
                 summary="协议已读至末尾 / an agreement was read to its end",
-                description="服务器记录首次打开与读至末尾的时间及用时；未打开先读完：400 not_opened。",
+                description="服务器记录首次打开与读至末尾的时间及用时；"
+                "未打开先读完：400 not_opened。",
             ),
         },
     ),

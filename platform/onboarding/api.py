@@ -18,7 +18,6 @@ from revisit import apis as revisit_apis
 from signing import apis as signing_apis
 from video import apis as video_apis
 
-
 # A business refusal is a 400, except these: what the caller may not see is as if it did not
 # exist; what its role may not do; what the application's state does not allow now.
 BUSINESS_STATUS = {

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.test import Client as Browser
+from django.utils import timezone
 
 from flows.models import Application, StepRecord
 from flows.services import application_start
@@ -178,7 +179,7 @@ def test_malformed_json_is_a_400(api):
 def test_the_list_filters_by_state_branch_client_and_dates(api, application):
     # given
     other = application_start(client=ClientFactory())
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     # when
     by_client = api.get("applications/", client_no=application.client.client_no).json()
     by_branch = api.get("applications/", branch=other.client.branch.code).json()

@@ -154,7 +154,10 @@ def test_a_whole_business_through_the_api(world):
         to_sign = base64.b64decode(prepared.json()["data"]["to_sign"])
         completed = api.post(
             f"{app}steps/sign/complete/",
-            {"request_id": prepared.json()["data"]["request_id"], "signature": b64(key.sign(to_sign))},
+            {
+                "request_id": prepared.json()["data"]["request_id"],
+                "signature": b64(key.sign(to_sign)),
+            },
         )
         assert completed.status_code == 200, completed.json()
     assert api.post(f"{app}steps/sign/").json()["done"] is True
