@@ -322,3 +322,47 @@ def test_the_schema_documents_each_step_kinds_body():
     for kind in ("photos", "basic_info", "exchanges", "agreements", "certificate", "sign"):
         assert "post" in paths[f"{base}/{kind}/"], kind
         assert "409" in paths[f"{base}/{kind}/"]["post"]["responses"], kind
+
+
+# --- suitability notices ----------------------------------------------------------------
+@pytest.fixture
+def c1_at_exchanges(flow):
+    published_document("notice_c1_c2", title="适当性告知书", html="<p>您的风险承受能力较低。</p>")
+    published_flow([("exchanges", {})])
+    return application_start(client=ClientFactory(suitability_class="C1"))
+
+
+def test_a_c1_investor_acknowledges_the_notice_twice_then_chooses(api, c1_at_exchanges):
+    # given
+    base = url(c1_at_exchanges, "steps/exchanges/")
+    notice = api.get(base).json()["state"]["pending_notice"]
+    # when: choosing first is refused; each acknowledgement moves to the next showing
+    refused = api.post(base, {"exchanges": ["CZCE"]})
+    for confirmation in (1, 2):
+        assert notice["confirmation"] == confirmation
+        acknowledged = api.post(
+            f"{base}acknowledge/",
+            {"document": notice["document"], "confirmation": confirmation, "choice": "insist"},
+        )
+        assert acknowledged.status_code == 200
+        notice = acknowledged.json()["step"]["state"]["pending_notice"]
+    chosen = api.post(base, {"exchanges": ["CZCE"]})
+    # then
+    assert refused.status_code == 400 and refused.json()["code"] == "step_invalid"
+    assert notice is None
+    assert chosen.json()["done"] is True
+    acknowledgements = chosen.json()["step"]["summary"]["acknowledgements"]
+    assert [a["confirmation"] for a in acknowledgements] == [1, 2]
+    assert acknowledgements[0]["document"]["title"] == "适当性告知书"
+
+
+def test_giving_up_at_the_notice_ends_the_business(api, c1_at_exchanges):
+    base = url(c1_at_exchanges, "steps/exchanges/")
+    notice = api.get(base).json()["state"]["pending_notice"]
+    response = api.post(
+        f"{base}acknowledge/",
+        {"document": notice["document"], "confirmation": 1, "choice": "give_up"},
+    )
+    assert response.status_code == 200
+    assert response.json()["effect"] == "abandoned"
+    assert response.json()["application"]["state"] == "abandoned"

@@ -86,9 +86,10 @@ def test_an_appointment_is_booked_from_the_slots_and_cancelled(world, api, hours
     again = api.post(f"{base}appointment/", {"starts_at": slots[1]["starts_at"]})
     # then
     assert booked.status_code == 201
-    assert api.get(f"{base}appointment/").json()["appointment"]["starts_at"] == booked.json()[
-        "starts_at"
-    ]
+    assert (
+        api.get(f"{base}appointment/").json()["appointment"]["starts_at"]
+        == booked.json()["starts_at"]
+    )
     assert again.status_code == 400 and again.json()["code"] == "appointment_exists"
     assert api.get(f"{base}slots/").json()[0]["free"] == 0
     cancelled = api.delete(f"{base}appointment/")
