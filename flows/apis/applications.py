@@ -15,6 +15,7 @@ from clients.services import client_check_id_valid
 from common.exceptions import BusinessError
 from content.apis import DocumentDetailSerializer, document_data
 from content.models import BusinessType, Document
+from staff.permissions import IsIntegrator
 
 from ..actors import ActorKind
 from ..models import ApplicationState, FlowDefinition
@@ -140,6 +141,12 @@ FILTERS = {
 
 class ApplicationListApi(APIView):
     permission_classes = [ActsOnApplications]
+
+    def get_permissions(self):
+        # starting a business for a client is an integrator's (the key's owner holds the role)
+        if self.request.method == "POST":
+            return [IsIntegrator()]
+        return super().get_permissions()
 
     @extend_schema(
         operation_id="applications_list",

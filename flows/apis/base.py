@@ -38,14 +38,14 @@ MAKERS = {
 }
 
 
-def request_actor(
-    request, application: Application | None = None, *, kind: ActorKind | None = None
-) -> Actor:
+def request_actor(request, *, staff_as: ActorKind | None = None) -> Actor:
     """Who the request acts as: an integrator's key acts for the investor (`Actor.integrator`);
-    a staff session as its role. `kind` asks for one kind (the review endpoints: a reviewer)."""
+    a staff session as its role. `staff_as` asks for one kind (the review endpoints: a
+    reviewer). The same signature as h15a's `flows.apis_auth.request_actor`, which replaces
+    this one at merge (it adds investor tokens and key scopes)."""
     user = request.user
     for role, actor_kind in STAFF_ACTORS:
-        if (kind is None or kind == actor_kind) and user_has_role(user, role):
+        if (staff_as is None or staff_as == actor_kind) and user_has_role(user, role):
             return MAKERS[actor_kind](user)
     raise PermissionDenied(_("您无权使用该接口。"))
 
@@ -68,7 +68,7 @@ class IsReviewer(BasePermission):
 
 
 def application_for(
-    request, acceptance_number: str, *, kind: ActorKind | None = None
+    request, acceptance_number: str, *, staff_as: ActorKind | None = None
 ) -> tuple[Application, Actor]:
     """The application of the URL and the actor asking, refused alike (`not_found`) whether it
     does not exist or the actor may not see it."""
@@ -79,7 +79,7 @@ def application_for(
     )
     if application is None:
         raise BusinessError(_("未找到该业务。"), code="not_found")
-    actor = request_actor(request, application, kind=kind)
+    actor = request_actor(request, staff_as=staff_as)
     application_check_visible(actor=actor, application=application)
     return application, actor
 

@@ -48,7 +48,9 @@ class ReviewApproveApi(APIView):
         ],
     )
     def post(self, request, acceptance_number: str):
-        application, actor = application_for(request, acceptance_number, kind=ActorKind.REVIEWER)
+        application, actor = application_for(
+            request, acceptance_number, staff_as=ActorKind.REVIEWER
+        )
         body = ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = review_approve(
@@ -81,7 +83,9 @@ class ReviewRejectApi(APIView):
         ],
     )
     def post(self, request, acceptance_number: str):
-        application, actor = application_for(request, acceptance_number, kind=ActorKind.REVIEWER)
+        application, actor = application_for(
+            request, acceptance_number, staff_as=ActorKind.REVIEWER
+        )
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = review_reject(
