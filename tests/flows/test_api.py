@@ -366,3 +366,52 @@ def test_giving_up_at_the_notice_ends_the_business(api, c1_at_exchanges):
     assert response.status_code == 200
     assert response.json()["effect"] == "abandoned"
     assert response.json()["application"]["state"] == "abandoned"
+
+
+# --- photos, and a rejection fixed through the API -----------------------------------------------
+def test_a_photo_that_cannot_be_read_is_refused_with_the_reason_and_not_kept(api, application):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from photos.models import IdPhoto
+
+    garbage = SimpleUploadedFile("front.jpg", b"\xff\xd8 not a photo", content_type="image/jpeg")
+    response = api.upload(url(application, "steps/photos/"), {"front": garbage})
+    assert response.status_code == 400
+    assert response.json()["code"] == "step_invalid"
+    assert response.json()["extra"]["fields"]["front"]
+    assert not IdPhoto.objects.exists()
+
+
+def test_json_is_refused_where_photos_are_uploaded(api, application):
+    response = api.post(url(application, "steps/photos/"), {"letter_agreed": True})
+    assert response.status_code == 415
+
+
+def test_a_rejected_application_is_fixed_and_submitted_again(api, application, agreement):
+    # given: submitted, every step done
+    at_agreements(application)
+    done = datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
+    StepRecord.objects.create(
+        application=application,
+        kind="agreements",
+        completed_at=done,
+        version=1,
+        data={"documents": [agreement.pk]},
+    )
+    StepRecord.objects.create(application=application, kind="witness", completed_at=done, version=1)
+    Application.objects.filter(pk=application.pk).update(state="submitted")
+    reviewer = Api(staff_user("checker", Role.REVIEWER), name="review")
+    # when: the reviewer rejects to the agreements; the app has them read again
+    rejected = reviewer.post(
+        url(application, "review/reject/"), {"step": "agreements", "reason": "请重新阅读协议"}
+    )
+    shown = api.get(url(application)).json()
+    api.post(url(application, "steps/agreements/opened/"), {"document": agreement.pk})
+    api.post(url(application, "steps/agreements/end/"), {"document": agreement.pk})
+    fixed = api.post(url(application, "steps/agreements/"))
+    # then
+    assert rejected.status_code == 200 and rejected.json()["state"] == "rejected"
+    assert (shown["current_step"], shown["remarks"]) == ("agreements", "请重新阅读协议")
+    assert fixed.json()["application"]["state"] == "submitted"
+    actions = [e["action"] for e in api.get(url(application, "history/")).json()]
+    assert actions[-3:] == ["step.complete", "application.resume", "application.submit"]
