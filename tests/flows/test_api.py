@@ -415,3 +415,33 @@ def test_a_rejected_application_is_fixed_and_submitted_again(api, application, a
     assert fixed.json()["application"]["state"] == "submitted"
     actions = [e["action"] for e in api.get(url(application, "history/")).json()]
     assert actions[-3:] == ["step.complete", "application.resume", "application.submit"]
+
+
+def png(seed: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (seed, 100, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_score_reports_are_uploaded_with_the_selection_as_multipart(api):
+    # given: a professional investor (no notices) asking for a first financial account
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ExchangeFactory(code="CFFEX", category="financial", needs_score_reports=True)
+    published_flow([("exchanges", {})])
+    application = application_start(client=ClientFactory(investor_type="professional"))
+    base = url(application, "steps/exchanges/")
+    reports = [SimpleUploadedFile(f"r{n}.png", png(n), content_type="image/png") for n in (1, 2)]
+    # when
+    without = api.post(base, {"exchanges": ["CFFEX"]})
+    uploaded = api.upload(base, {"exchanges": ["CFFEX"], "score_reports": reports})
+    # then
+    assert without.status_code == 400
+    assert without.json()["extra"]["fields"]["score_reports"]
+    assert uploaded.status_code == 200, uploaded.json()
+    assert uploaded.json()["done"] is True
+    assert len(uploaded.json()["step"]["summary"]["score_reports"]) == 2
