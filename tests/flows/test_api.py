@@ -445,3 +445,39 @@ def test_score_reports_are_uploaded_with_the_selection_as_multipart(api):
     assert uploaded.status_code == 200, uploaded.json()
     assert uploaded.json()["done"] is True
     assert len(uploaded.json()["step"]["summary"]["score_reports"]) == 2
+
+
+def test_an_expired_suitability_is_assessed_acknowledged_then_the_form(api):
+    # given: the basic information step of a client whose class has expired
+    from tests.factories import published_questionnaire
+
+    from .test_step_basic_info import BANDS, QUESTIONS, VALID
+
+    questionnaire = published_questionnaire("suitability", questions=QUESTIONS, bands=BANDS)
+    published_flow(
+        [("basic_info", {"suitability_questionnaire": questionnaire}), ("exchanges", {})]
+    )
+    client = ClientFactory(suitability_class="C2", suitability_expires=datetime.date(2025, 3, 31))
+    application = application_start(client=client)
+    base = url(application, "steps/basic_info/")
+    state = api.get(base).json()["state"]
+    shown = api.get(f"questionnaires/{questionnaire.pk}/").json()
+    # when: the questionnaire's answers (5 + 2 + 3 = 10: C3), the result, then the form
+    assessed = api.post(
+        base,
+        {"stage": "assessment", "revision": shown["revision"], "answers": {"0": 1, "1": [0, 1]}},
+    )
+    acknowledged = api.post(base, {"stage": "result"})
+    done = api.post(base, VALID)
+    # then
+    assert state["stage"] == "assessment"
+    assert state["questionnaire_revision"] == shown["revision"]
+    assert assessed.json()["step"]["state"] == {
+        **assessed.json()["step"]["state"],
+        "stage": "result",
+        "assessment_class": "C3",
+    }
+    assert acknowledged.json()["step"]["state"]["stage"] == "form"
+    assert done.status_code == 200, done.json()
+    assert done.json()["done"] is True
+    assert done.json()["step"]["summary"]["suitability_class"] == "C3"
