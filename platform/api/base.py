@@ -68,7 +68,9 @@ class ApiMixin:
     pagination_class: type[BasePagination] | None = ApiCursorPagination
     # what a key must hold: a tuple, or a dict by method ({"GET": (...), "POST": (...)})
     required_scopes: ClassVar[tuple[str, ...] | dict[str, tuple[str, ...]]] = ()
-    # staff sessions that may call (the consoles' own calls); keys need the integrator role
+    # the role a key's owner needs (an integrator; a review decision: a reviewer)
+    key_roles: ClassVar[tuple[Role, ...]] = (Role.INTEGRATOR,)
+    # staff sessions that may call (the consoles' own calls)
     session_roles: ClassVar[tuple[Role, ...]] = (Role.INTEGRATOR,)
     investor_tokens: ClassVar[bool] = True  # may an investor token call this endpoint?
     idempotent_posts: ClassVar[bool] = True
@@ -110,7 +112,10 @@ class ApiMixin:
 
 
 class ApiView(ApiMixin, APIView):
-    pass
+    """An endpoint that answers one object (or a short, bounded list): not paginated, so the
+    schema does not describe its lists as pages either."""
+
+    pagination_class = None
 
 
 class ApiGenericView(ApiMixin, generics.GenericAPIView):

@@ -118,10 +118,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's EXCEPTION_HANDLER: every refusal in the one shape; None (a crash: Django's 500,
     which `server_error` renders in the same shape under /api/) for anything else."""
     if isinstance(exc, BusinessError):
-        status = getattr(exc, "status", 400)
         return Response(
             error_body(exc.code, exc.message, _business_fields(exc), _business_details(exc)),
-            status=status,
+            status=exc.status,
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(

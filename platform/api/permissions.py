@@ -1,6 +1,7 @@
 """Who may call an endpoint built on `api.base`:
 
-- `IsApiCaller`: an integrator key whose owner holds the integrator role, an investor token
+- `IsApiCaller`: an integrator key whose owner holds one of the view's `key_roles` (default: the
+  integrator role; the review decisions: the reviewer role), an investor token
   (unless the view sets `investor_tokens = False`), or a staff session holding one of the view's
   `session_roles` (default: the integrator role);
 - `HasScope`: the key (or token) holds every scope of the view's `required_scopes` — a tuple, or
@@ -29,7 +30,8 @@ class IsApiCaller(BasePermission):
     def has_permission(self, request, view) -> bool:
         auth = request.auth
         if isinstance(auth, IntegratorKey):
-            return user_has_role(request.user, Role.INTEGRATOR)
+            key_roles: Iterable[Role] = getattr(view, "key_roles", (Role.INTEGRATOR,))
+            return any(user_has_role(request.user, role) for role in key_roles)
         if isinstance(auth, InvestorToken):
             return getattr(view, "investor_tokens", True)
         roles: Iterable[Role] = getattr(view, "session_roles", (Role.INTEGRATOR,))

@@ -14,6 +14,9 @@ from drf_spectacular.views import (
 )
 
 from api.errors import is_api_request, not_found
+from revisit import apis as revisit_apis
+from signing import apis as signing_apis
+from video import apis as video_apis
 
 
 def public_endpoints_only(endpoints):
@@ -28,10 +31,19 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return page_not_found(request, exception)
 
 
+# What each capability adds to an application (its steps and their actions, the queue...)
+APPLICATION_APIS = [
+    *video_apis.application_urlpatterns,
+    *signing_apis.application_urlpatterns,
+    *revisit_apis.application_urlpatterns,
+]
+
 urlpatterns = [
     path("v1/", include("api.urls")),
     path("v1/", include("content.apis")),
+    path("v1/", include("flows.apis")),
     path("v1/", include("signing.apis")),
+    path("v1/applications/<str:acceptance_number>/", include(APPLICATION_APIS)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # split: the page loads its starting script from a URL, so no inline script is needed (CSP)
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -127,11 +127,19 @@ class Limit:
     # The larger limit needs a session cookie (a logged-in investor uploading photos): without
     # one, the default applies. A cookie is not proof of a login, but the body stays bounded.
     needs_session: bool = False
+    # The API's uploads: the larger limit needs credentials (an `Authorization` header, e.g. an
+    # integrator key or investor token, or a session cookie); the API checks them afterwards.
+    needs_credentials: bool = False
 
 
 def limits_from_settings() -> tuple[list[Limit], int]:
     routes = [
-        Limit(re.compile(entry["path"]), int(entry["max_bytes"]), bool(entry.get("needs_session")))
+        Limit(
+            re.compile(entry["path"]),
+            int(entry["max_bytes"]),
+            bool(entry.get("needs_session")),
+            bool(entry.get("needs_credentials")),
+        )
         for entry in settings.REQUEST_BODY_LIMITS
     ]
     return routes, int(settings.REQUEST_BODY_DEFAULT_LIMIT)
@@ -216,6 +224,10 @@ class BodyLimit:
         for route in routes:
             if route.pattern.search(path):
                 if route.needs_session and not has_session:
+                    return default
+                if route.needs_credentials and not (
+                    has_session or _header(scope, b"authorization")
+                ):
                     return default
                 return route.max_bytes
         return default

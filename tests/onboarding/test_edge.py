@@ -227,6 +227,21 @@ def test_the_configured_limits_bound_uploads_and_everything_else(settings):
     assert limit.limit_for(http_scope(path="/signing/verify/")) == 31 * 1024 * 1024
 
 
+def test_the_apis_uploads_get_the_webs_allowance_with_credentials_only(settings):
+    # given the project's own settings and the API's photo and score-report routes
+    limit = BodyLimit(Recorder())
+    key = [("Authorization", "Api-Key abc.def")]
+    photos = "/api/v1/applications/1300020000000001/steps/photos/"
+    reports = "/api/v1/applications/1300020000000001/steps/exchanges/"
+    # then with an Authorization header they take 64 MB, as the web's step forms
+    assert limit.limit_for(http_scope(path=photos, headers=key)) == 64 * 1024 * 1024
+    assert limit.limit_for(http_scope(path=reports, headers=key)) == 64 * 1024 * 1024
+    # and without one, or on another API route, the default megabyte
+    assert limit.limit_for(http_scope(path=photos)) == 1024 * 1024
+    other = "/api/v1/applications/1300020000000001/steps/basic_info/"
+    assert limit.limit_for(http_scope(path=other, headers=key)) == 1024 * 1024
+
+
 @pytest.mark.asyncio
 async def test_websockets_pass_the_body_limit_untouched():
     seen = []

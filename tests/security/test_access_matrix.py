@@ -79,6 +79,19 @@ ZONES: list[tuple[str, str, set[str]]] = [
     (r"^cms/login/$", "CMS login (leads to the staff login)", {"public"}),
     (r"^cms/(jsi18n|sprite)/$", "CMS script translations and icons", {"public"}),
     (r"^cms/", "Wagtail admin", {Role.ADMINISTRATOR, Role.COMPLIANCE}),
+    (r"^api/v1/applications/<str:acceptance_number>/review/", "review (API)", {Role.REVIEWER}),
+    (
+        r"^api/v1/applications/<str:acceptance_number>/signed-documents/",
+        "signed documents (API)",
+        {Role.INTEGRATOR},
+    ),
+    # what each role's actor may see and do is the services' (tests/flows/test_api.py walks
+    # an agent of another branch and the wrong actor through them)
+    (
+        r"^api/v1/(applications|business-types)/",
+        "applications (API)",
+        {Role.INTEGRATOR, Role.REVIEWER, Role.WITNESS_AGENT},
+    ),
     (r"^api/v1/", "integrator API", {Role.INTEGRATOR}),
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from api.scopes import Scope
 from audit.models import AuditEvent
 from signing.verification import SignatureReport
 from staff.models import IntegratorKey
@@ -31,7 +32,9 @@ def integrator():
 
 @pytest.fixture
 def api_key(integrator) -> str:
-    _, key = IntegratorKey.objects.create_key(name="app", owner=integrator)
+    _, key = IntegratorKey.objects.create_key(
+        name="app", owner=integrator, scopes=[Scope.DOCUMENTS_READ]
+    )
     return key
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from api.scopes import Scope
 from staff.models import IntegratorKey
 from staff.roles import Role
 from tests.factories import ExchangeFactory, staff_user
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def key():
     ExchangeFactory()
-    _, key = IntegratorKey.objects.create_key(name="app", owner=staff_user("app", Role.INTEGRATOR))
+    _, key = IntegratorKey.objects.create_key(
+        name="app", owner=staff_user("app", Role.INTEGRATOR), scopes=[Scope.APPLICATIONS_READ]
+    )
     return key
 
 

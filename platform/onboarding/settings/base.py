@@ -235,6 +235,12 @@ REQUEST_BODY_DEFAULT_LIMIT = 1 * MIB
 REQUEST_BODY_LIMITS = [
     # a step form: three ID photos of at most 20 MB (photos), or score reports of 10 MB each
     {"path": r"^/business/[^/]+/[^/]+/$", "max_bytes": 64 * MIB, "needs_session": True},
+    # the same through the API: photos, and score reports with the exchanges' selection
+    {
+        "path": r"^/api/v1/applications/[^/]+/steps/(photos|exchanges)/$",
+        "max_bytes": 64 * MIB,
+        "needs_credentials": True,
+    },
     # a PDF of at most 30 MB to verify (public page and API)
     {"path": r"^/signing/verify/$", "max_bytes": 31 * MIB},
     {"path": r"^/api/v1/signatures/verify/$", "max_bytes": 31 * MIB},
@@ -424,6 +430,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "kind": each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "content.models.DocumentKind",
+        "QuestionnaireKindEnum": "content.models.QuestionnaireKind",
+    },
 }
 
 # --- logging: nothing personal goes into logs -----------------------------------------------
