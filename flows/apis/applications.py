@@ -178,7 +178,10 @@ class ApplicationListApi(ApplicationsGenericApi):
             .first()
         )
         if client is None:
-            raise BusinessError(_("未找到该客户。"), code="not_found", extra={"field": "client_no"})
+            message = _("未找到该客户。")
+            raise BusinessError(
+                message, code="not_found", extra={"fields": {"client_no": [message]}}
+            )
         client_check_id_valid(client=client, now=timezone.now())
         application = application_start(
             client=client, business_type=body.validated_data["business_type"], actor=actor

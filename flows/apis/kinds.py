@@ -200,7 +200,7 @@ urlpatterns = [
         submit=PhotosSubmitSerializer,
         submit_parsers=MULTIPART,
         submit_description="multipart/form-data。上传的照片当即裁边、摆正并检查清晰度，"
-        "不合格时 400 step_invalid，extra.fields 按面给出原因；合格时 done=false 并提示确认，"
+        "不合格时 400 step_invalid，fields 按面给出原因；合格时 done=false 并提示确认，"
         "再次提交（不带照片，letter_agreed=true）完成本步骤。已在册的照片无需再传。",
         state_example={
             "photos": {"front": 12, "back": 13, "signature": None},

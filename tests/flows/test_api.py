@@ -95,7 +95,7 @@ def test_an_agent_of_another_branch_is_told_it_does_not_exist(application):
         response = other.get(f"/api/v1/{url(application, rest)}")
         assert response.status_code == 404, rest
         assert response.json()["code"] == "not_found"
-    listed = other.get("/api/v1/applications/").json()
+    listed = other.get("/api/v1/applications/").json()["results"]
     assert application.acceptance_number not in {a["acceptance_number"] for a in listed}
 
 
@@ -323,8 +323,7 @@ def test_a_key_without_the_scope_is_refused_naming_it(application):
     assert response.status_code == 403
     assert response.json()["code"] == "scope_missing"
     assert response.json()["details"]["scope"] == Scope.APPLICATIONS_WRITE
-    application.refresh_from_db()
-    assert application.state == "in_progress"
+    assert Application.objects.get(pk=application.pk).state == "in_progress"
 
 
 def test_a_reviewer_key_without_the_review_scope_is_refused(application):

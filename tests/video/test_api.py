@@ -4,11 +4,12 @@ services as the investor's witness page (video.services, video.appointments)."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client as Browser
 
 from flows.models import Application
 from staff.roles import Role
 from tests.factories import staff_user
-from tests.flows.api_client import REVIEWER_SCOPES, Api
+from tests.flows.api_client import Api
 from video.models import Appointment, AppointmentStatus, QueueEntry
 from video.services import witness_take_next
 
@@ -100,9 +101,12 @@ def test_an_appointment_is_booked_from_the_slots_and_cancelled(world, api, hours
 
 def test_only_the_investors_side_books(world, hours):
     _actor, application = world.investor()
-    reviewer = Api(staff_user("checker", Role.REVIEWER), name="review", scopes=REVIEWER_SCOPES)
-    base = f"applications/{application.acceptance_number}/witness/"
+    reviewer = Browser()  # the review console's own session: it reads, never books
+    reviewer.force_login(staff_user("checker", Role.REVIEWER))
+    base = f"/api/v1/applications/{application.acceptance_number}/witness/"
     slot = reviewer.get(f"{base}slots/").json()[0]
-    refused = reviewer.post(f"{base}appointment/", {"starts_at": slot["starts_at"]})
+    refused = reviewer.post(
+        f"{base}appointment/", {"starts_at": slot["starts_at"]}, content_type="application/json"
+    )
     assert refused.status_code == 403
     assert not Appointment.objects.exists()
