@@ -194,12 +194,18 @@ def takes_ids(template: str) -> bool:
     return bool(re.search(r"<(?:\w+:)?\w+>|\(\?P<", template))
 
 
+PUBLISHED_CONTENT = re.compile(r"^api/v1/(documents|questionnaires)/<int:pk>/$")
+
+
 def allowed(actor: str, who: set[str], template: str) -> bool:
     if "public" in who:
         return True
     if actor == "investor token (another one)":
-        # an investor token reaches the API only, and there only what is their own (no ids)
-        return template.startswith("api/v1/") and not takes_ids(template)
+        # an investor token reaches the API only, and there only what is their own (no ids),
+        # or what is published for everyone (live documents and questionnaires, by id)
+        return template.startswith("api/v1/") and (
+            not takes_ids(template) or bool(PUBLISHED_CONTENT.match(template))
+        )
     if "investor" in who:
         # the investor here owns no id in a URL; a page without ids is their own
         return actor == "investor (another one)" and not takes_ids(template)
