@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test setup lint lock messages clean bench
+.PHONY: demo test setup lint lock messages clean bench screenshots
 
 # The locks installed for development and tests (the production image installs base.txt).
 LOCKS ?= requirements/build.txt requirements/test.txt
@@ -33,6 +33,13 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's tour: the phone journey (tests/e2e/test_journey_whole.py) run in chromium, each
+# step's page saved to docs/screenshots/ (replacing the old ones). Run it after changing pages.
+screenshots: setup
+	rm -f docs/screenshots/*.png
+	E2E_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
+		tests/e2e/test_journey_whole.py::test_an_investor_on_a_phone_goes_from_the_device_check_to_the_trading_codes
 
 # Lint, format and types: CI runs this before the tests, so a commit that breaks any of them fails.
 lint: setup

@@ -1,6 +1,8 @@
 """`make bench`: how long judging an ID photo takes, next to what merely opening it costs; and
-what signing an agreement costs next to rendering it (bench/signing.py); and how long one queue
-event takes to reach 1,000 connected investors (bench/witness.py).
+what signing an agreement costs next to rendering it (bench/signing.py); how long one queue
+event takes to reach 1,000 investors connected to uvicorn, next to a bare group message
+(bench/fanout.py); one Celery worker's memory over many tasks (bench/worker.py); and the step
+pages against a bare view (bench/pages.py).
 
 Times, on one thread, the judging of a synthetic 12-megapixel phone JPEG (decode, find the card,
 turn it upright, check its quality, flatten and encode it) against the bare Pillow decode + JPEG
@@ -127,10 +129,9 @@ if __name__ == "__main__":
             bench_accuracy()
     bench_signing(_median_ms, runs=9)
     if "--signing-only" not in sys.argv:
-        from bench.witness import bench_witness_fanout
-
-        bench_witness_fanout()
-        # the step pages serve a whole demo of their own, in processes of their own
+        # each serves a database of its own, in processes of their own: the queue fan-out through
+        # uvicorn and channels-redis, one Celery worker's memory, the step pages
         import subprocess
 
-        subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py")], check=True)  # noqa: S603
+        for part in ("fanout.py", "worker.py", "pages.py"):
+            subprocess.run([sys.executable, str(ROOT / "bench" / part)], check=True)  # noqa: S603

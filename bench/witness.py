@@ -28,10 +28,12 @@ def _world(count: int):
     published_flow([("photos", {"security_letter": None}), ("witness", {"script": None})])
     branch = BranchFactory()
     from flows.services import application_start
+    from tests.load.investors import load_id_number
 
     cookies, numbers = [], []
-    for _ in range(count):
-        client = ClientFactory(branch=branch)
+    for n in range(count):
+        # ID numbers of their own: a thousand random ones collide now and then
+        client = ClientFactory(branch=branch, id_number=load_id_number(900000 + n))
         application = application_start(client=client)
         Application.objects.filter(pk=application.pk).update(
             state=ApplicationState.QUEUED_FOR_WITNESS
@@ -86,12 +88,14 @@ async def _fanout(branch_id: int, cookies: list[bytes], numbers: list[str]) -> t
 
 
 def _layers() -> dict[str, dict]:
+    from onboarding.settings.base import channel_layer_host
+
     layers = {"in-memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     url = os.environ.get("REDIS_URL", "")
     if url.startswith("redis"):
         layers["Redis"] = {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [url], "prefix": "bench-witness"},
+            "CONFIG": {"hosts": [channel_layer_host(url)], "prefix": "bench-witness"},
         }
     return layers
 

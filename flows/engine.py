@@ -6,10 +6,18 @@ a step after it is never shown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from .models import Application, StepRecord
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.blocks import StreamValue
+from wagtail.models import Revision
+
+from .models import Application, FlowDefinition, StepRecord
 from .steps import StepKind, registry
 
 
@@ -17,20 +25,58 @@ from .steps import StepKind, registry
 class FlowStep:
     position: int
     kind: StepKind
-    options: Any
+    # the pinned steps and this step's place among them: its options (documents and
+    # questionnaires chosen, each a query) are read only for the steps a request looks at
+    source: StreamValue = field(repr=False, compare=False)
+    index: int = field(repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return self.kind.name
 
+    @cached_property
+    def options(self) -> Any:
+        return self.source[self.index].value
+
+
+# revision id -> the raw steps of that flow revision (JSON text): a revision never changes
+_PINNED_STEPS: dict[int, str] = {}
+_PINNED_STEPS_LOCK = threading.Lock()
+_PINNED_STEPS_KEPT = 256
+
+
+@receiver(post_save, sender=Revision)
+def _revision_saved(sender, instance: Revision, **kwargs) -> None:
+    """A revision saved under an id already read (a test database rolled back reuses ids)."""
+    with _PINNED_STEPS_LOCK:
+        _PINNED_STEPS.pop(instance.pk, None)
+
+
+def pinned_steps(application: Application) -> StreamValue:
+    """The steps of the flow revision the application pinned. Their raw data is read once per
+    process; the values are built afresh on each call, so that the documents and questionnaires
+    they choose are read as they are now."""
+    revision_id = application.flow_revision_id
+    raw = _PINNED_STEPS.get(revision_id)
+    if raw is None:
+        content = Revision.objects.values_list("content", flat=True).get(pk=revision_id)
+        raw = content["steps"]
+        raw = raw if isinstance(raw, str) else json.dumps(raw)
+        with _PINNED_STEPS_LOCK:
+            if len(_PINNED_STEPS) >= _PINNED_STEPS_KEPT:
+                _PINNED_STEPS.clear()
+            _PINNED_STEPS[revision_id] = raw
+    return FlowDefinition._meta.get_field("steps").to_python(raw)
+
 
 def flow_steps(application: Application) -> list[FlowStep]:
     """The steps of the flow revision the application pinned, in order."""
+    stream = pinned_steps(application)
     steps: list[FlowStep] = []
-    for block in application.flow.steps:
-        kind = registry.get(block.block_type)
+    for index, item in enumerate(stream.raw_data):
+        kind = registry.get(item["type"])
         if kind is not None:
-            steps.append(FlowStep(len(steps), kind, block.value))
+            steps.append(FlowStep(len(steps), kind, stream, index))
     return steps
 
 

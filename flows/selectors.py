@@ -45,9 +45,28 @@ def investor_applications(*, client) -> QuerySet[Application]:
     return Application.objects.filter(client=client).order_by("-created_at")
 
 
+def earlier_step_record(*, application: Application, kind: str) -> StepRecord | None:
+    """The client's latest completed record of this step kind in an earlier business (given up,
+    rejected or finished): what they answered last time, to offer again rather than ask afresh."""
+    return (
+        StepRecord.objects.filter(
+            application__client_id=application.client_id,
+            application__created_at__lt=application.created_at,
+            kind=kind,
+            completed_at__isnull=False,
+        )
+        .exclude(application_id=application.pk)
+        .order_by("-completed_at")
+        .first()
+    )
+
+
 def investor_application(*, client, acceptance_number: str) -> Application:
-    """The investor's own application; another investor's number is simply not found (404)."""
-    return get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
+    """The investor's own application; another investor's number is simply not found (404).
+    Its client is the one asked for, already loaded (not read a second time)."""
+    application = get_object_or_404(Application, client=client, acceptance_number=acceptance_number)
+    application.client = client
+    return application
 
 
 def applications_to_review(

@@ -77,7 +77,7 @@ SMS_TEMPLATES = {
 }
 
 
-def _company_name() -> str:
+def company_name() -> str:
     from wagtail.models import Site
 
     from themes.models import Theme
@@ -86,7 +86,8 @@ def _company_name() -> str:
     return Theme.for_site(site).company_name if site is not None else ""
 
 
-def _sms_text(code: str, default: str) -> str:
+def sms_template_text(code: str, default: str) -> str:
+    """The CMS's SMS template of that code (published), or the default while there is none."""
     document = documents_live(kind="sms_template").filter(code=code).first()
     if document is not None and document.sms_text.strip():
         return document.sms_text
@@ -104,11 +105,11 @@ def sms_to_investor(message: EventMessage) -> None:
     if application is None:
         return
     params = {
-        "company": _company_name(),
+        "company": company_name(),
         "acceptance_number": application.acceptance_number,
         "exchanges": "、".join(message.payload.get("exchanges", [])),
     }
-    text = _sms_text(code, default)
+    text = sms_template_text(code, default)
     for name, value in params.items():
         text = text.replace("{" + name + "}", value)
     sms_send(

@@ -34,6 +34,31 @@ for lock in "$@"; do
 done
 
 "${pip[@]}" --no-deps -r "$here/bootstrap.txt"
+
+# An existing venv: first remove what the locks no longer name. A package replaced by another
+# that owns the same files (opencv-python-headless by opencv-contrib-python-headless, both
+# `cv2/`) would otherwise be removed later and take the new one's files with it.
+stale=$("$python" - "$@" <<'PY'
+import re, sys
+from importlib.metadata import distributions
+
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+locked = {"pip", "setuptools", "wheel", "futures-onboarding"}
+for lock in sys.argv[1:]:
+    for line in open(lock, encoding="utf-8"):
+        found = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", line)
+        if found:
+            locked.add(norm(found.group(1)))
+installed = {norm(dist.metadata["Name"]) for dist in distributions() if dist.metadata["Name"]}
+print(" ".join(sorted(installed - locked)))
+PY
+)
+if [[ -n $stale ]]; then
+  echo "removing packages the locks no longer name: $stale"
+  "$python" -m pip uninstall --quiet --yes $stale
+fi
 requirements=()
 for lock in "$@"; do
   requirements+=(-r "$lock")

@@ -22,6 +22,8 @@ from audit.services import audit_record
 from common.exceptions import BusinessError
 from common.locking import lock
 from content.models import Document
+from flows.actors import Actor
+from flows.events import event_record
 from flows.models import Application
 from flows.selectors import application_document
 from flows.services import steps_reopen
@@ -173,6 +175,12 @@ def _certificate_create(
         actor_label=_investor(application),
         target=application,
         data={"serial": certificate.serial},
+    )
+    event_record(
+        name="certificate.issued",
+        application=application,
+        actor=Actor.investor(client),
+        payload={"serial": certificate.serial, "not_after": certificate.not_after.isoformat()},
     )
     return certificate
 
@@ -334,6 +342,18 @@ def signature_complete(
                 target=locked,
                 data={
                     "document": request.document_id,
+                    "signed_sha256": record.signed_sha256,
+                    "serial": request.certificate.serial,
+                },
+            )
+            event_record(
+                name="document.signed",
+                application=locked,
+                actor=Actor.investor(locked.client),
+                payload={
+                    "document_id": request.document_id,
+                    "document_code": request.document.code,
+                    "signed_document_id": record.pk,
                     "signed_sha256": record.signed_sha256,
                     "serial": request.certificate.serial,
                 },

@@ -57,3 +57,15 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _themes_forgotten():
+    """The cached themes (themes.models.CACHE_KEY) belong to one test's database: a rolled-back
+    test leaves them behind without the signal that empties them."""
+    from django.core.cache import cache
+
+    from themes.models import CACHE_KEY
+
+    cache.delete(CACHE_KEY)
+    yield

@@ -3,8 +3,12 @@ restart. What investors see of it goes live like a document: an administrator ed
 submits it; a compliance officer other than the author approves; only then does the site show it
 (content.models.workflows). The row holds what is live; drafts are revisions."""
 
+from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http.request import split_domain_port
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -15,6 +19,12 @@ from content.models.workflows import ReviewedPublishingMixin
 from .widgets import ColourInput
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
+
+# The live theme of each host the site answers on, in the shared cache (Redis in production):
+# every page shows it, and reading it costs two queries (the site, the theme). Emptied whenever a
+# theme or a site is saved or deleted; the timeout bounds a reader that raced such a save.
+CACHE_KEY = "themes.theme.by_host"
+CACHE_SECONDS = 60
 
 
 # Registered as a setting for `settings.themes.Theme` in templates (the live row); edited as a
@@ -71,3 +81,34 @@ class Theme(
 
     def __str__(self) -> str:
         return self.company_name
+
+    @classmethod
+    def for_request(cls, request):
+        """The request's site's theme, from the cache when it holds it (see CACHE_KEY)."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        host = f"{split_domain_port(request.get_host())[0]}:{request.get_port()}"
+        themes = cache.get(CACHE_KEY) or {}
+        theme = themes.get(host)
+        if theme is None:
+            theme = super().for_request(request)
+            cache.set(CACHE_KEY, {**themes, host: theme}, CACHE_SECONDS)
+        theme._request = request
+        setattr(request, attr_name, theme)
+        return theme
+
+
+def themes_forget() -> None:
+    """Empty the cached themes, now and again when the transaction commits (a reader in
+    between may have cached what was about to change)."""
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+@receiver(post_save, sender=Theme)
+@receiver(post_delete, sender=Theme)
+@receiver(post_save, sender="wagtailcore.Site")
+@receiver(post_delete, sender="wagtailcore.Site")
+def _theme_or_site_changed(sender, **kwargs) -> None:
+    themes_forget()

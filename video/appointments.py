@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from common.exceptions import BusinessError
 from common.locking import lock
-from content.models import Branch, is_working_day
+from content.models import Branch, working_days
 
 from .models import Appointment, AppointmentStatus
 
@@ -34,6 +34,12 @@ class Slot:
     @property
     def key(self) -> str:
         return self.starts_at.isoformat()
+
+    @property
+    def label(self) -> str:
+        """ "2026-12-07 09:00–09:15" in the company's time zone (up to 200 are listed)."""
+        starts_at, ends_at = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{starts_at:%Y-%m-%d %H:%M}–{ends_at:%H:%M}"
 
 
 def working_periods(branch: Branch) -> list[tuple[datetime.time, datetime.time]]:
@@ -74,10 +80,7 @@ def appointment_slots(*, branch: Branch, now: datetime.datetime | None = None) -
     ).values_list("starts_at", flat=True):
         booked[starts_at] = booked.get(starts_at, 0) + 1
     slots = []
-    for offset in range(WINDOW_DAYS + 1):
-        day = today + datetime.timedelta(days=offset)
-        if not is_working_day(day):
-            continue
+    for day in working_days(today, today + datetime.timedelta(days=WINDOW_DAYS)):
         for starts_at, ends_at in _day_slots(branch, day):
             if starts_at > now:
                 slots.append(

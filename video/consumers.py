@@ -3,7 +3,7 @@ a thread), one handler per message type; anything else is answered with an error
 consumer goes on.
 
 - ws/witness/queue/<acceptance_number>/: the investor of that application, while queued or
-  in the call: the branch's waiting count, and "taken" / "ended" for their page.
+  in the call: the branch's waiting count and their own place, and "taken" / "ended".
 - ws/witness/console/: a witness agent with a branch: that branch's queue, live.
 - ws/witness/call/<acceptance_number>/: the two ends of that application's open call (its
   investor, the agent who took it): WebRTC signalling (offer, answer, ICE) relayed to the other.
@@ -23,8 +23,9 @@ from staff.roles import Role
 from staff.selectors import agent_branch_id, user_has_role
 
 from . import groups
-from .selectors import ice_servers, queue_count, queue_snapshot, session_open
+from .selectors import order_position, position_in, queue_order, queue_snapshot, session_open
 from .services import queue_connection_back, queue_connection_lost
+from .turn import ice_servers
 
 MAX_MESSAGE = 64 * 1024  # an SDP is a few KiB; nothing legitimate comes near this
 REFUSED = 4403
@@ -92,8 +93,12 @@ class QueueConsumer(JsonConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        waiting = await database_sync_to_async(queue_count)(branch_id=self.branch_id)
-        await self.send_json({"type": "queue", "waiting": waiting})
+        waiting, position = await database_sync_to_async(self._place)()
+        await self.send_json({"type": "queue", "waiting": waiting, "position": position})
+
+    def _place(self) -> tuple[int, int | None]:
+        order = queue_order(branch_id=self.branch_id)
+        return len(order), position_in(order, self.application_id)
 
     def _authorise(self, number: str) -> tuple[int, int] | None:
         application = _investor_application(self.scope, number)
@@ -110,7 +115,9 @@ class QueueConsumer(JsonConsumer):
             await database_sync_to_async(queue_connection_lost)(application_id=self.application_id)
 
     async def queue_count(self, message: dict) -> None:
-        await self.send_json({"type": "queue", "waiting": message["waiting"]})
+        # the branch's order comes with the count: this investor hears their own place only
+        position = order_position(message.get("order", ""), self.application_id)
+        await self.send_json({"type": "queue", "waiting": message["waiting"], "position": position})
 
     async def witness_state(self, message: dict) -> None:
         await self.send_json({"type": message["event"], "state": message["state"]})
@@ -171,7 +178,8 @@ class CallConsumer(JsonConsumer):
         self.group = groups.call(self.session_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        servers = await database_sync_to_async(ice_servers)()
+        # TURN credentials for this call and this end only, valid for a limited time
+        servers = ice_servers(subject=f"witness-{self.session_id}-{self.role}")
         await self.send_json({"type": "joined", "role": self.role, "ice_servers": servers})
         await self._relay({"type": "peer_joined", "role": self.role})
 

@@ -11,13 +11,11 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -29,12 +27,12 @@ from flows.actors import Actor
 from privacy import crypto
 
 from . import groups
+from .faces import face_check
 from .models import LivenessPrompt, RecordingChunk, SnapshotKind, WitnessSession, WitnessSnapshot
 from .services import _own_open_session
 
 MAX_CHUNK_BYTES = 512 * 1024  # a second of the call is ~65 KiB
 MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
-_FACES = None
 
 
 def recording_chunk_store(*, session_id: int, agent, seq: int, data: bytes) -> RecordingChunk:
@@ -47,21 +45,27 @@ def recording_chunk_store(*, session_id: int, agent, seq: int, data: bytes) -> R
             code="chunk_too_large",
         )
     sealed = crypto.encrypt(data)
-    with transaction.atomic():
-        session = _own_open_session(session_id=session_id, agent=agent, locked=True)
-        expected = session.recording_chunks.count()
-        if seq != expected:
-            raise BusinessError(
-                _("录像片段顺序不正确：应为第 %(expected)d 段。") % {"expected": expected},
-                code="chunk_out_of_order",
-                extra={"expected": expected},
+    chunk: RecordingChunk | None = None
+    try:
+        with transaction.atomic():
+            session = _own_open_session(session_id=session_id, agent=agent, locked=True)
+            expected = session.recording_chunks.count()
+            if seq != expected:
+                raise BusinessError(
+                    _("录像片段顺序不正确：应为第 %(expected)d 段。") % {"expected": expected},
+                    code="chunk_out_of_order",
+                    extra={"expected": expected},
+                )
+            chunk = RecordingChunk(
+                session=session, seq=seq, size=len(data), sha256=hashlib.sha256(data).hexdigest()
             )
-        chunk = RecordingChunk(
-            session=session, seq=seq, size=len(data), sha256=hashlib.sha256(data).hexdigest()
-        )
-        chunk.file.save("chunk", ContentFile(sealed), save=False)
-        chunk.save()
-    return chunk
+            chunk.file.save("chunk", ContentFile(sealed), save=False)
+            chunk.save()
+            return chunk
+    except Exception:  # not recorded (the database gone, a race): no file left behind either
+        if chunk is not None and chunk.file.name:
+            chunk.file.storage.delete(chunk.file.name)
+        raise
 
 
 def recording_read(*, session: WitnessSession) -> Iterator[bytes]:
@@ -104,41 +108,6 @@ def recording_facts(*, session: WitnessSession) -> RecordingFacts | None:
     )
 
 
-CASCADE = "haarcascade_frontalface_default.xml"
-
-
-def face_cascade_path() -> str | None:
-    """OpenCV's frontal-face Haar cascade, when this OpenCV can use one: OpenCV 4 ships it in
-    its wheel (Debian's opencv-data has it too). OpenCV 5, which the lock holds today, dropped
-    the cascades (`CascadeClassifier` is gone) and its YuNet detector needs a model file that
-    no package here ships: then None, and snapshots are stored with the check left open."""
-    if not hasattr(cv2, "CascadeClassifier"):
-        return None
-    folders = (settings.WITNESS_FACE_CASCADES, getattr(cv2, "data", None) and cv2.data.haarcascades)
-    for folder in folders:
-        if folder and Path(folder, CASCADE).is_file():
-            return str(Path(folder, CASCADE))
-    return None
-
-
-def face_present(data: bytes) -> bool | None:
-    """Whether OpenCV's frontal-face detector finds a face; None when it cannot tell (the image
-    does not decode, or no detector is available)."""
-    global _FACES
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        return None
-    if _FACES is None:
-        path = face_cascade_path()
-        if path is None:
-            return None
-        _FACES = cv2.CascadeClassifier(path)
-    faces = _FACES.detectMultiScale(
-        cv2.equalizeHist(image), scaleFactor=1.1, minNeighbors=5, minSize=(40, 40)
-    )
-    return len(faces) > 0
-
-
 def snapshot_take(*, session_id: int, agent, kind: str, data: bytes) -> WitnessSnapshot:
     """Keep a still of the call (encrypted), with the face-presence check, audited."""
     if kind not in SnapshotKind.values:
@@ -147,12 +116,16 @@ def snapshot_take(*, session_id: int, agent, kind: str, data: bytes) -> WitnessS
         raise BusinessError(_("截图为空或过大。"), code="invalid_snapshot")
     if cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_2) is None:
         raise BusinessError(_("截图不是可识别的图片。"), code="invalid_snapshot")
-    found = face_present(data)
+    check = face_check(data)
     sealed = crypto.encrypt(data)
     with transaction.atomic():
         session = _own_open_session(session_id=session_id, agent=agent, locked=True)
         snapshot = WitnessSnapshot(
-            session=session, kind=kind, sha256=hashlib.sha256(data).hexdigest(), face_found=found
+            session=session,
+            kind=kind,
+            sha256=hashlib.sha256(data).hexdigest(),
+            face_found=check.found if check else None,
+            face_count=check.count if check else None,
         )
         snapshot.file.save("snapshot", ContentFile(sealed), save=False)
         snapshot.save()
@@ -161,7 +134,13 @@ def snapshot_take(*, session_id: int, agent, kind: str, data: bytes) -> WitnessS
             actor=agent,
             actor_label=Actor.agent(agent).label,
             target=session.application,
-            data={"session": session.pk, "snapshot": snapshot.pk, "kind": kind, "face": found},
+            data={
+                "session": session.pk,
+                "snapshot": snapshot.pk,
+                "kind": kind,
+                "face": check.found if check else None,
+                "faces": check.count if check else None,
+            },
         )
     return snapshot
 

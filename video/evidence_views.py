@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.services import audit_record
+from audit.services import audit_personal_data_read, audit_record
 from common.exceptions import BusinessError
 from flows.actors import Actor
+from photos.services import id_photo_read
 from staff.decorators import role_required
 from staff.roles import Role
 from staff.selectors import user_has_role
@@ -25,6 +27,7 @@ from .evidence import (
     snapshot_take,
 )
 from .models import WitnessSession, WitnessSnapshot
+from .selectors import id_photo_front
 
 STATUS = {"chunk_out_of_order": 409, "chunk_too_large": 413, "not_found": 404}
 
@@ -62,7 +65,14 @@ def snapshot(request, pk: int):
     except BusinessError as error:
         return _refused(error)
     return JsonResponse(
-        {"id": shot.pk, "kind": shot.kind, "face_found": shot.face_found, "url": _still_url(shot)}
+        {
+            "id": shot.pk,
+            "kind": shot.kind,
+            "face_found": shot.face_found,
+            "face_count": shot.face_count,
+            "taken_at": timezone.localtime(shot.taken_at).isoformat(),
+            "url": _still_url(shot),
+        }
     )
 
 
@@ -124,6 +134,30 @@ def snapshot_image(request, pk: int, snapshot_id: int):
     shot = get_object_or_404(WitnessSnapshot, pk=snapshot_id, session=session)
     _audit_read(request, session, "snapshot")
     response = HttpResponse(snapshot_read(snapshot=shot), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@never_cache
+def id_photo(request, pk: int):
+    """The ID card's portrait side, shown to the call's agent beside the face snapshots (and to
+    reviewers), audited as a read of personal data."""
+    if not request.user.is_authenticated:
+        raise Http404
+    session = _readable(request, pk)
+    photo = id_photo_front(application=session.application)
+    if photo is None:
+        raise Http404
+    try:
+        data = id_photo_read(photo=photo)
+    except (OSError, ValueError) as error:
+        raise Http404 from error
+    audit_personal_data_read(
+        actor=request.user, target=photo, what="id_photo", via="witness_console"
+    )
+    response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

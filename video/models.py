@@ -197,13 +197,15 @@ class SnapshotKind(models.TextChoices):
 
 class WitnessSnapshot(models.Model):
     """A still of the investor's face or of the ID card held to the camera, taken by the agent
-    during the call, stored encrypted; `face_found` is OpenCV's face-presence check."""
+    during the call, stored encrypted; `face_found` and `face_count` are OpenCV's face-presence
+    check (video.faces; both empty when it could not tell)."""
 
     session = models.ForeignKey(WitnessSession, on_delete=models.PROTECT, related_name="snapshots")
     kind = models.CharField(_("类型"), max_length=10, choices=SnapshotKind.choices)
     file = models.FileField(upload_to=evidence_name, max_length=200)
     sha256 = models.CharField(max_length=64)
     face_found = models.BooleanField(_("检测到人脸"), null=True)
+    face_count = models.PositiveSmallIntegerField(_("人脸数量"), null=True)
     taken_at = models.DateTimeField(_("截图时间"), default=timezone.now)
 
     class Meta:
@@ -235,6 +237,8 @@ class Appointment(models.Model):
         default=AppointmentStatus.BOOKED,
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # the SMS reminder before the slot was recorded (video.reminders): never sent twice
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]

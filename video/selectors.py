@@ -10,6 +10,10 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from flows.models import Application, ApplicationState
+from flows.services import step_summaries
+from flows.steps.photos import PhotosSummary
+from photos.models import IdPhoto, IdPhotoSide
+from photos.selectors import id_photos_on_file
 
 from .models import (
     Appointment,
@@ -64,13 +68,35 @@ def queue_count(*, branch_id: int) -> int:
     ).count()
 
 
+def queue_order(*, branch_id: int) -> list[int]:
+    """The waiting applications' ids, first to last."""
+    return list(queue_waiting(branch_id=branch_id).values_list("application_id", flat=True))
+
+
+def position_in(order: list[int], application_id: int) -> int | None:
+    """1 for the first waiting; None when the application is not waiting."""
+    return order.index(application_id) + 1 if application_id in order else None
+
+
+def order_encode(order: list[int]) -> str:
+    """The queue's order as one string for the group message every investor's socket gets: a
+    channel layer copies a message per receiver (the in-memory one deep-copies it), and a string
+    is copied whole at once where a list of 1,000 numbers is copied number by number."""
+    return ",".join(map(str, order))
+
+
+def order_position(encoded: str, application_id: int) -> int | None:
+    """`position_in` on an encoded order, by string search (each of 1,000 sockets does this)."""
+    at = f",{encoded},".find(f",{application_id},")
+    return None if at < 0 else encoded[:at].count(",") + 1
+
+
 def queue_position(*, application: Application) -> int | None:
     """1 for the first waiting; None when the application is not waiting."""
     entry = QueueEntry.objects.filter(application_id=application.pk).first()
     if entry is None:
         return None
-    order = list(queue_waiting(branch_id=entry.branch_id).values_list("application_id", flat=True))
-    return order.index(application.pk) + 1 if application.pk in order else None
+    return position_in(queue_order(branch_id=entry.branch_id), application.pk)
 
 
 def queue_snapshot(*, branch_id: int) -> list[dict[str, Any]]:
@@ -115,6 +141,12 @@ def checklist_current() -> list[dict[str, Any]]:
     ]
 
 
-def ice_servers() -> list[dict[str, Any]]:
-    """The STUN/TURN servers the browsers are given (none by default: host candidates only)."""
-    return list(settings.WITNESS_ICE_SERVERS)
+def id_photo_front(*, application: Application) -> IdPhoto | None:
+    """The ID card's portrait side the agent compares the face with: the one the application's
+    photos step recorded, or else the newest on file."""
+    for summary in step_summaries(application=application):
+        if isinstance(summary, PhotosSummary) and IdPhotoSide.FRONT in summary.photos:
+            return IdPhoto.objects.filter(
+                pk=summary.photos[IdPhotoSide.FRONT], client_id=application.client_id
+            ).first()
+    return id_photos_on_file(client=application.client).get(IdPhotoSide.FRONT)

@@ -40,7 +40,7 @@ from .models import QueueEntry, WitnessOutcome, WitnessSession
 from .selectors import agent_open_sessions, checklist_current, dropped_grace, queue_waiting
 from .steps import WITNESS
 
-MAX_EVIDENCE = 200
+RECORDING_NOW = "recording"  # a tick's evidence: the moment of the recording it was made at
 
 
 # --- the investor's side of the queue --------------------------------------------------------
@@ -189,28 +189,52 @@ def _own_open_session(*, session_id: int, agent, locked: bool = False) -> Witnes
     return session
 
 
+def _evidence(session: WitnessSession, reference: str) -> dict:
+    """What a tick points at: one of the session's snapshots ("snapshot:<id>") or the present
+    moment of the recording ("recording"), as a record with the text the summary shows."""
+    if reference == "":
+        return {"evidence": ""}
+    if reference == RECORDING_NOW:
+        first = session.recording_chunks.order_by("seq").first()
+        if first is None:
+            raise BusinessError(_("录像尚未开始，无法记录录像时间点。"), code="no_recording")
+        second = max(0, int((timezone.now() - first.received_at).total_seconds()))
+        moment = f"{second // 3600:02d}:{second % 3600 // 60:02d}:{second % 60:02d}"
+        return {"evidence": _("录像 %(t)s") % {"t": moment}, "recording_second": second}
+    kind, _sep, number = reference.partition(":")
+    shot = (
+        session.snapshots.filter(pk=int(number)).first()
+        if kind == "snapshot" and number.isascii() and number.isdigit() and len(number) < 12
+        else None
+    )
+    if shot is None:
+        raise BusinessError(_("证据须为本次见证的截图或录像时间点。"), code="invalid_evidence")
+    taken = timezone.localtime(shot.taken_at).strftime("%H:%M:%S")
+    return {
+        "evidence": f"{shot.get_kind_display()} #{shot.pk} {taken}",
+        "snapshot": shot.pk,
+    }
+
+
 def witness_tick(*, session_id: int, agent, code: str, evidence: str = "") -> WitnessSession:
-    """The agent ticks one check, with its evidence (a snapshot, a moment of the recording)."""
-    evidence = (evidence or "").strip()
-    if len(evidence) > MAX_EVIDENCE:
-        raise BusinessError(
-            _("证据说明不能超过 %(max)d 个字。") % {"max": MAX_EVIDENCE}, code="evidence_too_long"
-        )
+    """The agent ticks one check, with its evidence: a reference to one of the session's
+    snapshots or to the present moment of the recording (video.services._evidence). Each tick
+    is kept with its time and evidence in the session (ticked again: the latest counts, the
+    audit log keeps every one)."""
+    reference = (evidence or "").strip()
     with transaction.atomic():
         session = _own_open_session(session_id=session_id, agent=agent, locked=True)
         if code not in {item["code"] for item in session.checklist}:
             raise BusinessError(_("没有这个检查项。"), code="unknown_item", extra={"item": code})
-        session.ticks = {
-            **session.ticks,
-            code: {"at": timezone.now().isoformat(), "evidence": evidence},
-        }
+        tick = {"at": timezone.now().isoformat(), **_evidence(session, reference)}
+        session.ticks = {**session.ticks, code: tick}
         session.save(update_fields=["ticks"])
         audit_record(
             action="witness.tick",
             actor=agent,
             actor_label=Actor.agent(agent).label,
             target=session.application,
-            data={"session": session.pk, "item": code, "evidence": evidence},
+            data={"session": session.pk, "item": code, **tick},
         )
     return session
 
@@ -271,10 +295,13 @@ def witness_release(*, session_id: int, agent, reason: str) -> WitnessSession:
 
 
 def call_ended(*, session_id: int, outcome: str) -> None:
-    """Tell both ends of the call that it is over (after commit): their pages move on."""
+    """Tell both ends of the call that it is over (after commit): their pages move on. Best
+    effort: with the Channels layer down the change is committed all the same (the agent's
+    request must not fail after it), and the investor's page still hears of it through the
+    outbox (video.subscribers, retried)."""
     message = {"type": "call.ended", "outcome": outcome}
 
     def send() -> None:
         async_to_sync(get_channel_layer().group_send)(groups.call(session_id), message)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)

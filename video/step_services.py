@@ -27,7 +27,29 @@ class CheckTicked:
     label: str
     required: bool
     ticked_at: str | None
-    evidence: str
+    evidence: str  # what the summary shows: "人像截图 #12 10:01:02", "录像 00:01:10"
+    snapshot_id: int | None = None
+    recording_second: int | None = None
+
+
+@dataclass(frozen=True)
+class SnapshotTaken:
+    kind: str  # "face" / "id_card"
+    taken_at: str | None
+    face_found: bool | None  # None: the check could not tell
+    face_count: int | None
+
+    def describe(self) -> str:
+        kind = {"face": _("人像截图"), "id_card": _("手持身份证截图")}.get(self.kind, self.kind)
+        if self.face_found is None:
+            face = _("未做人脸检测")
+        elif not self.face_found:
+            face = _("未检测到人脸")
+        elif (self.face_count or 0) > 1:
+            face = _("检测到 %(n)d 张人脸") % {"n": self.face_count}
+        else:
+            face = _("检测到人脸")
+        return f"{kind} {(self.taken_at or '')[11:19]} {face}".replace("  ", " ")
 
 
 @dataclass(frozen=True)
@@ -43,7 +65,12 @@ class WitnessSummary(StepSummary):
     recording_seconds: int | None = None
     recording_sha256: str = ""
     snapshots: int = 0
+    snapshots_taken: tuple[SnapshotTaken, ...] = ()
     liveness: tuple[str, ...] = ()
+
+    @property
+    def snapshots_without_face(self) -> int:
+        return sum(1 for shot in self.snapshots_taken if shot.face_found is False)
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [(_("见证坐席"), self.agent), (_("通过时间"), (self.passed_at or "")[:19])]
@@ -65,6 +92,8 @@ class WitnessSummary(StepSummary):
                 )
             )
         rows.append((_("截图"), str(self.snapshots)))
+        for shot in self.snapshots_taken:
+            rows.append((_("截图"), shot.describe()))
         for prompt in self.liveness:
             rows.append((_("活体提示"), prompt))
         if self.remarks:
@@ -135,6 +164,8 @@ class WitnessService(StepService):
                         "kind": shot.kind,
                         "sha256": shot.sha256,
                         "face": shot.face_found,
+                        "faces": shot.face_count,
+                        "taken_at": shot.taken_at.isoformat(),
                     }
                     for shot in session.snapshots.all()
                 ],
@@ -152,6 +183,8 @@ class WitnessService(StepService):
                 required=item["required"],
                 ticked_at=ticks.get(item["code"], {}).get("at"),
                 evidence=ticks.get(item["code"], {}).get("evidence", ""),
+                snapshot_id=ticks.get(item["code"], {}).get("snapshot"),
+                recording_second=ticks.get(item["code"], {}).get("recording_second"),
             )
             for item in evidence.get("checklist", [])
         )
@@ -169,6 +202,15 @@ class WitnessService(StepService):
             recording_seconds=(evidence.get("recording") or {}).get("seconds"),
             recording_sha256=(evidence.get("recording") or {}).get("sha256", ""),
             snapshots=len(evidence.get("snapshots", [])),
+            snapshots_taken=tuple(
+                SnapshotTaken(
+                    kind=shot.get("kind", ""),
+                    taken_at=shot.get("taken_at"),
+                    face_found=shot.get("face"),
+                    face_count=shot.get("faces"),
+                )
+                for shot in evidence.get("snapshots", [])
+            ),
             liveness=tuple(
                 f"{(item.get('at') or '')[11:19]} {item['text']}"
                 for item in evidence.get("liveness", [])

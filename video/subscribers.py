@@ -12,7 +12,7 @@ from flows.events import EventMessage, subscriber_register
 from flows.subscribers import WITNESS_QUEUE_EVENTS
 
 from . import groups
-from .selectors import queue_snapshot
+from .selectors import order_encode, queue_order, queue_snapshot
 
 # what the investor's own page hears of their application
 TO_INVESTOR = {
@@ -29,7 +29,11 @@ def push_queue(message: EventMessage) -> None:
         return
     send = async_to_sync(get_channel_layer().group_send)
     entries = queue_snapshot(branch_id=branch_id)
-    send(groups.queue_investors(branch_id), {"type": "queue.count", "waiting": len(entries)})
+    order = queue_order(branch_id=branch_id)
+    send(
+        groups.queue_investors(branch_id),
+        {"type": "queue.count", "waiting": len(order), "order": order_encode(order)},
+    )
     send(groups.queue_agents(branch_id), {"type": "queue.snapshot", "entries": entries})
     if message.name in TO_INVESTOR and message.application_id is not None:
         send(

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("console/witness/session/<int:pk>/snapshot/", evidence_views.snapshot, name="snapshot"),
     path("console/witness/session/<int:pk>/liveness/", evidence_views.liveness, name="liveness"),
+    path("console/witness/session/<int:pk>/id-photo/", evidence_views.id_photo, name="id_photo"),
     path(
         "console/witness/session/<int:pk>/snapshot/<int:snapshot_id>/",
         evidence_views.snapshot_image,

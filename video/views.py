@@ -28,7 +28,7 @@ from staff.selectors import agent_branch_id
 
 from . import appointments, services
 from .models import WitnessSession
-from .selectors import agent_open_sessions, ice_servers, queue_snapshot
+from .selectors import agent_open_sessions, id_photo_front, queue_snapshot
 from .steps import WITNESS
 
 
@@ -162,6 +162,7 @@ def session_detail(request, pk: int):
     """The call and the investor's application, for the agent who took it (and only them)."""
     session = _own_session(request, pk)
     application = session.application
+    snapshots = list(session.snapshots.all())
     audit_record(
         action="witness.application_viewed",
         actor=request.user,
@@ -184,8 +185,9 @@ def session_detail(request, pk: int):
             ],
             "missing": session.missing_required(),
             "return_steps": _return_steps(application),
-            "ice_servers": ice_servers(),
-            "snapshots": list(session.snapshots.all()),
+            "snapshots": snapshots,
+            "has_id_photo": id_photo_front(application=application) is not None,
+            "has_recording": session.recording_chunks.exists(),
             # what the recording carries on every frame: the agent's id (and the time)
             "agent_label": Actor.agent(request.user).label,
         },

@@ -9,6 +9,7 @@ from .reference import (
     Exchange,
     ExchangeCategory,
     is_working_day,
+    working_days,
 )
 from .seals import CompanySeal
 from .workflows import (
@@ -40,4 +41,5 @@ __all__ = [
     "ReviewedPublishingMixin",
     "WithdrawalRequest",
     "is_working_day",
+    "working_days",
 ]

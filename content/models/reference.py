@@ -131,6 +131,19 @@ class CalendarDay(models.Model):
 def is_working_day(day: datetime.date) -> bool:
     """Monday to Friday, unless the calendar says otherwise."""
     exception = CalendarDay.objects.filter(date=day).values_list("kind", flat=True).first()
+    return _works(day, exception)
+
+
+def working_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The working days from `first` to `last` inclusive, with the calendar read once."""
+    exceptions = dict(
+        CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "kind")
+    )
+    days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if _works(day, exceptions.get(day))]
+
+
+def _works(day: datetime.date, exception: str | None) -> bool:
     if exception == CalendarDayKind.HOLIDAY:
         return False
     if exception == CalendarDayKind.MAKE_UP_WORKING_DAY:

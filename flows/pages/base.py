@@ -60,6 +60,16 @@ def flash_take(request: HttpRequest, key: str) -> Flash | None:
     return Flash(errors=payload["errors"], values=payload["values"])
 
 
+@dataclass(frozen=True)
+class ErrorLine:
+    """One line of the error summary at the top of a step: the message, and where the page can
+    tell it, the name of what it concerns and the id of its field (a link to it)."""
+
+    message: str
+    label: str = ""
+    target: str = ""
+
+
 class StepPage:
     """A step's page. Subclasses name their template and add what it needs to the context."""
 
@@ -79,6 +89,18 @@ class StepPage:
 
     def context(self) -> dict[str, Any]:
         return {}
+
+    def error_fields(self) -> dict[str, tuple[str, str]]:
+        """The error keys this page can name: key → (what it concerns, the id of its field)."""
+        return {}
+
+    def error_summary(self, errors: dict[str, list[str]]) -> list[ErrorLine]:
+        fields = self.error_fields()
+        lines: list[ErrorLine] = []
+        for key, messages_ in errors.items():
+            label, target = fields.get(key, ("", ""))
+            lines.extend(ErrorLine(str(message), str(label), target) for message in messages_)
+        return lines
 
     # --- a step's background actions (the browser's script calls them) ------------------------
     def action_response(self, name: str, result: ActionResult) -> HttpResponse:

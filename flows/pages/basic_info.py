@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from privacy.masking import mask_id_number, mask_mobile
 
-from ..steps.basic_info.data import basic_info_values
 from ..steps.basic_info.forms import BasicInfoForm, SuitabilityForm
 from ..steps.basic_info.service import ASSESSMENT, RESULT, BasicInfoService, suitability_label
 from .base import StepPage
@@ -44,10 +43,16 @@ class BasicInfoPage(StepPage):
             context["identity"] = self._identity()
             context["form"] = BasicInfoForm(
                 posted,
-                initial=basic_info_values(self.service.record.data or {}),
+                initial=self.service.initial_values(),
                 own_id_number=client.id_number,
             )
         return context
+
+    def error_fields(self) -> dict[str, tuple[str, str]]:
+        return {
+            name: (str(field.label), f"field-{name}")
+            for name, field in BasicInfoForm.base_fields.items()
+        }
 
     def _identity(self) -> list[tuple[str, str]]:
         client = self.service.client

@@ -34,6 +34,7 @@ class ExchangesPage(FormActionsPage):
                 "reports_possible": reports_needed(service.client, service.offered().values()),
                 "reports": list(self.application.score_reports.all()),
                 "score_choice": draft.get("score_choice", "upload"),
+                "knowledge_test": bool(service.knowledge_test_url),
                 "min_reports": MIN_REPORTS,
                 "max_reports": MAX_REPORTS,
             }

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,6 +116,12 @@ class ExchangesService(StepService):
     @cached_property
     def exchanges(self) -> list[Exchange]:
         return list(Exchange.objects.filter(active=True).order_by("sort_order", "code"))
+
+    @property
+    def knowledge_test_url(self) -> str:
+        """The online knowledge test of this flow (CMS, the step's options); empty: none is
+        offered, score reports are the only way."""
+        return (self.options.get("knowledge_test_url") or "").strip()
 
     def offered(self) -> dict[str, Exchange]:
         return {e.code: e for e in self.exchanges if e.pk not in self.opened}
@@ -241,6 +246,10 @@ class ExchangesService(StepService):
     def _judge(self, chosen: list[Exchange], draft: dict[str, Any]) -> StepOutcome:
         """A valid selection: the reports it needs, then its notices, then done."""
         needs_reports = reports_needed(self.client, chosen)
+        if needs_reports and draft["score_choice"] == "test" and not self.knowledge_test_url:
+            return self._keep(
+                draft, {"score_reports": [_("暂未提供在线知识测试，请上传成绩报告单。")]}
+            )
         if needs_reports and draft["score_choice"] == "upload":
             if not MIN_REPORTS <= self.application.score_reports.count() <= MAX_REPORTS:
                 return self._keep(draft, {"score_reports": [count_message()]})
@@ -274,7 +283,7 @@ class ExchangesService(StepService):
             evidence["knowledge_test"] = {
                 **evidence.get("knowledge_test", {}),
                 "chosen_at": timezone.now().isoformat(),
-                "url": settings.KNOWLEDGE_TEST_URL,
+                "url": self.knowledge_test_url,
             }
         self.record.evidence = evidence
         return evidence
@@ -334,6 +343,11 @@ class ExchangesService(StepService):
 
     def _knowledge_test(self) -> ActionResult:
         """The link to the online knowledge test, through here so the visit is on record."""
+        url = self.knowledge_test_url
+        if not url:
+            raise BusinessError(
+                _("暂未提供在线知识测试，请上传成绩报告单。"), code="no_knowledge_test"
+            )
         evidence = self.record.evidence or {}
         followed = evidence.get("knowledge_test", {})
         now = timezone.now().isoformat()
@@ -341,12 +355,12 @@ class ExchangesService(StepService):
             **evidence,
             "knowledge_test": {
                 **followed,
-                "url": settings.KNOWLEDGE_TEST_URL,
+                "url": url,
                 "first_followed_at": followed.get("first_followed_at", now),
                 "last_followed_at": now,
             },
         }
-        return ActionResult(data={"url": settings.KNOWLEDGE_TEST_URL}, effect=Effect.REDIRECT)
+        return ActionResult(data={"url": url}, effect=Effect.REDIRECT)
 
     def _remove_report(self, data: Data) -> ActionResult:
         if self.record.is_complete:

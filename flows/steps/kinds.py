@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -38,6 +42,44 @@ def _basic_info_options() -> blocks.StructBlock:
                     "content.Questionnaire",
                     label=_("适当性评估问卷"),
                     help_text=_("客户适当性信息缺失或过期时先做此评估。"),
+                ),
+            ),
+        ]
+    )
+
+
+class KnowledgeTestLinkBlock(blocks.CharBlock):
+    """The page of the online knowledge test itself: an https address, or a path on this site
+    (a CMS page); never a site's home page, where the investor would have to find the test."""
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return value
+        if not value.startswith("/"):
+            URLValidator(
+                schemes=["https", "http"],
+                message=_("请填写以 https:// 开头的网址，或以 / 开头的本站页面路径。"),
+            )(value)
+        if urlsplit(value).path.strip("/") == "":
+            raise ValidationError(_("请填写在线知识测试页面本身的地址，而不是网站首页。"))
+        return value
+
+
+def _exchanges_options() -> blocks.StructBlock:
+    return blocks.StructBlock(
+        [
+            (
+                "knowledge_test_url",
+                KnowledgeTestLinkBlock(
+                    required=False,
+                    max_length=500,
+                    label=_("在线知识测试地址"),
+                    help_text=_(
+                        "首次开立金融期货、原油期货交易编码而没有成绩报告单的投资者，由此参加"
+                        "在线知识测试：填写测试页面本身的地址（https://…，或本站页面路径 /…）。"
+                        "留空则不提供在线测试，只能上传成绩报告单。"
+                    ),
                 ),
             ),
         ]
@@ -81,6 +123,7 @@ registry.register(
     StepKind(
         EXCHANGES,
         _("交易所选择"),
+        _exchanges_options,
         icon="site",
         service="flows.steps.exchanges.ExchangesService",
         page="flows.pages.exchanges.ExchangesPage",

@@ -152,8 +152,9 @@ def _show(
             "page": page,
             "locked": locked,
             "errors": errors,
-            # an error summary at the top (every message); fields show theirs inline too
-            "page_errors": flash.page_errors if flash else [],
+            # an error summary at the top (every message, named and linked to its field where
+            # the page knows it); fields show theirs inline too
+            "error_summary": page.error_summary(errors),
             "token": signing.dumps([application.pk, target.name, record.version], salt=TOKEN_SALT),
             "previous": position.steps[target.position - 1] if target.position else None,
             **page.context(),

@@ -26,10 +26,19 @@ urlpatterns = [
     path("", include("signing.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEMO_TOOLS and settings.MEDIA_STORAGE == "local":
+    # The demo's uploaded CMS images (the theme's logo): production serves media from its
+    # storage. Django's `static()` helper would add nothing with DEBUG off.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 # Wagtail serves the CMS pages (the landing page, education and help) from the site root.
 urlpatterns += [path("", include(wagtail_urls))]
@@ -38,3 +47,5 @@ urlpatterns += [path("", include(wagtail_urls))]
 handler500 = "common.middleware.server_error"
 # Under /api/ a URL that matches nothing is JSON in the API's error shape, not the HTML page.
 handler404 = "onboarding.api.handler404"
+# A bad request (a host not served, a malformed upload) gets the themed page as well.
+handler400 = "common.errors.bad_request"

@@ -1,5 +1,5 @@
 """SMS gateways: one interface (`deliver`), three backends. SMS_BACKEND names one: "outbox"
-(the demo: messages stay in the database and show on the DEBUG-only outbox page), "log" (the
+(the demo: messages stay in the database and show on the demo-only outbox page), "log" (the
 masked number and the purpose are logged, for a staging system), "http" (a real provider,
 SMS_HTTP_* settings), or the dotted path of a class with the same `deliver` method."""
 

@@ -41,14 +41,17 @@ def locked_pins(lock: Path) -> dict[str, str]:
 # --- a local index with stub wheels -------------------------------------------------------------
 
 
-def stub_wheel(folder: Path, name: str, version: str, *, requires=(), extras=()) -> Path:
-    """A minimal, installable pure-Python wheel."""
+def stub_wheel(
+    folder: Path, name: str, version: str, *, requires=(), extras=(), module: str = ""
+) -> Path:
+    """A minimal, installable pure-Python wheel; its package is `module` (the name by default:
+    two distributions may own one package, as opencv-python-headless and its contrib build do)."""
     dist_info = f"{name}-{version}.dist-info"
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     metadata += [f"Provides-Extra: {extra}" for extra in extras]
     metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
     files = {
-        f"{name}/__init__.py": f"VERSION = {version!r}\n",
+        f"{module or name}/__init__.py": f"VERSION = {version!r}\nDIST = {name!r}\n",
         f"{dist_info}/METADATA": "\n".join(metadata) + "\n",
         f"{dist_info}/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
@@ -264,6 +267,35 @@ def test_make_setup_installs_the_pinned_release_into_a_stock_venv(
     assert installed_version(python, "pip") == locked_pins(BOOTSTRAP_LOCK)["pip"]
     assert installed_version(python, "futures-onboarding")
     assert (venv / ".installed").exists()
+
+
+def test_a_package_replaced_by_another_owning_its_files_keeps_working(
+    tmp_path, stub_index, locked_installer_wheels
+):
+    # given: a finished install whose lock named `stubcv`, a package that a newer lock replaces
+    # by `stubcv-contrib`, which owns the same files (as opencv-contrib-python-headless does)
+    plain = stub_wheel(stub_index.folder, "stubcv", "5.0", module="stubcv")
+    contrib = stub_wheel(stub_index.folder, "stubcv_contrib", "5.0", module="stubcv")
+    old, new = tmp_path / "old-lock.txt", tmp_path / "new-lock.txt"
+    old.write_text(f"stubcv==5.0 --hash=sha256:{sha256(plain)}\n")
+    venv = tmp_path / "venv"
+    env = offline(stub_index.folder, locked_installer_wheels)
+    assert make_setup(venv, [REQUIREMENTS / "build.txt", old], env).returncode == 0
+    new.write_text(f"stubcv-contrib==5.0 --hash=sha256:{sha256(contrib)}\n")  # a later lock
+
+    # when
+    result = make_setup(venv, [REQUIREMENTS / "build.txt", new], env)
+
+    # then: the old one was removed before the new one was installed, so its files are there
+    assert result.returncode == 0, result.stderr
+    assert "stubcv" in result.stdout
+    module = subprocess.run(  # noqa: S603
+        [str(venv / "bin" / "python"), "-c", "import stubcv; print(stubcv.DIST)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert module.stdout.strip() == "stubcv_contrib", module.stderr
 
 
 # --- bad input: nothing half-installed is taken for done -----------------------------------------

@@ -93,7 +93,8 @@ def _server_env(tmp: Path, port: int) -> dict[str, str]:
         MEDIA_STORAGE="local",
         # Empty, not absent: a developer's .env cannot point the test server at Redis.
         REDIS_URL="",
-        DEBUG="true",
+        # as `make demo` serves it: the product's own error pages, not Django's debug pages
+        DEBUG="false",
         PORT=str(port),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
@@ -320,26 +321,52 @@ def watch() -> Callable[..., PageWatch]:
     return attach
 
 
-@pytest.fixture
-def login_staff(live_server_url) -> Callable[..., None]:
-    """`login_staff(page, "agent_bj")`: signs in through the real staff login form.
+def staff_login(page, username: str, password: str = DEMO_PASSWORD, next_url: str = "") -> None:
+    """Signs in through the real staff login form (and the second factor).
 
     Fails with the form's error text when the login is refused, instead of a later timeout.
     """
+    page.goto("/staff/login/" + (f"?{urlencode({'next': next_url})}" if next_url else ""))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
+    if page.url.split("?")[0].endswith("/staff/login/"):
+        errors = page.locator(".errorlist").all_inner_texts()
+        raise AssertionError(f"staff login as {username!r} refused: {errors}")
+    if page.url.split("?")[0].endswith("/staff/otp/"):
+        _second_factor(page, username)
 
-    def login(page, username: str, password: str = DEMO_PASSWORD, next_url: str = "") -> None:
-        page.goto("/staff/login/" + (f"?{urlencode({'next': next_url})}" if next_url else ""))
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        with page.expect_navigation():
-            page.click("form.stacked button[type=submit]")
-        if page.url.split("?")[0].endswith("/staff/login/"):
-            errors = page.locator(".errorlist").all_inner_texts()
-            raise AssertionError(f"staff login as {username!r} refused: {errors}")
-        if page.url.split("?")[0].endswith("/staff/otp/"):
-            _second_factor(page, username)
 
-    return login
+@pytest.fixture
+def login_staff(live_server_url) -> Callable[..., None]:
+    """`login_staff(page, "agent_bj")`: signs in through the real staff login form."""
+    return staff_login
+
+
+@pytest.fixture(scope="package")
+def staff_page(browser, live_server_url) -> Iterator[Callable[[str], object]]:
+    """`staff_page("reviewer")`: a desktop page of that staff member, signed in once for the
+    whole folder (each sign-in spends a 30-second authenticator code, so journeys that need the
+    same agent or reviewer several times share one signed-in browser context)."""
+    pages: dict[str, object] = {}
+    contexts = []
+
+    def get(username: str):
+        if username not in pages:
+            context = _new_context(
+                browser, live_server_url, viewport={"width": 1280, "height": 800}
+            )
+            contexts.append(context)
+            pages[username] = context.new_page()
+            staff_login(pages[username], username)
+        return pages[username]
+
+    try:
+        yield get
+    finally:
+        for context in contexts:
+            context.close()
 
 
 _STEPS_USED: dict[str, int] = {}  # username -> the last 30-second step whose code it used

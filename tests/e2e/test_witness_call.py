@@ -191,9 +191,15 @@ def test_investor_and_agent_connect_a_real_call_and_the_agent_passes(
         # when the agent takes a snapshot, ticks every check (the call goes on) and passes
         agent.get_by_role("button", name="人像截图").click()
         expect(agent.locator(".witness-snapshots figure")).to_have_count(1)
+        # chromium's fake camera shows no face: the console warns of it
+        expect(agent.locator(".witness-snapshots figure")).to_contain_text("未检测到人脸")
         forms = agent.locator(".witness-checklist form")
         for _ in range(forms.count()):
-            forms.first.locator("input[name=evidence]").fill("截图")
+            # the evidence: the snapshot just taken (offered in every check's list)
+            evidence = forms.first.locator("select[name=evidence]")
+            evidence.select_option(
+                evidence.locator("option[value^='snapshot:']").first.get_attribute("value")
+            )
             count = forms.count()
             forms.first.get_by_role("button", name="确认").click()
             expect(forms).to_have_count(count - 1)

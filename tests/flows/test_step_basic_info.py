@@ -416,6 +416,59 @@ def test_answers_are_stored_as_codes_and_shown_again_after_reload(client, flow):
     assert 'value="北京市东城区测试路 1 号"' in page and 'value="li@example.com"' in page
 
 
+def test_after_giving_up_a_new_business_offers_the_last_answers_to_confirm(client, flow):
+    # given a business whose basic information was answered, then given up
+    log_in(client)
+    first, url = start(client)
+    submit(
+        client,
+        url,
+        email="li@example.com",
+        tax_residency="both",
+        products=["futures_options", "asset_management"],
+    )
+    client.post(f"/business/{first.acceptance_number}/abandon/")
+    assert Application.objects.get(pk=first.pk).state == "abandoned"
+
+    # when the investor starts again
+    client.get("/business/enter/")
+    second = Application.objects.exclude(pk=first.pk).get()
+    page = client.get(f"/business/{second.acceptance_number}/basic_info/").content.decode()
+
+    # then the form shows the last answers and details, and nothing is recorded until confirmed
+    assert re.search(r'<input type="radio" name="tax_residency" value="both"[^>]*checked', page)
+    assert re.search(r'name="products" value="asset_management"[^>]*checked', page)
+    assert 'value="北京市东城区测试路 1 号"' in page and 'value="li@example.com"' in page
+    assert record_of(second) is None or not (record_of(second).data or {}).get("answers")
+
+
+def test_a_new_business_of_another_client_starts_with_an_empty_form(client, flow):
+    # given another client's answered business
+    log_in(client)
+    _, url = start(client)
+    submit(client, url, email="li@example.com")
+    client.logout()
+
+    # when a second client starts
+    second = log_in(client)
+    client.get("/business/enter/")
+    application = Application.objects.get(client=second)
+    page = client.get(f"/business/{application.acceptance_number}/basic_info/").content.decode()
+
+    # then nothing of the first is shown
+    assert "li@example.com" not in page and "北京市东城区测试路" not in page
+    assert not re.search(r'name="tax_residency" value="\w+"[^>]*checked', page)
+
+
+def test_an_error_in_the_summary_names_and_links_its_question(client, flow):
+    log_in(client)
+    _, url = start(client)
+    page = submit(client, url, postal_code="1").content.decode()
+    assert re.search(
+        r'<li><a href="#field-postal_code">邮政编码</a>：邮政编码为 6 位数字。</li>', page
+    )
+
+
 def test_previous_step_from_the_next_step_keeps_what_was_entered(client, flow):
     log_in(client)
     application, url = start(client)

@@ -53,7 +53,10 @@ def setup(db, settings, tmp_path):
     published_document("notice_c1_c2", "notice-c1-c2", "C1C2告知书", "<p>低风险承受能力告知。</p>")
     published_document("notice_c3", "notice-c3", "C3告知书", "<p>金融原油告知。</p>")
     published_document("warning_c1_c2", "warning-c1-c2", "C1C2提示", "<p>复核可能不通过。</p>")
-    published_flow([("exchanges", {})])
+    published_flow([("exchanges", {"knowledge_test_url": KNOWLEDGE_TEST})])
+
+
+KNOWLEDGE_TEST = "https://exam.example.invalid/test"
 
 
 def begin(client, **investor):
@@ -405,9 +408,9 @@ def test_a_client_with_a_financial_account_needs_no_reports_for_another(client):
     assert record(application).is_complete
 
 
-def test_the_knowledge_test_instead_of_reports_is_recorded(client, settings):
-    settings.KNOWLEDGE_TEST_URL = "https://exam.example.invalid/test"
+def test_the_knowledge_test_instead_of_reports_is_recorded(client):
     application, url = begin(client, suitability_class="C4")
+    assert "在线测试入口" in client.get(url).content.decode()
     response = client.post(f"{url}action/knowledge-test/")
     assert response.url == "https://exam.example.invalid/test"
     choose(client, url, ["CFFEX"], score_choice="test")
@@ -416,6 +419,50 @@ def test_the_knowledge_test_instead_of_reports_is_recorded(client, settings):
     assert evidence["knowledge_test"]["url"] == "https://exam.example.invalid/test"
     assert evidence["knowledge_test"]["chosen_at"]
     assert evidence["knowledge_test"]["first_followed_at"]
+
+
+def test_without_a_knowledge_test_in_the_flow_only_score_reports_are_offered(client):
+    # given the flow's exchanges step names no online test
+    published_flow([("exchanges", {})])
+    application, url = begin(client, suitability_class="C4")
+
+    # when / then: the page offers none, and a forged choice of the test is refused
+    page = client.get(url).content.decode()
+    assert "在线测试入口" not in page and 'value="test"' not in page
+    response = choose(client, url, ["CFFEX"], score_choice="test")
+    assert response.status_code == 400
+    assert "暂未提供在线知识测试，请上传成绩报告单。" in response.content.decode()
+    followed = client.post(f"{url}action/knowledge-test/")
+    assert followed.url == url
+    kept = StepRecord.objects.filter(application=application, kind="exchanges").first()
+    assert kept is None or not (kept.is_complete or "knowledge_test" in (kept.evidence or {}))
+
+
+@pytest.mark.parametrize(
+    ("link", "problem"),
+    [
+        ("https://www.cfmmc.com/", "而不是网站首页"),
+        ("https://exam.example.com", "而不是网站首页"),
+        ("/", "而不是网站首页"),
+        ("ftp://exam.example.com/test", "https://"),
+        ("exam.example.com/test", "https://"),
+        ("https://exam.example.com/test", None),
+        ("/help/knowledge-test/", None),
+        ("", None),
+    ],
+)
+def test_the_knowledge_test_link_in_the_cms_must_be_the_test_page_itself(link, problem):
+    from django.core.exceptions import ValidationError
+
+    from flows.steps.kinds import KnowledgeTestLinkBlock
+
+    block = KnowledgeTestLinkBlock(required=False)
+    if problem is None:
+        assert block.clean(link) == link
+        return
+    with pytest.raises(ValidationError) as refused:
+        block.clean(link)
+    assert problem in " ".join(refused.value.messages)
 
 
 def test_a_report_can_be_removed_before_the_step_is_complete(client):
@@ -427,7 +474,12 @@ def test_a_report_can_be_removed_before_the_step_is_complete(client):
 
 
 def test_going_back_shows_the_selection_kept(client):
-    published_flow([("exchanges", {}), ("agreements", {"documents": [published_document()]})])
+    published_flow(
+        [
+            ("exchanges", {"knowledge_test_url": KNOWLEDGE_TEST}),
+            ("agreements", {"documents": [published_document()]}),
+        ]
+    )
     application, url = begin(client, suitability_class="C5")
     choose(client, url, ["DCE", "INE"], score_choice="test")
     page = client.get(url).content.decode()

@@ -74,6 +74,53 @@ def test_a_bad_photo_is_refused_with_the_reason_and_nothing_is_stored(client):
     assert not IdPhoto.objects.exists()
 
 
+def test_a_refusal_names_the_photo_it_concerns_at_the_top_and_beside_that_photo(client):
+    # given
+    log_in(client)
+    _, base = start(client)
+
+    # when the back is refused and the front accepted
+    response = post(
+        client,
+        f"{base}/photos/",
+        front=upload("front", card_photo("front")[0]),
+        back=upload("back", b"not an image at all"),
+    )
+
+    # then the summary at the top names the back and links to its control
+    page = response.content.decode()
+    summary = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', page, re.S)
+    assert summary is not None
+    assert re.search(r'<li><a href="#id_back">身份证国徽面</a>：[^<]+</li>', summary.group(1))
+    assert "身份证人像面" not in summary.group(1)
+    # and the reason sits in the back's own tile, which the control points to
+    slots = re.findall(r"<fieldset class=\"photo-slot.*?</fieldset>", page, re.S)
+    back = next(slot for slot in slots if 'name="back"' in slot)
+    front = next(slot for slot in slots if 'name="front"' in slot)
+    assert 'id="back-error"' in back and "身份证国徽面未通过" in back
+    assert 'aria-describedby="back-hint back-error"' in back
+    assert "未通过" not in front
+
+
+def test_each_photo_is_a_tile_that_opens_the_camera(client):
+    # given
+    log_in(client)
+    _, base = start(client)
+
+    # when
+    page = client.get(f"{base}/photos/").content.decode()
+
+    # then each side's input asks for the rear camera and is labelled by its card-shaped tile
+    for side in ("front", "back", "signature"):
+        assert re.search(
+            rf'<input type="file" class="photo-input" id="id_{side}" name="{side}" '
+            rf'accept="image/\*" capture="environment"',
+            page,
+        )
+        assert f'<label for="id_{side}" class="photo-tile photo-tile-{side}' in page
+    assert "flows/photos.js" in page and "<script>" not in page
+
+
 def test_the_step_needs_all_three_photos_and_the_letter(client):
     log_in(client)
     _, base = start(client)

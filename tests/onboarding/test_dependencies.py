@@ -1,7 +1,7 @@
 """Dependencies point one way (DESIGN.md): the project package wires everything → the capability
-apps (video, signing, revisit) → flows → content, themes and the base apps in platform/. A base
-app names no app above it (not in an import, not in a URL name, not in a template), and flows
-names no capability: they register what the base shows of them."""
+apps (video, signing, revisit, webhooks) → flows → content, themes and the base apps in
+platform/. A base app names no app above it (not in an import, not in a URL name, not in a
+template), and flows names no capability: they register what the base shows of them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_APPS = [p for p in (ROOT / "platform").iterdir() if p.is_dir() and p.name != "onboarding"]
-CAPABILITIES = ("video", "signing", "revisit")
+CAPABILITIES = ("video", "signing", "revisit", "webhooks")
 ABOVE_THE_BASE = ("flows", *CAPABILITIES)
 
 

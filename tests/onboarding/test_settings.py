@@ -21,6 +21,7 @@ print(json.dumps({
     "broker": settings.CELERY_BROKER_URL,
     "storage": settings.STORAGES["default"]["BACKEND"],
     "debug": settings.DEBUG,
+    "demo_tools": settings.DEMO_TOOLS,
     "language": settings.LANGUAGE_CODE,
     "tz": settings.TIME_ZONE,
     "port": settings.PORT,
@@ -49,7 +50,9 @@ def test_with_nothing_set_the_demo_runs_embedded():
         "eager": True,
         "broker": "memory://",
         "storage": "django.core.files.storage.FileSystemStorage",
-        "debug": True,
+        # the demo shows the product's own error pages; its helpers hang on DEMO_TOOLS
+        "debug": False,
+        "demo_tools": True,
         "language": "zh-hans",
         "tz": "Asia/Shanghai",
         "port": 8000,
@@ -67,6 +70,24 @@ def test_redis_url_switches_channels_and_celery_to_redis():
     assert values["broker"] == "redis://127.0.0.1:6379/3"
 
 
+def test_the_redis_channel_layer_reads_for_longer_than_it_blocks():
+    # given the channel layer as production configures it (and its connection pool)
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.utils import create_pool
+
+    from onboarding.settings.base import channel_layer_host
+
+    layer = RedisChannelLayer(hosts=[channel_layer_host("redis://127.0.0.1:6379/3")])
+
+    # when its connections are made
+    pool = create_pool(layer.hosts[0])
+
+    # then a socket waiting the whole BZPOPMIN for its next message is not cut off by a read
+    # timeout (redis-py's default of 5 s equals the wait: idle consumers died under load)
+    assert pool.connection_kwargs["socket_timeout"] > 2 * layer.brpop_timeout
+    assert pool.connection_kwargs["db"] == 3
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -74,6 +95,10 @@ def test_redis_url_switches_channels_and_celery_to_redis():
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "nonsense://somewhere"),
         ("MEDIA_STORAGE", "ftp"),
+        # a TURN relay needs its shared secret
+        ("WITNESS_TURN_URLS", "turn:turn.example.test:3478"),
+        ("WITNESS_TURN_TTL_SECONDS", "10"),
+        ("WITNESS_REMINDER_MINUTES", "soon"),
     ],
 )
 def test_a_wrong_variable_stops_start_up_with_its_name(variable, value):

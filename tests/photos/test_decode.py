@@ -151,3 +151,92 @@ def test_a_truncated_file_is_refused_even_when_pillow_is_told_to_load_truncated_
     data = card_photo()[0] if fmt == "JPEG" else reencode(card_photo()[0], fmt)
     # when a file cut in half is judged, then it is refused as truncated
     _refused(data[: len(data) // 2], "truncated")
+
+
+def _png(mode: str, size: tuple[int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new(mode, size).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "limit_mp"),
+    [("PNG", (7000, 7000), 25), ("PNG", (5100, 5000), 25), ("WEBP", (4000, 3100), 12)],
+)
+def test_a_whole_decoded_format_over_its_lower_limit_is_refused_from_its_header(
+    monkeypatch, fmt, size, limit_mp
+):
+    # given a photo in a format without reduced decoding, over that format's limit (well under
+    # the 50 MP a JPEG may have), and a decoder that must not be reached
+    from photos.processing import decode
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, "white").save(buf, fmt)
+    monkeypatch.setattr(decode, "_load", lambda img: pytest.fail("decoded"))
+
+    # when
+    result = photo_judge(data=buf.getvalue(), side="front")
+
+    # then it is refused with the limit in its reason, nothing decoded
+    assert (result.ok, result.reason, result.detail) == (False, "unreadable", "too_many_pixels")
+    assert f"超过 {limit_mp} 百万像素" in result.message
+
+
+def test_a_jpeg_of_the_same_size_is_within_its_limit():
+    # given a 7000 × 7000 JPEG (decoded at half scale, so allowed up to 50 MP)
+    buf = io.BytesIO()
+    Image.new("RGB", (7000, 7000), "white").save(buf, "JPEG", quality=50)
+
+    # when
+    result = photo_judge(data=buf.getvalue(), side="front")
+
+    # then it is judged (a blank white photo: too bright), not refused for its pixels
+    assert result.detail != "too_many_pixels"
+    assert result.reason == "too_bright"
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_a_large_png_is_reduced_before_judging_and_judged_like_its_jpeg(mode, orientation):
+    # given a card photo displayed 3264 × 2448 (8 MP), as PNG in several modes, maybe stored
+    # turned with an orientation tag
+    data, truth = card_photo(size=(3264, 2448), exif_orientation=orientation)
+    original = Image.open(io.BytesIO(data))
+    exif = original.getexif()
+    buf = io.BytesIO()
+    original.convert(mode).save(buf, "PNG", exif=exif.tobytes())
+
+    # when
+    from photos.processing.decode import decode_photo
+    from photos.processing.thresholds import DEFAULTS
+
+    decoded = decode_photo(buf.getvalue(), DEFAULTS)
+    result = photo_judge(data=buf.getvalue(), side="front")
+
+    # then it was halved (as the JPEG is), and its corners are in the displayed photo's pixels
+    assert decoded.scale == 2.0
+    assert decoded.size == (3264, 2448)
+    assert decoded.rgb.shape[:2] == (1224, 1632)
+    assert result.ok, result
+    assert quad_iou(result.corners, truth) >= 0.9
+    assert upright(result.corners, truth)
+
+
+def test_transparency_of_a_large_png_is_laid_on_white_band_by_band():
+    # given an 8 MP RGBA PNG: opaque black left half, transparent right half
+    img = Image.new("RGBA", (3300, 2501), (0, 0, 0, 0))
+    img.paste((10, 20, 30, 255), (0, 0, 1650, 2501))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+
+    # when
+    from photos.processing.decode import decode_photo
+    from photos.processing.thresholds import DEFAULTS
+
+    rgb = decode_photo(buf.getvalue(), DEFAULTS).rgb
+
+    # then the reduced image is the opaque colour on the left, white on the right, every row
+    # (an odd height keeps its last row)
+    assert rgb.shape == (1251, 1650, 3)
+    assert (rgb[:, :800] == (10, 20, 30)).all()
+    assert (rgb[:, 850:] == 255).all()

@@ -70,3 +70,71 @@ def test_an_unknown_side_is_refused(media):
     with pytest.raises(BusinessError) as refused:
         id_photo_store(client=ClientFactory(), side="left", upload_bytes=b"")
     assert refused.value.code == "invalid_side"
+
+
+def test_no_more_photos_are_judged_at_once_than_the_bound(media, monkeypatch):
+    # given judging that takes a while, and six uploads posted at once
+    import threading
+    import time
+
+    from photos import services
+
+    monkeypatch.setattr(services, "JUDGING_TURNS", threading.BoundedSemaphore(2))
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real_judge = services.photo_judge
+
+    def slow_judge(**kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return real_judge(**kwargs)
+
+    monkeypatch.setattr(services, "photo_judge", slow_judge)
+    data, _ = card_photo(side="front")
+
+    # when
+    results: list = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(services.photo_judge_in_turn(data=data, side="front"))
+        )
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then never more than two at a time, and every one was judged
+    assert most[0] == 2
+    assert len(results) == 6 and all(result.ok for result in results)
+
+
+def test_an_upload_that_waits_too_long_for_a_turn_is_told_the_system_is_busy(
+    media, monkeypatch, settings
+):
+    # given every turn taken (a long judgement elsewhere) and a short wait
+    import threading
+
+    from photos import services
+
+    turns = threading.BoundedSemaphore(1)
+    turns.acquire()
+    monkeypatch.setattr(services, "JUDGING_TURNS", turns)
+    settings.PHOTO_JUDGING_WAIT_SECONDS = 0.2
+    client = ClientFactory()
+    data, _ = card_photo(side="front")
+
+    # when / then a clear "busy" refusal, nothing judged or stored
+    with pytest.raises(BusinessError) as refusal:
+        id_photo_store(client=client, side="front", upload_bytes=data)
+    assert refusal.value.code == "busy"
+    assert "系统繁忙" in refusal.value.message
+    assert not IdPhoto.objects.exists() and not _stored_files(media)
+    # and once the turn is free, the same upload is judged and kept
+    turns.release()
+    assert id_photo_store(client=client, side="front", upload_bytes=data).pk

@@ -63,7 +63,7 @@ ZONES: list[tuple[str, str, set[str]]] = [
     (r"^documents/", "CMS documents (public files of public pages)", {"public"}),
     (r"^_util/", "CMS page privacy", {"public"}),
     (r"^\^\(\(\?", "CMS pages (landing, education, help)", {"public"}),
-    (r"^dev/sms/$", "demo SMS outbox (DEBUG only)", {"debug"}),
+    (r"^dev/sms/$", "demo SMS outbox (DEMO_TOOLS only)", {"debug"}),
     (r"^business/", "the investor's business", {"investor"}),
     (r"^investor/photos/", "the investor's photos", {"investor"}),
     (r"^staff/otp/accounts/", "second-factor recovery", {Role.ADMINISTRATOR}),
@@ -92,6 +92,8 @@ ZONES: list[tuple[str, str, set[str]]] = [
         "applications (API)",
         {Role.INTEGRATOR, Role.REVIEWER, Role.WITNESS_AGENT},
     ),
+    # an integrator's own webhook subscriptions (another's are not found: tests/webhooks)
+    (r"^api/v1/webhooks/", "integrator webhooks", {Role.INTEGRATOR}),
     (r"^api/v1/", "integrator API", {Role.INTEGRATOR}),
 ]
 
@@ -173,6 +175,24 @@ def world(db, application, documents, certificate) -> World:
         actors[label] = browser
         values["user_id"].append(str(user.pk))
     return World(application, values, actors)
+
+
+def webhook_of_another_integrator(application):
+    """A subscription (and a delivery of the victim's event) of an integrator not in the walk."""
+    from flows.events import _message, event_record
+    from webhooks.deliveries import webhooks_fan_out
+    from webhooks.models import WebhookSubscription
+
+    owner = staff_user("another_integrator", Role.INTEGRATOR)
+    subscription = WebhookSubscription.objects.create(
+        owner=owner,
+        url="https://hooks.example.com/in",
+        events=["application.submitted"],
+        secret="whsec_not_the_callers",
+    )
+    event = event_record(name="application.submitted", application=application)
+    webhooks_fan_out(_message(event))
+    return subscription, subscription.deliveries.get()
 
 
 def urls_for(template: str, values: dict[str, list[str]]) -> list[str]:
@@ -286,6 +306,39 @@ def test_no_route_serves_a_caller_who_may_not_use_it(world, settings):
                         # staff shown personal data: the read is on the audit log
                         if AuditEvent.objects.count() == audited:
                             problems.append(f"{where}: shows {found} without an audit entry")
+    assert not problems, "\n".join(problems)
+
+
+CMS_WALKED = ("anonymous", "investor (another one)", "agent (another branch)", "administrator")
+
+
+def test_webhook_routes_refuse_everyone_but_the_subscriptions_owner(world, settings):
+    # the walk above with the ids of another integrator's subscription and delivery (walked
+    # here alone, on the webhook routes only: the whole walk with more ids takes too long)
+    settings.STAFF_OTP_REQUIRED = False
+    subscription, delivery = webhook_of_another_integrator(world.victim_application)
+    values = {**world.values, "pk": [str(subscription.pk), str(delivery.pk)]}
+    templates = [t for t, _n in routes() if "webhook" in t]
+    assert any(t.startswith("api/v1/webhooks/<") for t in templates)
+    assert any(t.startswith("cms/webhooks/") for t in templates)
+    problems = []
+    for template in templates:
+        if not takes_ids(template):
+            continue
+        for url in urls_for(template, values):
+            for actor, browser in world.actors.items():
+                if template.startswith("cms/") and actor not in CMS_WALKED:
+                    continue  # as in the walk above: Wagtail's own checks for the roles
+                for method in ("get",) if actor == "administrator" else ("get", "post"):
+                    response = getattr(browser, method)(url)
+                    where = f"{method.upper()} {url} as {actor}"
+                    # nobody here owns the subscription; administrators may replay / rotate
+                    if response.status_code >= 500:
+                        problems.append(f"{where}: {response.status_code}")
+                    elif actor != "administrator" and not refused(response):
+                        problems.append(f"{where}: served ({response.status_code})")
+    subscription.refresh_from_db()
+    assert subscription.secret == "whsec_not_the_callers"
     assert not problems, "\n".join(problems)
 
 

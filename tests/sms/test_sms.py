@@ -42,13 +42,14 @@ class BrokenGateway:
         raise ConnectionError
 
 
-@override_settings(DEBUG=True)
-def test_the_outbox_shows_messages_while_debug_is_on(client):
+@override_settings(DEMO_TOOLS=True)
+def test_the_outbox_shows_messages_in_the_demo(client):
     SmsMessage.objects.create(mobile="13800138001", text="验证码 654321", purpose="login_code")
     assert "验证码 654321" in client.get("/dev/sms/").content.decode()
 
 
-def test_the_outbox_is_hidden_when_debug_is_off(client):
+@override_settings(DEBUG=True, DEMO_TOOLS=False)
+def test_the_outbox_is_hidden_outside_the_demo_even_with_debug_on(client):
     SmsMessage.objects.create(mobile="13800138001", text="验证码 654321", purpose="login_code")
     response = client.get("/dev/sms/")
     assert response.status_code == 404

@@ -71,6 +71,22 @@ def test_slots_are_on_working_days_within_30_days_inclusive(branch):
     assert len(monday) == 5 + 6  # 09:00–11:30 and 13:00–16:00 in 30-minute slots
 
 
+def test_a_months_slots_read_the_calendar_once(branch, django_assert_num_queries):
+    # given exceptions in the calendar on several days of the window
+    CalendarDay.objects.create(date=datetime.date(2026, 12, 8), kind="holiday")
+    CalendarDay.objects.create(date=datetime.date(2026, 12, 12), kind="make_up")
+    CalendarDay.objects.create(date=datetime.date(2027, 1, 1), kind="holiday")
+
+    # when the slots of the 31 days are listed
+    with django_assert_num_queries(2):  # the booked seats, the calendar
+        slots = appointment_slots(branch=branch, now=MONDAY)
+
+    # then the calendar's days are honoured, and each slot reads as its local time
+    days = {timezone.localtime(s.starts_at).date() for s in slots}
+    assert datetime.date(2027, 1, 1) not in days and datetime.date(2026, 12, 12) in days
+    assert slots[0].label == "2026-12-07 09:00–09:30"
+
+
 def test_a_slot_already_started_is_not_offered(branch):
     now = at(MONDAY.date(), 10, 5)
     starts = [s.starts_at for s in appointment_slots(branch=branch, now=now)]

@@ -4,6 +4,8 @@ check is ticked; a return to a named step with a reason the investor sees; every
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client as Browser
 
@@ -11,6 +13,8 @@ from audit.models import AuditEvent
 from clients.auth import SESSION_KEY
 from flows.models import Application, ApplicationState, StepRecord
 from flows.services import step_summaries
+from tests.video import pictures
+from video.evidence import recording_chunk_store, snapshot_take
 from video.models import ChecklistItem, QueueEntry, WitnessOutcome, WitnessSession
 from video.services import witness_queue_join, witness_take_next
 from video.step_services import WitnessSummary
@@ -141,11 +145,11 @@ def test_pass_is_refused_until_every_required_check_is_ticked(world, call):
     # when they tick every check but one, still refused
     codes = [item["code"] for item in session.checklist]
     for code in codes[:-1]:
-        assert agent.post(f"{base}/tick/", {"item": code, "evidence": "截图 1"}).status_code == 302
+        assert agent.post(f"{base}/tick/", {"item": code, "evidence": ""}).status_code == 302
     agent.post(f"{base}/pass/", {"remarks": "好"})
     assert Application.objects.get(pk=application.pk).state == S.WITNESS_IN_PROGRESS
     # when the last is ticked, the pass goes through
-    agent.post(f"{base}/tick/", {"item": codes[-1], "evidence": "录像 00:03:12"})
+    agent.post(f"{base}/tick/", {"item": codes[-1]})
     response = agent.post(f"{base}/pass/", {"remarks": "好"})
     assert (response.status_code, response["Location"]) == (302, "/console/witness/")
     assert Application.objects.get(pk=application.pk).state == S.IN_PROGRESS
@@ -159,8 +163,14 @@ def test_pass_is_refused_until_every_required_check_is_ticked(world, call):
 def test_the_witness_summary_names_the_agent_and_the_checks(world, call):
     application, session, agent = call
     base = f"/console/witness/session/{session.pk}"
+    shot = snapshot_take(
+        session_id=session.pk,
+        agent=world.agent,
+        kind="face",
+        data=pictures.encoded(pictures.call_frame()),
+    )
     for item in session.checklist:
-        agent.post(f"{base}/tick/", {"item": item["code"], "evidence": "截图"})
+        agent.post(f"{base}/tick/", {"item": item["code"], "evidence": f"snapshot:{shot.pk}"})
     agent.post(f"{base}/pass/", {"remarks": "一切正常"})
     summary = next(s for s in step_summaries(application=application) if s.kind == "witness")
     assert isinstance(summary, WitnessSummary)
@@ -171,7 +181,9 @@ def test_the_witness_summary_names_the_agent_and_the_checks(world, call):
         session.pk,
     )
     assert [c.code for c in summary.checks] == [i["code"] for i in session.checklist]
-    assert all(c.ticked_at and c.evidence == "截图" for c in summary.checks)
+    # each check points at its evidence: the still, by its number
+    assert all(c.ticked_at and c.snapshot_id == shot.pk for c in summary.checks)
+    assert all(c.evidence.startswith(f"人像截图 #{shot.pk} ") for c in summary.checks)
     assert summary.as_dict()["agent_id"] == world.agent.pk
 
 
@@ -192,7 +204,13 @@ def test_an_optional_check_need_not_be_ticked(world):
     ("posted", "message"),
     [
         ({"item": "no-such"}, "没有这个检查项。"),
-        ({"item": "consent", "evidence": "x" * 201}, "证据说明不能超过 200 个字。"),
+        ({"item": "consent", "evidence": "截图 1"}, "证据须为本次见证的截图或录像时间点。"),
+        (
+            {"item": "consent", "evidence": "snapshot:999999"},
+            "证据须为本次见证的截图或录像时间点。",
+        ),
+        ({"item": "consent", "evidence": "snapshot:１２"}, "证据须为本次见证的截图或录像时间点。"),
+        ({"item": "consent", "evidence": "recording"}, "录像尚未开始，无法记录录像时间点。"),
     ],
 )
 def test_a_bad_tick_is_refused_with_its_reason(call, posted, message):
@@ -258,3 +276,73 @@ def test_an_ended_call_takes_no_more_actions(world, call):
         f"/console/witness/session/{session.pk}/tick/", {"item": "consent"}, follow=True
     )
     assert "该视频见证已经结束。" in messages_of(response)
+
+
+def test_a_tick_points_at_the_moment_of_the_recording(world, call):
+    # given a recording that started 75 seconds ago
+    _application, session, agent = call
+    chunk = recording_chunk_store(session_id=session.pk, agent=world.agent, seq=0, data=b"webm")
+    chunk.received_at -= datetime.timedelta(seconds=75)
+    chunk.save(update_fields=["received_at"])
+    # when the agent ticks a check with "the recording, now" as its evidence
+    agent.post(
+        f"/console/witness/session/{session.pk}/tick/", {"item": "consent", "evidence": "recording"}
+    )
+    # then the tick keeps that second of the recording, and the audit log has it too
+    tick = WitnessSession.objects.get(pk=session.pk).ticks["consent"]
+    assert tick["recording_second"] in (75, 76) and tick["evidence"].startswith("录像 00:01:1")
+    audit = AuditEvent.objects.get(action="witness.tick", actor=world.agent)
+    assert audit.data["recording_second"] == tick["recording_second"]
+
+
+def test_another_calls_snapshot_is_not_evidence(world, call):
+    # given a still of another agent's call
+    _application, session, agent = call
+    other_investor, other_application = world.investor()
+    witness_queue_join(application=other_application, actor=other_investor)
+    other = witness_take_next(agent=world.second_agent)
+    theirs = snapshot_take(
+        session_id=other.pk,
+        agent=world.second_agent,
+        kind="face",
+        data=pictures.encoded(pictures.plain()),
+    )
+    # when the agent gives it as evidence
+    response = agent.post(
+        f"/console/witness/session/{session.pk}/tick/",
+        {"item": "consent", "evidence": f"snapshot:{theirs.pk}"},
+        follow=True,
+    )
+    # then it is refused
+    assert "证据须为本次见证的截图或录像时间点。" in messages_of(response)
+    assert WitnessSession.objects.get(pk=session.pk).ticks == {}
+
+
+def test_the_evidence_choices_are_the_calls_snapshots_and_the_recording(world, call):
+    _application, session, agent = call
+    page = agent.get(f"/console/witness/session/{session.pk}/").content.decode()
+    # no recording yet: its moment cannot be chosen; no still yet
+    assert '<option value="recording" disabled>' in page and "snapshot:" not in page
+    recording_chunk_store(session_id=session.pk, agent=world.agent, seq=0, data=b"webm")
+    shot = snapshot_take(
+        session_id=session.pk,
+        agent=world.agent,
+        kind="id_card",
+        data=pictures.encoded(pictures.plain()),
+    )
+    page = agent.get(f"/console/witness/session/{session.pk}/").content.decode()
+    assert '<option value="recording">' in page
+    assert f'<option value="snapshot:{shot.pk}">手持身份证截图 #{shot.pk} ' in page
+
+
+def test_the_queued_page_shows_the_investors_own_place(world):
+    # given two investors queued in the branch
+    for _ in range(2):
+        investor, application = world.investor()
+        witness_queue_join(application=application, actor=investor)
+    # when the second opens the page
+    page = as_investor(application.client).get(
+        f"/business/{application.acceptance_number}/witness/"
+    )
+    # then it shows their place
+    assert '您当前排在第 <strong class="witness-position">2</strong> 位' in page.content.decode()

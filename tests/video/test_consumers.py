@@ -6,6 +6,7 @@ set."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -94,14 +95,34 @@ async def test_the_waiting_count_moves_live_as_investors_join_and_leave(world, l
     path = f"/ws/witness/queue/{first_app.acceptance_number}/"
     page, connected = await connect(path, first_cookie)
     assert connected
-    assert await page.receive_json_from() == {"type": "queue", "waiting": 1}
+    assert await page.receive_json_from() == {"type": "queue", "waiting": 1, "position": 1}
     # when another investor of the branch joins
     second, second_app, _cookie = await queued_investor(world)
-    # then the first hears the new count
-    assert await page.receive_json_from(timeout=5) == {"type": "queue", "waiting": 2}
+    # then the first hears the new count (and that they are still first)
+    heard = await page.receive_json_from(timeout=5)
+    assert heard == {"type": "queue", "waiting": 2, "position": 1}
     # when the second leaves
     await sync_to_async(witness_queue_leave)(application=second_app, actor=second)
-    assert await page.receive_json_from(timeout=5) == {"type": "queue", "waiting": 1}
+    heard = await page.receive_json_from(timeout=5)
+    assert heard == {"type": "queue", "waiting": 1, "position": 1}
+    await page.disconnect()
+
+
+@pytest.mark.parametrize("layer", ["memory", "redis"], indirect=True)
+async def test_each_investor_hears_their_own_place_live(world, layer):
+    # given two investors queued, the second with the page open
+    first, first_app, _first_cookie = await queued_investor(world)
+    _second, second_app, second_cookie = await queued_investor(world)
+    page, _ = await connect(f"/ws/witness/queue/{second_app.acceptance_number}/", second_cookie)
+    assert await page.receive_json_from() == {"type": "queue", "waiting": 2, "position": 2}
+    # when a third joins, the second is still second
+    await queued_investor(world)
+    heard = await page.receive_json_from(timeout=5)
+    assert heard == {"type": "queue", "waiting": 3, "position": 2}
+    # when the first leaves, the second moves up: the outbox event pushes it
+    await sync_to_async(witness_queue_leave)(application=first_app, actor=first)
+    heard = await page.receive_json_from(timeout=5)
+    assert heard == {"type": "queue", "waiting": 2, "position": 1}
     await page.disconnect()
 
 
@@ -252,6 +273,36 @@ async def test_offer_answer_and_ice_go_between_the_two_ends_of_the_call(world, s
     assert await investor.receive_nothing(timeout=0.2)
     await investor.disconnect()
     assert await agent.receive_json_from() == {"type": "peer_left", "role": "investor"}
+    await agent.disconnect()
+
+
+async def test_each_end_gets_its_own_turn_credentials_when_it_joins(world, settings):
+    import base64
+    import hashlib
+    import hmac
+
+    # given a TURN relay with a shared secret
+    settings.WITNESS_TURN_URLS = ["turn:turn.example.test:3478"]
+    settings.WITNESS_TURN_SECRET = "relay-secret"
+    settings.WITNESS_TURN_TTL_SECONDS = 900
+    application, investor_cookie_, agent_cookie = await in_a_call(world)
+    path = f"/ws/witness/call/{application.acceptance_number}/"
+    # when both ends join
+    agent, _ = await connect(path, agent_cookie)
+    investor, _ = await connect(path, investor_cookie_)
+    servers = {
+        "agent": (await agent.receive_json_from())["ice_servers"],
+        "investor": (await investor.receive_json_from())["ice_servers"],
+    }
+    # then each has the relay with a credential for itself, valid for the configured time
+    now = int(time.time())
+    for role, (relay,) in servers.items():
+        expiry, who = relay["username"].split(":", 1)
+        assert relay["urls"] == ["turn:turn.example.test:3478"] and who.endswith(f"-{role}")
+        assert now + 890 <= int(expiry) <= now + 900
+        digest = hmac.new(b"relay-secret", relay["username"].encode(), hashlib.sha1).digest()
+        assert relay["credential"] == base64.b64encode(digest).decode()
+    await investor.disconnect()
     await agent.disconnect()
 
 

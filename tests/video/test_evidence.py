@@ -16,7 +16,8 @@ from audit.models import AuditEvent
 from flows.services import step_summaries
 from staff.roles import Role
 from tests.factories import staff_user
-from video.evidence import MAX_CHUNK_BYTES, face_cascade_path, face_present
+from tests.video import pictures
+from video.evidence import MAX_CHUNK_BYTES
 from video.models import RecordingChunk, WitnessSession, WitnessSnapshot
 from video.services import witness_queue_join, witness_take_next
 
@@ -137,8 +138,9 @@ def test_a_snapshot_is_stored_encrypted_checked_for_a_face_and_audited(world, ca
     )
     assert response.status_code == 200
     shot = WitnessSnapshot.objects.get(session=session)
-    # a plain picture has no face (None: this OpenCV has no detector, see face_cascade_path)
-    assert response.json()["face_found"] is (False if face_cascade_path() else None)
+    # a plain picture has no face
+    assert (response.json()["face_found"], response.json()["face_count"]) == (False, 0)
+    assert (shot.face_found, shot.face_count) == (False, 0)
     with shot.file.open("rb") as stored:
         assert stored.read() != image
     assert shot.sha256 == hashlib.sha256(image).hexdigest()
@@ -163,11 +165,44 @@ def test_a_bad_snapshot_is_refused(call, posted, code):
     assert not WitnessSnapshot.objects.exists()
 
 
-def test_the_face_check_says_what_it_knows():
-    # a detector when this OpenCV has one (4.x); otherwise None, never a guess
-    expected = False if face_cascade_path() else None
-    assert face_present(jpeg()) is expected
-    assert face_present(b"not an image") is None
+def test_a_face_snapshot_stores_how_many_faces_and_the_audit_says_so(world, call):
+    # given a frame of the call with a face in it
+    _application, session, agent = call
+    frame = pictures.encoded(pictures.call_frame(faces=1))
+    # when the agent takes the snapshot
+    response = agent.post(
+        f"/console/witness/session/{session.pk}/snapshot/",
+        {"kind": "face", "image": io.BytesIO(frame)},
+    )
+    # then the face is found, stored on the snapshot and in the audit
+    assert (response.json()["face_found"], response.json()["face_count"]) == (True, 1)
+    shot = WitnessSnapshot.objects.get(session=session)
+    assert (shot.face_found, shot.face_count) == (True, 1)
+    audit = AuditEvent.objects.get(action="witness.snapshot", actor=world.agent)
+    assert (audit.data["face"], audit.data["faces"]) == (True, 1)
+
+
+def test_the_console_warns_of_a_snapshot_without_a_face_or_with_two(world, call):
+    # given one still with no face, one with two faces, one with one
+    _application, session, agent = call
+    frames = [
+        pictures.plain(),
+        pictures.call_frame(faces=2, width=1000),
+        pictures.call_frame(faces=1),
+    ]
+    for frame in frames:
+        agent.post(
+            f"/console/witness/session/{session.pk}/snapshot/",
+            {"kind": "face", "image": io.BytesIO(pictures.encoded(frame))},
+        )
+    # when the agent's call page is shown
+    page = agent.get(f"/console/witness/session/{session.pk}/").content.decode()
+    # then the stills are beside the ID photo, each with its check
+    compare = page[page.index('class="witness-compare"') :]
+    assert compare.index("身份证人像面") < compare.index("witness-snapshots")
+    assert page.count("⚠ 未检测到人脸") == 1
+    assert page.count("⚠ 检测到 2 张人脸") == 1
+    assert page.count("✓ 检测到人脸") == 1
 
 
 def test_the_summary_carries_the_recording_and_the_snapshots(world, call):
@@ -185,6 +220,11 @@ def test_the_summary_carries_the_recording_and_the_snapshots(world, call):
     summary = next(s for s in step_summaries(application=application) if s.kind == "witness")
     assert summary.recording_sha256 == hashlib.sha256(b"".join(pieces)).hexdigest()
     assert summary.snapshots == 1
+    # the face check of each still is in the summary: this one shows no face
+    (taken,) = summary.snapshots_taken
+    assert (taken.kind, taken.face_found, taken.face_count) == ("id_card", False, 0)
+    assert summary.snapshots_without_face == 1
+    assert any(label == "截图" and "未检测到人脸" in value for label, value in summary.rows())
     assert any(
         label == "录像" and summary.recording_sha256 in value for label, value in summary.rows()
     )
@@ -192,13 +232,14 @@ def test_the_summary_carries_the_recording_and_the_snapshots(world, call):
 
 def test_a_tick_from_the_script_answers_json_and_the_page_stays(call):
     _application, session, agent = call
+    upload(agent, session, 0, b"piece")
     response = agent.post(
         f"/console/witness/session/{session.pk}/tick/",
-        {"item": "consent", "evidence": "录像 00:01:10"},
+        {"item": "consent", "evidence": "recording"},
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 200
-    assert response.json()["item"] == "consent" and response.json()["evidence"] == "录像 00:01:10"
+    assert response.json()["item"] == "consent" and response.json()["evidence"] == "录像 00:00:00"
     refused = agent.post(
         f"/console/witness/session/{session.pk}/tick/",
         {"item": "nope"},
@@ -236,3 +277,55 @@ def test_no_active_prompt_is_said_plainly(call):
     LivenessPrompt.objects.update(active=False)
     response = agent.post(f"/console/witness/session/{session.pk}/liveness/")
     assert response.status_code == 400 and response.json()["code"] == "no_prompts"
+
+
+def stored_photo(client, side: str, content: bytes):
+    from django.core.files.base import ContentFile
+
+    from photos.models import IdPhoto
+    from privacy import crypto
+
+    photo = IdPhoto(client=client, side=side, content_hash="0" * 64)
+    photo.image.save("image", ContentFile(crypto.encrypt(content)), save=False)
+    photo.original.save("original", ContentFile(crypto.encrypt(content)), save=False)
+    photo.save()
+    return photo
+
+
+def test_the_agent_sees_the_id_photo_the_photos_step_recorded_audited(world, call):
+    from flows.models import StepRecord
+
+    # given a newer photo on file than the one the application's photos step recorded
+    application, session, agent = call
+    recorded = stored_photo(application.client, "front", b"\xff\xd8recorded")
+    stored_photo(application.client, "front", b"\xff\xd8newer")
+    StepRecord.objects.filter(application=application, kind="photos").update(
+        evidence={"photos": {"front": recorded.pk}}
+    )
+    # when the agent's console asks for the ID photo
+    response = agent.get(f"/console/witness/session/{session.pk}/id-photo/")
+    # then it is the recorded one, its read audited as personal data
+    assert response.status_code == 200 and response.content == b"\xff\xd8recorded"
+    assert response["Cache-Control"].startswith("private")
+    read = AuditEvent.objects.get(action="personal_data.read", actor=world.agent)
+    assert read.data == {"what": "id_photo", "via": "witness_console"}
+    assert (
+        'src="/console/witness/session/'
+        in agent.get(f"/console/witness/session/{session.pk}/")
+        .content.decode()
+        .split("witness-id-photo", 1)[1][:200]
+    )
+
+
+def test_the_id_photo_is_the_one_on_file_without_a_recorded_one_and_only_for_the_agent(world, call):
+    application, session, agent = call
+    page = agent.get(f"/console/witness/session/{session.pk}/").content.decode()
+    assert "没有身份证人像面照片。" in page
+    assert agent.get(f"/console/witness/session/{session.pk}/id-photo/").status_code == 404
+    stored_photo(application.client, "front", b"\xff\xd8on-file")
+    assert agent.get(f"/console/witness/session/{session.pk}/id-photo/").content == (
+        b"\xff\xd8on-file"
+    )
+    other = as_staff(world.second_agent)
+    assert other.get(f"/console/witness/session/{session.pk}/id-photo/").status_code == 404
+    assert Browser().get(f"/console/witness/session/{session.pk}/id-photo/").status_code == 404

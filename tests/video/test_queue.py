@@ -284,3 +284,20 @@ def test_a_session_past_the_maximum_length_is_ended_and_the_investor_queues_agai
     assert AuditEvent.objects.get(action="application.release_witness").actor_label == (
         "system:witness time limit"
     )
+
+
+@pytest.mark.parametrize(
+    ("order", "application_id", "position"),
+    [
+        ([12, 1, 123], 12, 1),
+        ([12, 1, 123], 1, 2),
+        ([12, 1, 123], 123, 3),
+        ([12, 1], 2, None),
+        ([], 1, None),
+    ],
+)
+def test_each_socket_finds_its_place_in_the_encoded_order(order, application_id, position):
+    from video.selectors import order_encode, order_position
+
+    # one string for every socket; "1" is not found inside "12" or "123"
+    assert order_position(order_encode(order), application_id) == position

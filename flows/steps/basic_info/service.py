@@ -19,8 +19,9 @@ from common.exceptions import BusinessError
 
 from ...actors import Actor
 from ...models import StepRecord
+from ...selectors import earlier_step_record
 from ..base import Data, StepOutcome, StepService, StepSummary, value
-from .data import ANSWERS, basic_info_pack
+from .data import ANSWERS, basic_info_pack, basic_info_values
 from .forms import BasicInfoForm, SuitabilityForm
 from .suitability import (
     QuestionnaireShown,
@@ -78,6 +79,15 @@ class BasicInfoService(StepService):
         if assessed and not assessed.get("acknowledged_at"):
             return RESULT
         return FORM
+
+    def initial_values(self) -> dict[str, Any]:
+        """What the form starts with: this business's answers; in a new business, the client's
+        answers in their last one (e.g. given up and started again), to check and confirm
+        rather than type again. Nothing is recorded until the investor submits the form."""
+        if (self.record.data or {}).get("answers"):
+            return basic_info_values(self.record.data)
+        earlier = earlier_step_record(application=self.application, kind=self.record.kind)
+        return basic_info_values(earlier.data or {}) if earlier else {}
 
     def questionnaire(self) -> QuestionnaireShown | None:
         return suitability_questionnaire(configured=self.options.get("suitability_questionnaire"))

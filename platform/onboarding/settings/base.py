@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import warnings
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import BASE_DIR, database, env, parsed, proxy_list, strict_bool
 
 # django-fsm 3.0 warns on import that its successor is viewflow.fsm; DESIGN.md fixes django-fsm 3.
 warnings.filterwarnings("ignore", message="The 'django-fsm' package", category=UserWarning)
 
 DEBUG = parsed("DEBUG", strict_bool, False)
+# The demo's own helpers (the SMS outbox page, media served by Django): demo settings only.
+DEMO_TOOLS = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = parsed("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = parsed("CSRF_TRUSTED_ORIGINS", env.list, [])
+# A form from an expired page: the themed Chinese 403 that says what to do (common/errors.py).
+CSRF_FAILURE_VIEW = "common.errors.csrf_failure"
 PORT = parsed("PORT", env.int, 8000)
 # The investor flow, the consoles and the signing pages need a secure context (camera,
 # microphone, WebCrypto): production is served over HTTPS behind the load balancer.
@@ -38,6 +44,8 @@ INSTALLED_APPS = [
     "video",
     "signing",
     "revisit",
+    # after the capabilities: it publishes the events they declare (signing's certificate.issued)
+    "webhooks",
     "fixtures",
     # Wagtail
     "wagtail.contrib.forms",
@@ -120,6 +128,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with its plain inputs written in Python (same HTML, far less time)
+FORM_RENDERER = "common.rendering.InputsRenderer"
+
 # --- data -------------------------------------------------------------------------------------
 DATABASES = {"default": database(f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
@@ -136,6 +147,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+
+def channel_layer_host(url: str) -> dict:
+    """channels-redis waits for a socket's next message with BZPOPMIN for up to 5 s, and redis-py
+    gives up reading after 5 s by default: under load the reply came late, the read timed out
+    ("Timeout reading from ...") and the consumer, so the investor's socket, died. The read
+    timeout is set well above the wait."""
+    return {"address": url, "socket_connect_timeout": 2, "socket_timeout": 30}
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -148,7 +168,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL)]},
         }
     }
 else:
@@ -163,9 +183,14 @@ CELERY_BEAT_SCHEDULE = {
     "events-sweep": {"task": "flows.tasks.events_sweep", "schedule": 60.0},
     "audit-seal": {"task": "audit.tasks.audit_seal_pending", "schedule": 300.0},
     "sms-redrive": {"task": "sms.tasks.sms_redrive_waiting", "schedule": 60.0},
+    "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": 60.0},
     "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
     "witness-sessions-expire": {"task": "video.tasks.witness_sessions_expire", "schedule": 60.0},
     "api-records-purge": {"task": "api.tasks.api_records_purge", "schedule": 3600.0},
+    "witness-appointment-reminders": {
+        "task": "video.tasks.witness_appointment_reminders",
+        "schedule": 60.0,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = parsed("CELERY_TASK_ALWAYS_EAGER", strict_bool, not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -259,20 +284,36 @@ REQUEST_BODY_LIMITS = [
 # Fernet keys (comma-separated, newest first): the first encrypts, all decrypt, so keys rotate.
 DATA_ENCRYPTION_KEYS = parsed("DATA_ENCRYPTION_KEY", env.list, [])
 
-# --- exchanges step -----------------------------------------------------------------------
-# The online knowledge test (在线测试入口) an investor may take instead of uploading score
-# reports for a first financial or crude-oil account; the link is followed, never fetched.
-KNOWLEDGE_TEST_URL = env.str("KNOWLEDGE_TEST_URL", default="https://www.cfmmc.com/")
+# ID photos: how many are judged at once per process (each holds up to ~200 MB of pixels while
+# it is judged: docs/security.md), and how long an upload waits for a turn before it is told the
+# system is busy (rather than piling up).
+PHOTO_JUDGING_CONCURRENCY = parsed("PHOTO_JUDGING_CONCURRENCY", env.int, 2)
+PHOTO_JUDGING_WAIT_SECONDS = parsed("PHOTO_JUDGING_WAIT_SECONDS", env.int, 20)
+# The online knowledge test (在线测试入口) is an option of the flow's exchanges step, in the CMS.
 # The video witness: how long a dropped investor keeps their place in the queue; the STUN/TURN
 # servers given to the browsers (JSON, RTCIceServer objects). None by default: the call uses
 # host candidates only (a LAN or loopback), and nothing outside is contacted.
 WITNESS_DROPPED_GRACE_SECONDS = parsed("WITNESS_DROPPED_GRACE_SECONDS", env.int, 60)
 WITNESS_ICE_SERVERS = parsed("WITNESS_ICE_SERVERS", env.json, [])
-# Where OpenCV's Haar cascades are (Debian's opencv-data), for the snapshots' face check when the
-# installed OpenCV can use them (4.x; OpenCV 5 has no CascadeClassifier: video/evidence.py).
-WITNESS_FACE_CASCADES = env.str("WITNESS_FACE_CASCADES", default="/usr/share/opencv4/haarcascades")
+# A TURN relay (coturn with use-auth-secret): its URLs and shared secret (docker-compose passes
+# its TURN_SECRET); no URLs, no relay. Each end of a call gets its own credentials when it joins,
+# valid this long: keep it above WITNESS_MAX_SESSION_MINUTES (coturn refuses an expired one).
+WITNESS_TURN_URLS = parsed("WITNESS_TURN_URLS", env.list, [])
+WITNESS_TURN_SECRET = env.str("WITNESS_TURN_SECRET", default="")
+WITNESS_TURN_TTL_SECONDS = parsed("WITNESS_TURN_TTL_SECONDS", env.int, 3600)
+if WITNESS_TURN_URLS and not WITNESS_TURN_SECRET:
+    raise ImproperlyConfigured(
+        "设置 WITNESS_TURN_URLS 时须同时设置 WITNESS_TURN_SECRET / "
+        "WITNESS_TURN_URLS needs WITNESS_TURN_SECRET (coturn's static-auth-secret)"
+    )
+if WITNESS_TURN_TTL_SECONDS < 60:
+    raise ImproperlyConfigured(
+        "环境变量 WITNESS_TURN_TTL_SECONDS 至少为 60 / WITNESS_TURN_TTL_SECONDS must be at least 60"
+    )
 # Appointments: the length of a slot of the branch's witness hours.
 WITNESS_SLOT_MINUTES = parsed("WITNESS_SLOT_MINUTES", env.int, 30)
+# Appointments: the SMS reminder goes this many minutes before the slot starts (beat, 60 s).
+WITNESS_REMINDER_MINUTES = parsed("WITNESS_REMINDER_MINUTES", env.int, 30)
 # A witness session longer than this is ended by the sweep (the investor queues again, first).
 WITNESS_MAX_SESSION_MINUTES = parsed("WITNESS_MAX_SESSION_MINUTES", env.int, 30)
 # A suitability assessment done in the flow is valid this many days.
@@ -303,7 +344,7 @@ SIGNING_SEAL_FONT = env.str(
 )
 
 # --- SMS --------------------------------------------------------------------------------------
-# "outbox": kept in the database and shown on /dev/sms/ (DEBUG only); "log": written to the
+# "outbox": kept in the database and shown on /dev/sms/ (DEMO_TOOLS only); "log": written to the
 # log with the number masked; a dotted path: a gateway class of the company's provider.
 SMS_BACKEND = env.str("SMS_BACKEND", default="outbox")
 # "http": a template-based provider (Alibaba Cloud's SendSms and the APIs built like it): the
@@ -317,6 +358,15 @@ SMS_HTTP = {
     "templates": env.dict("SMS_HTTP_TEMPLATES", default={}),
     "timeout": parsed("SMS_HTTP_TIMEOUT", env.float, 5.0),
 }
+
+# --- webhooks to integrators (docs/webhooks.md) ---------------------------------------------
+# Plain http and private/loopback/link-local receivers are refused unless allowed here (SSRF):
+# allow them for a receiver on the company's own network, or local development.
+WEBHOOKS_ALLOW_HTTP = parsed("WEBHOOKS_ALLOW_HTTP", strict_bool, False)
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = parsed("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", strict_bool, False)
+# Seconds per attempt (connect and answer), and attempts before a delivery is marked failed.
+WEBHOOKS_TIMEOUT = parsed("WEBHOOKS_TIMEOUT", env.float, 10.0)
+WEBHOOKS_MAX_ATTEMPTS = parsed("WEBHOOKS_MAX_ATTEMPTS", env.int, 8)
 
 # --- auth -------------------------------------------------------------------------------------
 LOGIN_URL = "staff:login"

@@ -7,6 +7,8 @@ from .demo import *  # noqa: F403
 from .env import BASE_DIR
 
 DEBUG = False
+# The demo's helpers are tested where they are the subject (tests/sms, tests/themes).
+DEMO_TOOLS = False
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,7 +13,12 @@ DEFAULTS: dict[str, Any] = {
     # Files: bigger than this is refused before decoding (a phone JPEG is 2–8 MB).
     "max_file_bytes": 20 * 1024 * 1024,
     # Decompression bombs: more pixels than this is refused from the header, before decoding.
+    # JPEG decodes at half scale, so it may have the most. PNG and HEIC decode whole: 25 MP
+    # holds a 24-MP phone photo (5712 × 4284). WebP's decoder keeps four RGBA copies of the
+    # image: 12 MP. See decode.py; tests/photos/test_memory.py measures what each costs.
     "max_pixels": 50_000_000,
+    "max_pixels_decoded_whole": 25_000_000,
+    "max_pixels_webp": 12_000_000,
     # The photo's shorter side and its pixel count: below either it is a thumbnail or a
     # screenshot (1280 × 720 passes; 1024 × 768 does not).
     "min_image_short_side": 720,

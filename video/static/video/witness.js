@@ -45,6 +45,11 @@
       if (m.type === "queue") {
         const count = investor.querySelector(".witness-waiting");
         if (count) count.textContent = m.waiting;
+        const place = investor.querySelector(".witness-place");
+        if (place) {
+          place.hidden = !m.position;
+          place.querySelector(".witness-position").textContent = m.position || "";
+        }
       } else if (m.type === "witness.taken" || m.type === "witness.released") {
         location.reload();
       } else if (m.type === "witness.ended") {
@@ -216,10 +221,24 @@
         const img = document.createElement("img");
         img.src = body.url; img.width = 160; img.alt = button.textContent;
         const caption = document.createElement("figcaption");
-        const face = body.face_found === true ? " ✓ " + i18n.face : body.face_found === false ? " ⚠ " + i18n.noFace : " " + i18n.unchecked;
-        caption.textContent = button.textContent + face;
+        const time = body.taken_at.slice(11, 19);
+        caption.textContent = button.textContent + " " + time + " ";
+        if (body.face_found === true && body.face_count === 1) caption.append("✓ " + i18n.face);
+        else if (body.face_found === null) caption.append(i18n.unchecked);
+        else {
+          const warning = document.createElement("strong");
+          warning.className = "warning";
+          warning.textContent = "⚠ " + (body.face_found ? i18n.faces + "（" + body.face_count + "）" : i18n.noFace);
+          caption.append(warning);
+        }
+        figure.dataset.snapshotId = body.id;
         figure.append(img, caption);
         call.querySelector(".witness-snapshots").append(figure);
+        // the new still can be a check's evidence
+        document.querySelectorAll("select.witness-evidence").forEach((select) => {
+          const option = new Option(button.textContent + " #" + body.id + " " + time, "snapshot:" + body.id);
+          select.insertBefore(option, select.querySelector("option[value='']"));
+        });
       }, "image/jpeg", 0.9);
     });
   });
@@ -259,7 +278,11 @@
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           const response = await post(call.dataset.recordingUrl + n + "/", blob);
-          if (response.ok) { note("录像中，已上传 " + (n + 1) + " 段。"); return; }
+          if (response.ok) {
+            note("录像中，已上传 " + (n + 1) + " 段。");
+            document.querySelectorAll("select.witness-evidence option[value=recording]").forEach((o) => { o.disabled = false; });
+            return;
+          }
           const body = await response.json().catch(() => ({}));
           note("录像上传被拒绝：" + (body.message || response.status));
           return;

@@ -1,8 +1,10 @@
 // Behaviour every page shares, kept out of the HTML so that the Content-Security-Policy can
 // forbid inline scripts: a <select data-autosubmit> submits its form when changed, and a
 // <form data-confirm="…"> asks before it is sent, and so does a form sent by a
-// <button data-confirm-submit="…"> (the revisit's "下一步"; not its "上一步").
+// <button data-confirm-submit="…"> (the revisit's "下一步"; not its "上一步"). <html class="js">
+// lets the styles tell a page with scripts from one without (e.g. the photo step's tiles).
 "use strict";
+document.documentElement.classList.add("js");
 document.addEventListener("change", (event) => {
   const select = event.target.closest("select[data-autosubmit]");
   if (select && select.form) select.form.submit();
