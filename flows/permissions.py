@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from common.exceptions import BusinessError
@@ -32,6 +33,21 @@ def actor_may_view(actor: Actor, application: Application) -> bool:
         branch = agent_branch_id(actor.user)
         return branch is not None and branch == application.client.branch_id
     return True
+
+
+def applications_visible(actor: Actor) -> QuerySet[Application]:
+    """The applications `actor_may_view` lets this actor see, as a query (the API's lists)."""
+    applications = Application.objects.select_related("client", "client__branch")
+    if actor.kind == ActorKind.SYSTEM:
+        return applications
+    if actor.kind == ActorKind.INVESTOR:
+        return applications.filter(client=actor.client) if actor.client else applications.none()
+    if actor.user is None or not user_has_role(actor.user, STAFF_ROLE[actor.kind]):
+        return applications.none()
+    if actor.kind == ActorKind.AGENT:
+        branch = agent_branch_id(actor.user)
+        return applications.filter(client__branch_id=branch) if branch else applications.none()
+    return applications
 
 
 def application_check_visible(*, actor: Actor, application: Application) -> None:

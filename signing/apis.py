@@ -1,12 +1,14 @@
 """The integrator API of the signing capability: check a PDF's signatures, list an application's
-signed documents and download them. Included under /api/v1/ by onboarding.api; integrators
-only (the API's default permission), every download on the audit log."""
+signed documents and download them (integrator keys with `documents:read`, every download on
+the audit log under the key's owner; investor tokens may verify but not download here). Included
+under /api/v1/ by onboarding.api; the steps' endpoints are built by flows.apis.steps."""
 
 from __future__ import annotations
 
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -16,13 +18,16 @@ from rest_framework import renderers, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from common.api import error_responses
+from api.base import ApiView
+from api.scopes import Scope
+from flows.apis.base import StrictSerializer
+from flows.apis.steps import StepAction, step_endpoints
 from flows.models import Application
 
 from .models import SignedDocument
 from .selectors import signed_documents
+from .steps import CERTIFICATE, SIGN
 from .verification import pdf_from_upload, pdf_verify
 from .views.records import signed_download_record, signed_pdf_response
 
@@ -119,7 +124,8 @@ class PdfRenderer(renderers.BaseRenderer):
         return data
 
 
-class SignatureVerifyApi(APIView):
+class SignatureVerifyApi(ApiView):
+    required_scopes = (Scope.DOCUMENTS_READ,)
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "verify"
 
@@ -128,7 +134,7 @@ class SignatureVerifyApi(APIView):
         tags=["signatures"],
         summary="验证 PDF 的数字签名 / verify a PDF's signatures",
         request={"multipart/form-data": VerifyRequestSerializer},
-        responses={200: VerifyResponseSerializer, **error_responses(400, 401, 403)},
+        responses={200: VerifyResponseSerializer},
     )
     def post(self, request):
         reports = pdf_verify(pdf_from_upload(request.FILES.get("file")))
@@ -142,12 +148,17 @@ class SignatureVerifyApi(APIView):
         )
 
 
-class SignedDocumentListApi(APIView):
+class SignedDocumentsApi(ApiView):
+    required_scopes = (Scope.DOCUMENTS_READ,)
+    investor_tokens = False  # the download is audited under a staff account
+
+
+class SignedDocumentListApi(SignedDocumentsApi):
     @extend_schema(
         operation_id="signed_documents_list",
         tags=["signatures"],
         summary="业务的已签署文档 / an application's signed documents",
-        responses={200: SignedDocumentSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: SignedDocumentSerializer(many=True)},
     )
     def get(self, request, acceptance_number: str):
         records = signed_documents(application=_application(acceptance_number))
@@ -156,7 +167,7 @@ class SignedDocumentListApi(APIView):
         )
 
 
-class SignedDocumentFileApi(APIView):
+class SignedDocumentFileApi(SignedDocumentsApi):
     renderer_classes = [renderers.JSONRenderer, PdfRenderer]
 
     @extend_schema(
@@ -166,7 +177,6 @@ class SignedDocumentFileApi(APIView):
         parameters=[OpenApiParameter("format", location=OpenApiParameter.QUERY, exclude=True)],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
-            **error_responses(401, 403, 404),
         },
     )
     def get(self, request, acceptance_number: str, pk: int):
@@ -200,5 +210,140 @@ urlpatterns = [
         "applications/<str:acceptance_number>/signed-documents/<int:pk>/file/",
         SignedDocumentFileApi.as_view(),
         name="api-signed-document-file",
+    ),
+]
+
+
+# --- the certificate and signing steps ---------------------------------------------------------
+# Both are driven by actions that the signing services judge (flows.apis.steps runs them through
+# the step engine, as the browser's script does). Binary values are standard base64; a signature
+# is ECDSA P-256 over the bytes given in `to_sign` (SHA-256 inside the signing), as 64 bytes r‖s.
+class ChallengeResultSerializer(serializers.Serializer):
+    nonce = serializers.CharField()
+    to_sign = serializers.CharField(
+        help_text="待签名的字节（Base64）：用新密钥对其签名以证明持有私钥"
+    )
+    expires_at = serializers.DateTimeField()
+
+
+class IssueSerializer(StrictSerializer):
+    nonce = serializers.CharField(max_length=200, help_text="challenge 返回的 nonce")
+    public_key = serializers.CharField(
+        max_length=4096, help_text="P-256 公钥，SubjectPublicKeyInfo DER 的 Base64"
+    )
+    signature = serializers.CharField(
+        max_length=4096, help_text="用私钥对 to_sign 的 ECDSA-SHA256 签名，64 字节 r‖s 的 Base64"
+    )
+
+
+class IssueResultSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    certificate = serializers.CharField(help_text="签发的 X.509 证书（PEM）")
+    not_before = serializers.DateTimeField()
+    not_after = serializers.DateTimeField()
+    validity = serializers.CharField()
+
+
+class ReinstallResultSerializer(serializers.Serializer):
+    redirect = serializers.CharField(help_text="网页流程中的去向（接口调用方可忽略）")
+    reopened = serializers.ListField(
+        child=serializers.CharField(), help_text="重新打开、需再次办理的步骤（如 witness）"
+    )
+
+
+class PrepareSerializer(StrictSerializer):
+    document = serializers.IntegerField(
+        help_text="要签署的文档编号（步骤状态中的 documents[].document）"
+    )
+
+
+class PrepareResultSerializer(serializers.Serializer):
+    request_id = serializers.IntegerField()
+    document = serializers.IntegerField()
+    to_sign = serializers.CharField(
+        help_text="CMS 签名属性的 DER（Base64）：投资者私钥对其做 ECDSA-SHA256 签名"
+    )
+    serial = serializers.CharField(help_text="用于签署的证书序列号")
+    expires_at = serializers.DateTimeField()
+
+
+class CompleteSerializer(StrictSerializer):
+    request_id = serializers.IntegerField()
+    signature = serializers.CharField(max_length=4096, help_text="64 字节 r‖s 的 Base64")
+
+
+class CompleteResultSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    title = serializers.CharField()
+    signed = serializers.BooleanField()
+    signed_at = serializers.DateTimeField()
+    signed_at_shown = serializers.CharField()
+    sha256 = serializers.CharField(help_text="签署并加盖公司印章后的 PDF 的 SHA-256")
+    download_url = serializers.CharField(
+        help_text="投资者网页的下载地址；接口请用 signed-documents"
+    )
+
+
+application_urlpatterns = [
+    *step_endpoints(
+        kind=CERTIFICATE,
+        label="数字证书",
+        submit_description="证书已签发后提交以完成本步骤；未安装：400 step_invalid。",
+        state_example={"certificate": None, "reinstall_required": False},
+        actions={
+            "challenge": StepAction(
+                response=ChallengeResultSerializer,
+                summary="取得证书申请挑战 / get the challenge",
+                description="第一步：取得 nonce 与 to_sign；"
+                "在设备上生成 P-256 密钥对并对 to_sign 签名。",
+            ),
+            "issue": StepAction(
+                request=IssueSerializer,
+                response=IssueResultSerializer,
+                summary="签发证书 / issue the certificate",
+                description="第二步：提交公钥与对 to_sign 的签名；"
+                "公司 CA 签发证书。私钥不离开设备。",
+                examples=[
+                    OpenApiExample(
+                        "签发",
+                        value={
+                            "nonce": "d3c1…",
+                            "public_key": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…",
+                            "signature": "q1w2…（64 字节 Base64）",
+                        },
+                        request_only=True,
+                    )
+                ],
+            ),
+            "reinstall": StepAction(
+                response=ReinstallResultSerializer,
+                summary="重新安装证书 / install again",
+                description="已签发的证书被吊销，视频见证及之后的步骤需重新办理。",
+            ),
+        },
+    ),
+    *step_endpoints(
+        kind=SIGN,
+        label="签署协议",
+        submit_description="每份文档都签署后提交以完成本步骤；"
+        "否则 400 step_invalid 列出未签署的文档。",
+        actions={
+            "prepare": StepAction(
+                request=PrepareSerializer,
+                response=PrepareResultSerializer,
+                summary="准备签署（第一步）/ prepare a signature",
+                description="服务器生成 PDF 并计算待签名的签名属性；"
+                "投资者在设备上用私钥签名 to_sign。",
+            ),
+            "complete": StepAction(
+                request=CompleteSerializer,
+                response=CompleteResultSerializer,
+                summary="完成签署（第二步）/ complete the signature",
+                description="提交签名值；服务器嵌入签名、加时间戳并加盖公司印章。",
+            ),
+            "reinstall": StepAction(
+                response=ReinstallResultSerializer, summary="重新安装证书 / install again"
+            ),
+        },
     ),
 ]

@@ -34,7 +34,7 @@ class Target:
 
 
 def _refuse(message: str, code: str) -> BusinessError:
-    return BusinessError(message, code=code, extra={"field": "url"})
+    return BusinessError(message, code=code, extra={"fields": {"url": [message]}})
 
 
 def _split(url: str) -> tuple[str, str, int, str]:

@@ -10,9 +10,9 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from common.api import error_responses
+from api.base import ApiView
+from api.scopes import Scope
 
 from .catalog import WEBHOOK_EVENTS
 from .models import WebhookSubscription
@@ -58,6 +58,14 @@ class EventTypeSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
+class WebhooksApi(ApiView):
+    """An integrator's key with the `webhooks` scope manages its own subscriptions; an
+    investor's token never does."""
+
+    required_scopes = (Scope.WEBHOOKS,)
+    investor_tokens = False
+
+
 def _own(request, pk: int) -> WebhookSubscription:
     subscription = subscriptions_of(owner=request.user).filter(pk=pk).first()
     if subscription is None:
@@ -70,12 +78,12 @@ def _with_secret(made) -> dict:
     return {**data, "secret": made.secret}
 
 
-class SubscriptionListApi(APIView):
+class SubscriptionListApi(WebhooksApi):
     @extend_schema(
         operation_id="webhooks_list",
         tags=["webhooks"],
         summary="本账号的事件推送订阅 / this integrator's webhook subscriptions",
-        responses={200: SubscriptionSerializer(many=True), **error_responses(401, 403)},
+        responses={200: SubscriptionSerializer(many=True)},
     )
     def get(self, request):
         return Response(
@@ -87,7 +95,7 @@ class SubscriptionListApi(APIView):
         tags=["webhooks"],
         summary="订阅事件推送 / subscribe a URL to events",
         request=SubscriptionCreateSerializer,
-        responses={201: SubscriptionWithSecretSerializer, **error_responses(400, 401, 403)},
+        responses={201: SubscriptionWithSecretSerializer},
         examples=[
             OpenApiExample(
                 "subscribe",
@@ -113,12 +121,12 @@ class SubscriptionListApi(APIView):
         return Response(_with_secret(made), status=status.HTTP_201_CREATED)
 
 
-class SubscriptionDetailApi(APIView):
+class SubscriptionDetailApi(WebhooksApi):
     @extend_schema(
         operation_id="webhooks_read",
         tags=["webhooks"],
         summary="一个订阅 / one subscription",
-        responses={200: SubscriptionSerializer, **error_responses(401, 403, 404)},
+        responses={200: SubscriptionSerializer},
     )
     def get(self, request, pk: int):
         return Response(SubscriptionSerializer(_own(request, pk)).data)
@@ -127,32 +135,32 @@ class SubscriptionDetailApi(APIView):
         operation_id="webhooks_delete",
         tags=["webhooks"],
         summary="停用订阅（推送记录保留） / switch a subscription off (its log is kept)",
-        responses={204: None, **error_responses(401, 403, 404)},
+        responses={204: None},
     )
     def delete(self, request, pk: int):
         subscription_deactivate(subscription=_own(request, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SecretRotateApi(APIView):
+class SecretRotateApi(WebhooksApi):
     @extend_schema(
         operation_id="webhooks_rotate_secret",
         tags=["webhooks"],
         summary="更换签名密钥（立即生效） / rotate the signing secret (at once)",
         request=None,
-        responses={200: SubscriptionWithSecretSerializer, **error_responses(401, 403, 404)},
+        responses={200: SubscriptionWithSecretSerializer},
     )
     def post(self, request, pk: int):
         made = secret_rotate(subscription=_own(request, pk), actor=request.user)
         return Response(_with_secret(made))
 
 
-class EventTypesApi(APIView):
+class EventTypesApi(WebhooksApi):
     @extend_schema(
         operation_id="webhooks_event_types",
         tags=["webhooks"],
         summary="可订阅的事件 / the events one may subscribe to",
-        responses={200: EventTypeSerializer(many=True), **error_responses(401, 403)},
+        responses={200: EventTypeSerializer(many=True)},
     )
     def get(self, request):
         return Response(

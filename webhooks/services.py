@@ -41,21 +41,21 @@ def events_clean(events: Iterable[str]) -> list[str]:
         raise BusinessError(
             _("不支持的事件：%(names)s。") % {"names": "、".join(unknown)},
             code="webhook_event_unknown",
-            extra={"field": "events", "unknown": unknown},
+            extra={"fields": {"events": [_("不支持的事件。")]}, "unknown": unknown},
         )
     if not chosen:
+        message = _("请至少选择一个事件。")
         raise BusinessError(
-            _("请至少选择一个事件。"), code="webhook_events_empty", extra={"field": "events"}
+            message, code="webhook_events_empty", extra={"fields": {"events": [message]}}
         )
     return [name for name in WEBHOOK_EVENTS if name in chosen]  # catalogue order
 
 
 def _owner_check(owner: Any) -> None:
     if not user_has_role(owner, Role.INTEGRATOR):
+        message = _("订阅的所属账号必须具有“接口对接”角色。")
         raise BusinessError(
-            _("订阅的所属账号必须具有“接口对接”角色。"),
-            code="webhook_owner_not_integrator",
-            extra={"field": "owner"},
+            message, code="webhook_owner_not_integrator", extra={"fields": {"owner": [message]}}
         )
 
 

@@ -110,12 +110,18 @@ def _client_look_up(*, id_number: str, ip: str, now: datetime.datetime) -> Clien
     return client
 
 
-def _client_check_may_log_in(*, client: Client, ip: str, now: datetime.datetime) -> None:
+def client_check_id_valid(*, client: Client, now: datetime.datetime) -> None:
+    """An expired ID document means a counter visit before any business (the login, and an
+    integrator starting a business for the client, both refuse it)."""
     if client.id_valid_until is not None and client.id_valid_until < now.astimezone(CHINA).date():
         raise BusinessError(
             _("您的身份证件已过期，请携带有效身份证件到营业部临柜更新后再办理。"),
             code="id_expired",
         )
+
+
+def _client_check_may_log_in(*, client: Client, ip: str, now: datetime.datetime) -> None:
+    client_check_id_valid(client=client, now=now)
     state = LoginState.objects.filter(client=client, ip_hash=_ip_hash(ip)).first()
     if state is not None and state.locked_until is not None and state.locked_until > now:
         raise BusinessError(

@@ -37,11 +37,13 @@ def unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json:
         response = JsonResponse(
             {
-                "message": "服务暂时不可用，请稍后重试 / temporarily unavailable, retry later.",
                 "code": "unavailable",
-                "extra": {},
+                "message": "服务暂时不可用，请稍后重试 / temporarily unavailable, retry later.",
+                "fields": {},
+                "details": {"retry_after": RETRY_AFTER_SECONDS},
             },
             status=503,
+            json_dumps_params={"ensure_ascii": False},
         )
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
@@ -56,4 +58,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
         return unavailable(request, error)
+    if request.path.startswith("/api/"):
+        # the API's error shape (api.errors): common imports no app, so it is written here
+        response = JsonResponse(
+            {
+                "code": "server_error",
+                "message": "服务器内部错误，请稍后重试或联系平台。",
+                "fields": {},
+            },
+            status=500,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     return HttpResponse(render_to_string("500.html"), status=500)

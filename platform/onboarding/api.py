@@ -1,41 +1,22 @@
-"""The API root: versioned routes, the schema and its docs, and the one exception handler that
-renders business errors as {"message": ..., "extra": ...}."""
+"""The API root: versioned routes, the schema and its docs. The conventions every endpoint
+follows (the error shape, auth and scopes, idempotency, ETags, pagination) live in the base app
+`api`; this module only wires the capabilities' endpoints under /api/v1/."""
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
-from rest_framework import exceptions
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.exceptions import BusinessError
-
-
-def exception_handler(exc, context):
-    if isinstance(exc, BusinessError):
-        return Response({"message": exc.message, "code": exc.code, "extra": exc.extra}, status=400)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.ValidationError):
-        response.data = {
-            "message": "输入有误 / invalid input",
-            "code": "invalid",
-            "extra": {"fields": response.data},
-        }
-    else:
-        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        response.data = {
-            "message": str(detail),
-            "code": getattr(detail, "code", "error"),
-            "extra": {},
-        }
-    return response
+from api.errors import is_api_request, not_found
+from revisit import apis as revisit_apis
+from signing import apis as signing_apis
+from video import apis as video_apis
 
 
 def public_endpoints_only(endpoints):
@@ -43,9 +24,26 @@ def public_endpoints_only(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
 
 
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404: JSON in the API's error shape under /api/, the page elsewhere."""
+    if is_api_request(request):
+        return not_found(request)
+    return page_not_found(request, exception)
+
+
+# What each capability adds to an application (its steps and their actions, the queue...)
+APPLICATION_APIS = [
+    *video_apis.application_urlpatterns,
+    *signing_apis.application_urlpatterns,
+    *revisit_apis.application_urlpatterns,
+]
+
 urlpatterns = [
+    path("v1/", include("api.urls")),
     path("v1/", include("content.apis")),
+    path("v1/", include("flows.apis")),
     path("v1/", include("signing.apis")),
+    path("v1/applications/<str:acceptance_number>/", include(APPLICATION_APIS)),
     path("v1/", include("webhooks.apis")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # split: the page loads its starting script from a URL, so no inline script is needed (CSP)

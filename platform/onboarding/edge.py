@@ -8,7 +8,8 @@ so they hold whatever ASGI server runs it (uvicorn in the demo and in production
   the forwarded headers of an untrusted peer are removed, so no later code can read them.
 - `BodyLimit`: every request body has a ceiling, per route (REQUEST_BODY_LIMITS). A declared
   Content-Length over it is refused before a byte of the body is read; a chunked body is counted
-  as it streams and cut off at the ceiling. Django never buffers more than the ceiling.
+  as it streams and cut off at the ceiling. Django never buffers more than the ceiling. Under
+  /api/ the refusal is JSON in the API's error shape (413 `payload_too_large`).
 - `AccessLog`: method, path without its query string, status, time: never a query string (ID
   numbers, mobiles, names travel in them), never a header.
 """
@@ -16,6 +17,7 @@ so they hold whatever ASGI server runs it (uvicorn in the demo and in production
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import re
 import time
@@ -125,11 +127,19 @@ class Limit:
     # The larger limit needs a session cookie (a logged-in investor uploading photos): without
     # one, the default applies. A cookie is not proof of a login, but the body stays bounded.
     needs_session: bool = False
+    # The API's uploads: the larger limit needs credentials (an `Authorization` header, e.g. an
+    # integrator key or investor token, or a session cookie); the API checks them afterwards.
+    needs_credentials: bool = False
 
 
 def limits_from_settings() -> tuple[list[Limit], int]:
     routes = [
-        Limit(re.compile(entry["path"]), int(entry["max_bytes"]), bool(entry.get("needs_session")))
+        Limit(
+            re.compile(entry["path"]),
+            int(entry["max_bytes"]),
+            bool(entry.get("needs_session")),
+            bool(entry.get("needs_credentials")),
+        )
         for entry in settings.REQUEST_BODY_LIMITS
     ]
     return routes, int(settings.REQUEST_BODY_DEFAULT_LIMIT)
@@ -147,14 +157,35 @@ def size_label(max_bytes: int) -> str:
     return f"{max_bytes / 1024:g} KB"
 
 
-async def respond_too_large(send: Send, max_bytes: int) -> None:
-    body = TOO_LARGE_PAGE.format(size=size_label(max_bytes)).encode()
+def _is_api(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith("/api/")
+
+
+def _api_error(code: str, message: str, details: dict[str, Any] | None = None) -> bytes:
+    """The API's error shape (api.errors), for what the edge refuses under /api/."""
+    body: dict[str, Any] = {"code": code, "message": message, "fields": {}}
+    if details:
+        body["details"] = details
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+async def respond_too_large(send: Send, max_bytes: int, *, api: bool = False) -> None:
+    if api:
+        body = _api_error(
+            "payload_too_large",
+            f"请求体过大：此接口最多接受 {size_label(max_bytes)}。",
+            {"max_bytes": max_bytes},
+        )
+        content_type = b"application/json"
+    else:
+        body = TOO_LARGE_PAGE.format(size=size_label(max_bytes)).encode()
+        content_type = b"text/html; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
                 # The rest of the body is not wanted: the server closes the connection.
                 (b"connection", b"close"),
@@ -194,6 +225,10 @@ class BodyLimit:
             if route.pattern.search(path):
                 if route.needs_session and not has_session:
                     return default
+                if route.needs_credentials and not (
+                    has_session or _header(scope, b"authorization")
+                ):
+                    return default
                 return route.max_bytes
         return default
 
@@ -205,10 +240,14 @@ class BodyLimit:
         declared = _header(scope, b"content-length")
         if declared:
             if not declared.strip().isdigit() or "," in declared:
-                await _respond_plain(send, 400, b"invalid Content-Length")
+                if _is_api(scope):
+                    message = "Content-Length 请求头无效。"
+                    await _respond_plain(send, 400, _api_error("invalid", message), as_json=True)
+                else:
+                    await _respond_plain(send, 400, b"invalid Content-Length")
                 return
             if int(declared) > limit:
-                await respond_too_large(send, limit)
+                await respond_too_large(send, limit, api=_is_api(scope))
                 return
         await self._streamed(scope, receive, send, limit)
 
@@ -239,20 +278,21 @@ class BodyLimit:
 
         await self.app(scope, counted_receive, watched_send)
         if over and not started:
-            await respond_too_large(send, limit)
+            await respond_too_large(send, limit, api=_is_api(scope))
 
 
 def _cookie_header(scope: Scope) -> bytes:
     return b";".join(value for key, value in scope.get("headers", []) if key == b"cookie")
 
 
-async def _respond_plain(send: Send, status: int, text: bytes) -> None:
+async def _respond_plain(send: Send, status: int, text: bytes, *, as_json: bool = False) -> None:
+    content_type = b"application/json" if as_json else b"text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(text)).encode()),
                 (b"connection", b"close"),
             ],

@@ -45,5 +45,7 @@ urlpatterns += [path("", include(wagtail_urls))]
 
 # A database outage anywhere in a request (a middleware too) is a 503 "try again", not a 500.
 handler500 = "common.middleware.server_error"
+# Under /api/ a URL that matches nothing is JSON in the API's error shape, not the HTML page.
+handler404 = "onboarding.api.handler404"
 # A bad request (a host not served, a malformed upload) gets the themed page as well.
 handler400 = "common.errors.bad_request"

@@ -30,12 +30,13 @@ class StaffSecondFactorMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {
-                        "message": "需要完成两步验证 / the second factor is required.",
+                    {  # the API's error shape (api.errors)
                         "code": "otp_required",
-                        "extra": {},
+                        "message": "需要完成两步验证 / the second factor is required.",
+                        "fields": {},
                     },
                     status=403,
+                    json_dumps_params={"ensure_ascii": False},
                 )
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('staff:otp')}?{query}")

@@ -34,15 +34,31 @@ class StaffProfile(models.Model):
         return self.display_name or self.user.get_username()
 
 
+def _no_scopes() -> list[str]:
+    return []
+
+
 class IntegratorKey(AbstractAPIKey):
     """An API key of an integrator: only its hash is stored (djangorestframework-api-key); every
-    call made with it acts as its owner, so roles and audit apply as for a person."""
+    call made with it acts as its owner, so roles and audit apply as for a person. Its scopes
+    (`api.scopes.Scope` values) bound what the key may call whatever its owner's roles; keys are
+    issued, rotated and revoked by administrators in the CMS (Settings → 接口密钥)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="api_keys",
         verbose_name=_("所属账号"),
+    )
+    scopes = models.JSONField(_("权限范围"), default=_no_scopes, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("轮换后的新密钥"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
     )
 
     class Meta(AbstractAPIKey.Meta):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
+from api.throttles import PrincipalRateThrottle
 from staff.roles import Role
 from tests.factories import staff_user
 
@@ -17,8 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def low_rates(monkeypatch):
     cache.clear()
-    rates = {"user": "5/min", "anon": "3/min", "verify": "2/hour"}
-    for throttle in (AnonRateThrottle, UserRateThrottle, ScopedRateThrottle):
+    # DRF's own throttles (the API's default) and the per-principal one of api.base's views
+    rates = {"user": "5/min", "anon": "3/min", "verify": "2/hour", "staff": "5/min"}
+    for throttle in (AnonRateThrottle, UserRateThrottle, ScopedRateThrottle, PrincipalRateThrottle):
         monkeypatch.setattr(throttle, "THROTTLE_RATES", rates)
     yield
     cache.clear()

@@ -3,6 +3,7 @@ forwarded headers, oversized and endless bodies, query strings full of personal 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -226,6 +227,21 @@ def test_the_configured_limits_bound_uploads_and_everything_else(settings):
     assert limit.limit_for(http_scope(path="/signing/verify/")) == 31 * 1024 * 1024
 
 
+def test_the_apis_uploads_get_the_webs_allowance_with_credentials_only(settings):
+    # given the project's own settings and the API's photo and score-report routes
+    limit = BodyLimit(Recorder())
+    key = [("Authorization", "Api-Key abc.def")]
+    photos = "/api/v1/applications/1300020000000001/steps/photos/"
+    reports = "/api/v1/applications/1300020000000001/steps/exchanges/"
+    # then with an Authorization header they take 64 MB, as the web's step forms
+    assert limit.limit_for(http_scope(path=photos, headers=key)) == 64 * 1024 * 1024
+    assert limit.limit_for(http_scope(path=reports, headers=key)) == 64 * 1024 * 1024
+    # and without one, or on another API route, the default megabyte
+    assert limit.limit_for(http_scope(path=photos)) == 1024 * 1024
+    other = "/api/v1/applications/1300020000000001/steps/basic_info/"
+    assert limit.limit_for(http_scope(path=other, headers=key)) == 1024 * 1024
+
+
 @pytest.mark.asyncio
 async def test_websockets_pass_the_body_limit_untouched():
     seen = []
@@ -254,3 +270,39 @@ async def test_the_access_log_has_the_path_but_never_the_query_string(caplog):
     assert line.startswith("GET /investor/login/ 200 ")
     for secret in ("110101198503120017", "13812345678", "李明", "id_number", "?"):
         assert secret not in line
+
+
+@pytest.mark.asyncio
+async def test_under_api_a_body_over_the_limit_is_refused_in_the_apis_error_shape():
+    # given a 60 MB body announced to an API route
+    app = Recorder()
+    scope = http_scope(path="/api/v1/anything/", headers=[("Content-Length", str(60 << 20))])
+    # when
+    sent, _asked = await run(limited(app), scope)
+    # then
+    assert status_of(sent) == 413
+    assert dict(sent[0]["headers"])[b"content-type"] == b"application/json"
+    body = json.loads(sent[1]["body"])
+    assert body["code"] == "payload_too_large"
+    assert body["fields"] == {}
+    assert body["details"] == {"max_bytes": 100}
+    assert not app.called
+
+
+@pytest.mark.asyncio
+async def test_under_api_a_streamed_body_cut_off_is_json_too():
+    app = Recorder()
+    sent, _asked = await run(
+        limited(app), http_scope(path="/api/v1/anything/"), chunks=[b"x" * 60] * 10
+    )
+    assert status_of(sent) == 413
+    assert json.loads(sent[-1]["body"])["code"] == "payload_too_large"
+
+
+@pytest.mark.asyncio
+async def test_under_api_a_malformed_content_length_is_json():
+    app = Recorder()
+    scope = http_scope(path="/api/v1/anything/", headers=[("Content-Length", "abc")])
+    sent, _ = await run(limited(app), scope)
+    assert status_of(sent) == 400
+    assert json.loads(sent[1]["body"])["code"] == "invalid"

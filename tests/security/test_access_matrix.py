@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from api.tokens import investor_token_issue
 from audit.models import AuditEvent
 from clients.auth import SESSION_KEY
 from flows.engine import flow_steps
@@ -78,6 +79,19 @@ ZONES: list[tuple[str, str, set[str]]] = [
     (r"^cms/login/$", "CMS login (leads to the staff login)", {"public"}),
     (r"^cms/(jsi18n|sprite)/$", "CMS script translations and icons", {"public"}),
     (r"^cms/", "Wagtail admin", {Role.ADMINISTRATOR, Role.COMPLIANCE}),
+    (r"^api/v1/applications/<str:acceptance_number>/review/", "review (API)", {Role.REVIEWER}),
+    (
+        r"^api/v1/applications/<str:acceptance_number>/signed-documents/",
+        "signed documents (API)",
+        {Role.INTEGRATOR},
+    ),
+    # what each role's actor may see and do is the services' (tests/flows/test_api.py walks
+    # an agent of another branch and the wrong actor through them)
+    (
+        r"^api/v1/(applications|business-types)/",
+        "applications (API)",
+        {Role.INTEGRATOR, Role.REVIEWER, Role.WITNESS_AGENT},
+    ),
     # an integrator's own webhook subscriptions (another's are not found: tests/webhooks)
     (r"^api/v1/webhooks/", "integrator webhooks", {Role.INTEGRATOR}),
     (r"^api/v1/", "integrator API", {Role.INTEGRATOR}),
@@ -142,6 +156,9 @@ def world(db, application, documents, certificate) -> World:
     session[SESSION_KEY] = attacker.pk
     session.save()
     actors["investor (another one)"] = investor
+    # the same investor through the API: a mobile app holding their investor token
+    token = investor_token_issue(client=attacker, issuer=None).token
+    actors["investor token (another one)"] = Browser(HTTP_AUTHORIZATION=f"Bearer {token}")
     accounts = {
         "staff without a role": (None, branch),
         "reviewer": (Role.REVIEWER, None),
@@ -197,9 +214,18 @@ def takes_ids(template: str) -> bool:
     return bool(re.search(r"<(?:\w+:)?\w+>|\(\?P<", template))
 
 
+PUBLISHED_CONTENT = re.compile(r"^api/v1/(documents|questionnaires)/<int:pk>/$")
+
+
 def allowed(actor: str, who: set[str], template: str) -> bool:
     if "public" in who:
         return True
+    if actor == "investor token (another one)":
+        # an investor token reaches the API only, and there only what is their own (no ids),
+        # or what is published for everyone (live documents and questionnaires, by id)
+        return template.startswith("api/v1/") and (
+            not takes_ids(template) or bool(PUBLISHED_CONTENT.match(template))
+        )
     if "investor" in who:
         # the investor here owns no id in a URL; a page without ids is their own
         return actor == "investor (another one)" and not takes_ids(template)
@@ -252,6 +278,7 @@ def test_no_route_serves_a_caller_who_may_not_use_it(world, settings):
                 for method in methods:
                     if template.startswith("cms/") and actor not in (
                         "anonymous",
+                        "investor token (another one)",
                         "investor (another one)",
                         "agent (another branch)",
                         "administrator",  # what the CMS shows of clients must be audited
@@ -270,7 +297,12 @@ def test_no_route_serves_a_caller_who_may_not_use_it(world, settings):
                         problems.append(f"{where}: served ({response.status_code})")
                     if found and not may:
                         problems.append(f"{where}: shows the victim's {found}")
-                    if found and may and actor not in ("anonymous", "investor (another one)"):
+                    outsiders = (
+                        "anonymous",
+                        "investor (another one)",
+                        "investor token (another one)",
+                    )
+                    if found and may and actor not in outsiders:
                         # staff shown personal data: the read is on the audit log
                         if AuditEvent.objects.count() == audited:
                             problems.append(f"{where}: shows {found} without an audit entry")

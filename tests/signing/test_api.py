@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from api.scopes import Scope
 from audit.models import AuditEvent
 from signing.verification import SignatureReport
 from staff.models import IntegratorKey
@@ -31,7 +32,9 @@ def integrator():
 
 @pytest.fixture
 def api_key(integrator) -> str:
-    _, key = IntegratorKey.objects.create_key(name="app", owner=integrator)
+    _, key = IntegratorKey.objects.create_key(
+        name="app", owner=integrator, scopes=[Scope.DOCUMENTS_READ]
+    )
     return key
 
 
@@ -66,7 +69,7 @@ def test_every_endpoint_needs_an_integrator_key(client, signed, method):
     }[method]()
     # then
     assert response.status_code == 401
-    assert set(response.json()) == {"message", "code", "extra"}
+    assert set(response.json()) == {"message", "code", "fields"}
 
 
 def test_staff_without_the_integrator_role_are_forbidden(client, signed):
@@ -150,7 +153,7 @@ def test_unknown_applications_and_documents_are_a_structured_404(
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert set(body) == {"message", "code", "extra"}
+    assert set(body) == {"message", "code", "fields"}
     assert body["code"] == "not_found"
     assert body["message"].startswith("业务不存在" if what != "document" else "签署文档不存在")
     assert not AuditEvent.objects.filter(action="signed_document.download").exists()
@@ -200,7 +203,7 @@ def test_verify_refuses_what_is_not_a_signed_pdf_with_a_structured_400(
     response = _verify(client, api_key, data)
     assert response.status_code == 400
     assert response.json()["code"] == code
-    assert set(response.json()) == {"message", "code", "extra"}
+    assert set(response.json()) == {"message", "code", "fields"}
 
 
 def test_the_schema_documents_the_signing_endpoints(client):

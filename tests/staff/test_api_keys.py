@@ -1,5 +1,6 @@
 import pytest
 
+from api.scopes import Scope
 from staff.models import IntegratorKey
 from staff.roles import Role
 from tests.factories import ExchangeFactory, staff_user
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def key():
     ExchangeFactory()
-    _, key = IntegratorKey.objects.create_key(name="app", owner=staff_user("app", Role.INTEGRATOR))
+    _, key = IntegratorKey.objects.create_key(
+        name="app", owner=staff_user("app", Role.INTEGRATOR), scopes=[Scope.APPLICATIONS_READ]
+    )
     return key
 
 
@@ -28,7 +31,7 @@ def test_an_integrator_key_reads_the_api(client, key):
 def test_no_key_gets_a_structured_401(client):
     response = get(client, None)
     assert response.status_code == 401
-    assert set(response.json()) == {"message", "code", "extra"}
+    assert set(response.json()) == {"message", "code", "fields"}
     assert response.json()["code"] == "not_authenticated"
 
 
@@ -48,7 +51,7 @@ def test_a_key_whose_owner_lost_the_integrator_role_is_forbidden(client, key):
     owner.groups.clear()
     response = get(client, key)
     assert response.status_code == 403
-    assert response.json()["message"].startswith("需要接口对接权限")
+    assert response.json()["code"] == "permission_denied"
 
 
 def test_the_api_docs_load_nothing_from_outside(client):

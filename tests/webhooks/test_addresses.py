@@ -44,7 +44,7 @@ def test_a_bad_or_internal_url_is_refused_with_its_reason(url, code):
     with pytest.raises(BusinessError) as refused:
         target_check(url)
     assert refused.value.code == code
-    assert refused.value.extra == {"field": "url"}
+    assert refused.value.extra == {"fields": {"url": [refused.value.message]}}
 
 
 def test_a_name_that_resolves_to_an_internal_address_is_refused(monkeypatch):

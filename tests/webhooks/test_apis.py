@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from api.scopes import Scope
 from audit.models import AuditEvent
 from staff.models import IntegratorKey
 from staff.roles import Role
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(client, integrator, local_receivers):
-    _, key = IntegratorKey.objects.create_key(name="crm", owner=integrator)
+    _, key = IntegratorKey.objects.create_key(name="crm", owner=integrator, scopes=[Scope.WEBHOOKS])
     client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {key}"
     return client
 
@@ -76,7 +77,7 @@ def test_an_internal_url_is_refused_when_private_networks_are_not_allowed(api, s
     answer = create(api, url="http://169.254.169.254/latest/meta-data/")
     assert answer.status_code == 400
     assert answer.json()["code"] == "webhook_url_private"
-    assert answer.json()["extra"] == {"field": "url"}
+    assert answer.json()["fields"] == {"url": [answer.json()["message"]]}
 
 
 def test_deleting_switches_the_subscription_off_and_keeps_it(api):
@@ -101,7 +102,7 @@ def test_rotating_gives_a_new_secret_that_signs_from_now_on(api):
 
 def test_another_integrators_subscriptions_are_not_found(api):
     other = staff_user("other_app", Role.INTEGRATOR)
-    _, key = IntegratorKey.objects.create_key(name="other", owner=other)
+    _, key = IntegratorKey.objects.create_key(name="other", owner=other, scopes=[Scope.WEBHOOKS])
     theirs = create(api).json()
     api.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {key}"
     assert api.get("/api/v1/webhooks/").json() == []
@@ -109,6 +110,17 @@ def test_another_integrators_subscriptions_are_not_found(api):
     assert api.delete(f"/api/v1/webhooks/{theirs['id']}/").status_code == 404
     assert post(api, f"/api/v1/webhooks/{theirs['id']}/rotate-secret/").status_code == 404
     assert WebhookSubscription.objects.get(pk=theirs["id"]).active is True
+
+
+def test_a_key_without_the_webhooks_scope_is_refused_and_nothing_is_stored(client, integrator):
+    _, key = IntegratorKey.objects.create_key(
+        name="reader", owner=integrator, scopes=[Scope.APPLICATIONS_READ]
+    )
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {key}"
+    answer = create(client)
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "scope_missing"
+    assert not WebhookSubscription.objects.exists()
 
 
 def test_callers_without_an_integrator_key_are_refused(client):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "staff",
     "sms",
     "clients",
+    "api",
     "photos",
     # content, themes and the engine
     "themes",
@@ -185,6 +186,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": 60.0},
     "witness-queue-sweep": {"task": "video.tasks.witness_queue_sweep", "schedule": 15.0},
     "witness-sessions-expire": {"task": "video.tasks.witness_sessions_expire", "schedule": 60.0},
+    "api-records-purge": {"task": "api.tasks.api_records_purge", "schedule": 3600.0},
     "witness-appointment-reminders": {
         "task": "video.tasks.witness_appointment_reminders",
         "schedule": 60.0,
@@ -258,6 +260,12 @@ REQUEST_BODY_DEFAULT_LIMIT = 1 * MIB
 REQUEST_BODY_LIMITS = [
     # a step form: three ID photos of at most 20 MB (photos), or score reports of 10 MB each
     {"path": r"^/business/[^/]+/[^/]+/$", "max_bytes": 64 * MIB, "needs_session": True},
+    # the same through the API: photos, and score reports with the exchanges' selection
+    {
+        "path": r"^/api/v1/applications/[^/]+/steps/(photos|exchanges)/$",
+        "max_bytes": 64 * MIB,
+        "needs_credentials": True,
+    },
     # a PDF of at most 30 MB to verify (public page and API)
     {"path": r"^/signing/verify/$", "max_bytes": 31 * MIB},
     {"path": r"^/api/v1/signatures/verify/$", "max_bytes": 31 * MIB},
@@ -416,35 +424,67 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "staff.authentication.IntegratorKeyAuthentication",
+        "api.authentication.InvestorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["staff.permissions.IsIntegrator"],
-    "EXCEPTION_HANDLER": "onboarding.api.exception_handler",
+    # One error shape for every failure: {"code", "message", "fields"} (api.errors).
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Cursor pagination (stable while rows are added); endpoints on api.base use it too.
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "PAGE_SIZE": 20,
     # Every endpoint is throttled: per integrator, per address for anonymous callers (the
-    # schema and docs), and the costly signature check on a scope of its own.
+    # schema and docs), and the costly signature check on a scope of its own. Endpoints on
+    # api.base count per integrator key (`api_key`), per investor (`investor`, over all their
+    # tokens) and per staff account (`staff`) instead of `user` (api.throttles).
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"user": "120/min", "anon": "30/min", "verify": "60/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_USER", default="120/min"),
+        "anon": env.str("API_RATE_ANON", default="30/min"),
+        "verify": "60/hour",
+        "api_key": env.str("API_RATE_KEY", default="600/min"),
+        "investor": env.str("API_RATE_INVESTOR", default="120/min"),
+        "staff": env.str("API_RATE_STAFF", default="300/min"),
+        # the SMS login over the API, on top of the login's own limits (clients.services)
+        "investor_login": env.str("API_RATE_INVESTOR_LOGIN", default="30/min"),
+    },
     # REMOTE_ADDR is already the client's (the edge resolves trusted proxies): never read
     # X-Forwarded-For here.
     "NUM_PROXIES": 0,
 }
+# How long an investor token (POST /api/v1/auth/token/) is good for: short, like a session.
+API_INVESTOR_TOKEN_TTL_SECONDS = env.int("API_INVESTOR_TOKEN_TTL_SECONDS", default=30 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "期货开户平台 API",
     "DESCRIPTION": "增开交易编码等业务的对接接口 (integrator API). Authenticate with "
-    "`Authorization: Api-Key <key>`.",
+    "`Authorization: Api-Key <key>` (an integrator key, with scopes) or "
+    "`Authorization: Bearer <token>` (an investor token). Every error has the shape "
+    '`{"code", "message", "fields"}` (component `Error`). POSTs accept an `Idempotency-Key` '
+    "header; reads carry an `ETag` and answer 304 to `If-None-Match`.",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Only the integrator API: Wagtail's admin API is internal to the CMS.
     "PREPROCESSING_HOOKS": ["onboarding.api.public_endpoints_only"],
+    # The error shape once, referred to by every error response; the Idempotency-Key header.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi.errors_and_conventions",
+    ],
     # Swagger UI and ReDoc served from our own static files: no page loads anything from outside.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "kind": each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "content.models.DocumentKind",
+        "QuestionnaireKindEnum": "content.models.QuestionnaireKind",
+    },
 }
 
 # --- logging: nothing personal goes into logs -----------------------------------------------
