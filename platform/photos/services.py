@@ -35,7 +35,7 @@ def _judging_turn() -> Iterator[None]:
         logger.warning(
             "photo judging busy: no turn within %ss", settings.PHOTO_JUDGING_WAIT_SECONDS
         )
-        raise BusinessError(_("系统繁忙，请稍后重新上传照片。"), code="busy")
+        raise BusinessError(_("系统繁忙，请稍后重新上传照片。"), code="busy", status=503)
     try:
         yield
     finally:

@@ -132,7 +132,7 @@ def test_an_upload_that_waits_too_long_for_a_turn_is_told_the_system_is_busy(
     # when / then a clear "busy" refusal, nothing judged or stored
     with pytest.raises(BusinessError) as refusal:
         id_photo_store(client=client, side="front", upload_bytes=data)
-    assert refusal.value.code == "busy"
+    assert refusal.value.code == "busy" and refusal.value.status == 503  # the API: try again
     assert "系统繁忙" in refusal.value.message
     assert not IdPhoto.objects.exists() and not _stored_files(media)
     # and once the turn is free, the same upload is judged and kept
