@@ -28,7 +28,6 @@ def _world(count: int):
     published_flow([("photos", {"security_letter": None}), ("witness", {"script": None})])
     branch = BranchFactory()
     from flows.services import application_start
-
     from tests.load.investors import load_id_number
 
     cookies, numbers = [], []
