@@ -600,8 +600,11 @@ def key_press_button(page, button, key: str = "Enter") -> None:
 
 
 def key_file(page, file_input, path: Path) -> None:
-    """Tab to a file input and open it with Space; the chooser gets the file."""
+    """Tab to a file input and open it with Space; the chooser gets the file, which its tile then
+    previews."""
     tab_to(page, file_input)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(path)
+    slot = file_input.locator("xpath=ancestor::*[@data-photo-slot]")
+    expect(slot.locator(".photo-chosen")).to_be_visible()
