@@ -444,7 +444,10 @@ def call_connected(investor_page, agent) -> None:
 
 
 def agent_tick_and_pass(agent) -> None:
-    """Every check of the checklist confirmed with its evidence, then "见证通过"."""
+    """A portrait snapshot taken; every check of the checklist confirmed with it as its evidence
+    (chosen from the check's list), then "见证通过"."""
+    agent.get_by_role("button", name="人像截图").click()
+    expect(agent.locator(".witness-snapshots figure")).to_have_count(1)
     checklist = agent.get_by_role("heading", name="见证检查项").locator("xpath=..")
     for _ in range(30):
         buttons = checklist.get_by_role("button", name="确认")
@@ -452,7 +455,10 @@ def agent_tick_and_pass(agent) -> None:
             break
         count = buttons.count()
         form = buttons.first.locator("xpath=ancestor::form")
-        form.get_by_role("textbox").fill("已核对")
+        evidence = form.get_by_role("combobox")
+        evidence.select_option(
+            evidence.locator("option[value^='snapshot:']").first.get_attribute("value")
+        )
         buttons.first.click()
         expect(buttons).to_have_count(count - 1)
     with agent.expect_navigation():
@@ -594,8 +600,11 @@ def key_press_button(page, button, key: str = "Enter") -> None:
 
 
 def key_file(page, file_input, path: Path) -> None:
-    """Tab to a file input and open it with Space; the chooser gets the file."""
+    """Tab to a file input and open it with Space; the chooser gets the file, which its tile then
+    previews."""
     tab_to(page, file_input)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(path)
+    slot = file_input.locator("xpath=ancestor::*[@data-photo-slot]")
+    expect(slot.locator(".photo-chosen")).to_be_visible()
