@@ -25,6 +25,9 @@ from staff.roles import Role
 from tests.factories import staff_user
 from webhooks.models import WebhookSubscription
 
+# every operation runs inside one test per credential (~3 minutes each here): above the default
+pytestmark = pytest.mark.timeout(900)
+
 CLIENT_NO = "80010010"  # 郑强, a demo client (fixtures/data.py)
 MAX_EXAMPLES = 10
 
