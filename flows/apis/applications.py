@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -161,7 +166,10 @@ class ApplicationListApi(ApplicationsGenericApi):
         description="对接系统代投资者发起业务，规则与网页相同：客户须在册、证件未过期、"
         "同一业务只能有一笔办理中的申请（否则 409 pending_business_exists）。",
         request=StartSerializer,
-        responses={201: ApplicationDetailSerializer},
+        responses={
+            201: ApplicationDetailSerializer,
+            404: OpenApiResponse(description="客户不存在（fields.client_no）"),
+        },
         examples=[
             OpenApiExample("增开交易编码", value={"client_no": "80010010"}, request_only=True)
         ],

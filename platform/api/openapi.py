@@ -1,8 +1,9 @@
 """drf-spectacular postprocessing hook: the API's conventions written once into the schema.
 
 - the `Error` component (`{"code", "message", "fields", "details"?}`), and on every operation
-  the error responses it can give (400, 401, 403, 404, 429; 409, 413 and 422 on POST) referring
-  to it, unless the view documented its own;
+  the error responses it can give (400, 401, 403, 429; 404 with a path parameter or a cursor;
+  409, 413 and 422 on POST; 409 on DELETE; 415 with a request body) referring to it, unless the
+  view documented its own; an error response a view declares with a description only gets it too;
 - the `Idempotency-Key` header on every POST, `If-None-Match` and the 304 answer on every GET."""
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ DESCRIPTIONS = {
     "403": "无权调用（角色或权限范围 scope_missing）",
     "404": "资源不存在，或不属于调用方",
     "409": "使用同一 Idempotency-Key 的请求仍在处理中，或与当前状态冲突",
+    "415": "不支持的请求体格式（Content-Type）",
     "413": "请求体过大",
     "422": "Idempotency-Key 已用于另一个请求",
     "429": "请求过于频繁（见 Retry-After）",
@@ -102,17 +104,26 @@ def errors_and_conventions(result: dict[str, Any], generator, request, public) -
 
 def _add_conventions(path: str, method: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
+    parameters = operation.setdefault("parameters", [])
+    names = {(p.get("in"), p.get("name")) for p in parameters if isinstance(p, dict)}
     statuses = ["400", "401", "403", "429"]
-    if "{" in path:
+    # a path names an object; a cursor that is not one the list gave is not found either
+    if "{" in path or ("query", "cursor") in names:
         statuses.append("404")
     if method == "post":
         statuses += ["409", "413", "422"]
+    if method == "delete":
+        statuses.append("409")  # a business rule about the application's state
+    if "requestBody" in operation:
+        statuses.append("415")
     for status in statuses:
         existing = responses.get(status)
         if existing is None:
             responses[status] = _error_response(status)
-    parameters = operation.setdefault("parameters", [])
-    names = {(p.get("in"), p.get("name")) for p in parameters if isinstance(p, dict)}
+    # an error a view declares with its own description only (OpenApiResponse(description=…))
+    for status, response in responses.items():
+        if status[0] in "45" and isinstance(response, dict) and "content" not in response:
+            response["content"] = {"application/json": {"schema": ERROR_REF}}
     if method == "post" and ("header", "Idempotency-Key") not in names:
         parameters.append(IDEMPOTENCY_PARAMETER)
     if method == "get" and ("header", "If-None-Match") not in names:

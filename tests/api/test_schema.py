@@ -43,3 +43,31 @@ def test_both_credentials_are_documented(schema):
     schemes = schema["components"]["securitySchemes"]
     assert schemes["IntegratorKey"]["in"] == "header"
     assert schemes["InvestorToken"]["scheme"] == "bearer"
+
+
+# Found by tests/api/test_schemathesis.py: answers the API gives that the schema did not document.
+
+
+def test_a_list_documents_the_404_of_a_cursor_it_never_gave(schema):
+    listing = schema["paths"]["/api/v1/applications/"]["get"]
+    assert "cursor" in {p["name"] for p in listing["parameters"]}
+    assert listing["responses"]["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
+def test_deletes_document_the_409_of_the_applications_state(schema):
+    leave = schema["paths"]["/api/v1/applications/{acceptance_number}/witness/queue/"]["delete"]
+    assert "409" in leave["responses"]
+
+
+def test_starting_a_business_documents_the_404_of_an_unknown_client(schema):
+    start = schema["paths"]["/api/v1/applications/"]["post"]
+    content = start["responses"]["404"]["content"]["application/json"]
+    assert content["schema"]["$ref"].endswith("/Error")
+
+
+def test_operations_with_a_body_document_the_415_of_another_content_type(schema):
+    abandon = schema["paths"]["/api/v1/applications/{acceptance_number}/abandon/"]["post"]
+    assert "415" in abandon["responses"]
+    assert "415" not in schema["paths"]["/api/v1/exchanges/"]["get"]["responses"]
