@@ -3,6 +3,8 @@ restart. What investors see of it goes live like a document: an administrator ed
 submits it; a compliance officer other than the author approves; only then does the site show it
 (content.models.workflows). The row holds what is live; drafts are revisions."""
 
+import logging
+
 from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -23,6 +25,8 @@ colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("颜色格式为 #RRGGBB。"))
 # The live theme of each host the site answers on, in the shared cache (Redis in production):
 # every page shows it, and reading it costs two queries (the site, the theme). Emptied whenever a
 # theme or a site is saved or deleted; the timeout bounds a reader that raced such a save.
+logger = logging.getLogger(__name__)
+
 CACHE_KEY = "themes.theme.by_host"
 CACHE_SECONDS = 60
 
@@ -89,21 +93,31 @@ class Theme(
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
         host = f"{split_domain_port(request.get_host())[0]}:{request.get_port()}"
-        themes = cache.get(CACHE_KEY) or {}
+        themes = _cached(cache.get, CACHE_KEY) or {}
         theme = themes.get(host)
         if theme is None:
             theme = super().for_request(request)
-            cache.set(CACHE_KEY, {**themes, host: theme}, CACHE_SECONDS)
+            _cached(cache.set, CACHE_KEY, {**themes, host: theme}, CACHE_SECONDS)
         theme._request = request
         setattr(request, attr_name, theme)
         return theme
 
 
+def _cached(operation, *args):
+    """A cache call that a cache outage (Redis down) turns into a miss: the theme is then read
+    from the database, and every page still renders."""
+    try:
+        return operation(*args)
+    except Exception:  # the cache backend's own connection errors
+        logger.warning("theme cache unavailable; reading the theme from the database")
+        return None
+
+
 def themes_forget() -> None:
     """Empty the cached themes, now and again when the transaction commits (a reader in
     between may have cached what was about to change)."""
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    _cached(cache.delete, CACHE_KEY)
+    transaction.on_commit(lambda: _cached(cache.delete, CACHE_KEY))
 
 
 @receiver(post_save, sender=Theme)

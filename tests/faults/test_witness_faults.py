@@ -75,7 +75,7 @@ def _investor(branch) -> tuple[Actor, Application]:
 
 def _tick_all(session: WitnessSession, agent) -> None:
     for item in session.checklist:
-        witness_tick(session_id=session.pk, agent=agent, code=item["code"], evidence="录像")
+        witness_tick(session_id=session.pk, agent=agent, code=item["code"], evidence="")
 
 
 def _listening(group: str):
