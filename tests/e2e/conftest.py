@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -409,3 +411,27 @@ def server_env(live_server_url, tmp_path_factory) -> dict[str, str]:
         raise RuntimeError(f"expected one e2e server folder, found {folders}")
     port = int(live_server_url.rsplit(":", 1)[1])
     return _server_env(folders[0], port)
+
+
+def restore_demo_client(server_env: dict[str, str], id_number: str) -> None:
+    """Arrange: the demo client as `seed_demo` made it, whatever earlier tests on this server
+    did (photos on file, a suitability assessment answered), so a journey that needs the
+    client's first visit does not depend on the order the tests run in. Businesses are left
+    alone: the journeys abandon a pending one through "my business", as an investor does."""
+    from fixtures.data import CLIENTS
+
+    (demo,) = [client for client in CLIENTS if client.id_number == id_number]
+    database = server_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with closing(sqlite3.connect(database, timeout=30)) as db, db:
+        (client_id,) = db.execute(
+            "SELECT id FROM clients_client WHERE client_no = ?", (demo.client_no,)
+        ).fetchone()
+        db.execute("DELETE FROM photos_idphoto WHERE client_id = ?", (client_id,))
+        db.execute(
+            "UPDATE clients_client SET suitability_class = ?, suitability_expires = ? WHERE id = ?",
+            (
+                demo.suitability_class,
+                demo.suitability_expires.isoformat() if demo.suitability_expires else None,
+                client_id,
+            ),
+        )

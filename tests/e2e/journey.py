@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
@@ -109,19 +110,27 @@ def investor_create(server_env: dict[str, str], investor: Investor) -> None:
 @dataclass
 class Shots:
     """Each step's page, saved as `<n>-<name>.png` in `folder` (nothing when folder is None).
-    Full-page, at CSS pixels (a 390-px-wide PNG on the phone), to keep the files small."""
+    Full-page, at CSS pixels (a 390-px-wide PNG on the phone), to keep the files small.
+
+    With `audit`, axe-core also checks each page shown (`violations`: its serious and critical
+    findings by the page's name), so a journey checks every page it passes, the certificate,
+    signing, revisit, witness call and review pages included."""
 
     folder: Path | None
     taken: list[Path] = field(default_factory=list)
+    audit: bool = False
+    audited: list[str] = field(default_factory=list)
+    violations: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_environment(cls) -> Shots:
+    def from_environment(cls, *, audit: bool = False) -> Shots:
         folder = os.environ.get("E2E_SCREENSHOTS")
-        return cls(Path(folder) if folder else None)
+        return cls(Path(folder) if folder else None, audit=audit)
 
     def __call__(self, page, name: str, *, full_page: bool = True) -> None:
         """The page (whole, or what the window shows), as a 256-colour PNG: a tenth of the
         size of the full-colour one, and the pages are flat colours and text."""
+        self.check(page, name)
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +139,30 @@ class Shots:
         image = Image.open(io.BytesIO(png)).convert("RGB")
         image.quantize(256, method=Image.Quantize.FASTOCTREE).save(path, optimize=True)
         self.taken.append(path)
+
+    def check(self, page, name: str) -> None:
+        """With `audit`, axe-core on the page as it is now; no picture (a state the tour does
+        not show, e.g. an error)."""
+        if self.audit:
+            page.wait_for_load_state("load")
+            found = axe_violations(page)
+            self.audited.append(name)
+            if found:
+                self.violations[name] = found
+
+
+AXE_BLOCKING = {"serious", "critical"}
+AXE = Axe()
+
+
+def axe_violations(page) -> list[str]:
+    """axe's serious and critical violations of the page as it is now, one line each."""
+    found = AXE.run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:4]}"
+        for v in found
+        if v["impact"] in AXE_BLOCKING
+    ]
 
 
 @dataclass
@@ -504,10 +537,12 @@ def review_open(reviewer, number: str) -> None:
         reviewer.get_by_role("button", name="开始复核").click()
 
 
-def reviewer_approve(reviewer, number: str) -> dict[str, str]:
+def reviewer_approve(reviewer, number: str, shots: Shots | None = None) -> dict[str, str]:
     """Takes the application and approves it with a trading code per requested exchange (the
     exchange's member number and an 8-digit client number); the codes by exchange name."""
     review_open(reviewer, number)
+    if shots:
+        shots.check(reviewer, "review-application")
     codes = {}
     form = reviewer.locator("form").filter(has=reviewer.get_by_role("button", name="复核通过"))
     inputs = form.locator("input[required]")

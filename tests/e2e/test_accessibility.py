@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, _second_factor
+from tests.e2e.journey import axe_violations
 from tests.e2e.test_investor_journeys import (
     SHFE,
     UNKNOWN_ID,
@@ -32,19 +32,6 @@ from tests.e2e.test_investor_journeys import (
 )
 from tests.e2e.test_investor_login import ask_for_code, open_login
 
-BLOCKING = {"serious", "critical"}
-AXE = Axe()
-
-
-def violations(page) -> list[str]:
-    """axe's serious and critical violations of the page as it is now, one line each."""
-    found = AXE.run(page).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:4]}"
-        for v in found
-        if v["impact"] in BLOCKING
-    ]
-
 
 class Audit:
     """Runs axe on each state it is shown, keeping what it found by a name."""
@@ -55,7 +42,7 @@ class Audit:
 
     def __call__(self, name: str) -> None:
         self.page.wait_for_load_state("load")
-        self.found[name] = violations(self.page)
+        self.found[name] = axe_violations(self.page)
 
     def assert_clean(self) -> None:
         assert len(self.found) > 0
@@ -71,7 +58,7 @@ def test_the_checker_finds_the_violations_this_project_had(page):
     )
 
     # when / then
-    found = " ".join(violations(page))
+    found = " ".join(axe_violations(page))
     assert "listitem (serious)" in found
     assert "image-alt (critical)" in found
 

@@ -8,7 +8,8 @@ financial or crude-oil exchange, C4/C5 and professionals see none. The expired-I
 unknown ID number are refused; the client with a pending business lands on "my business"; back,
 reload and typed URLs never break a step; exchanges already opened are ticked and disabled.
 
-Every client is used by one test only: the server keeps each business between tests."""
+The server keeps each business between tests: a journey that needs a client's first visit
+puts the client back as seeded (conftest.restore_demo_client) and abandons what is pending."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import restore_demo_client
 from tests.e2e.test_investor_login import ask_for_code, open_login, sms_code_for
 from tests.photos.photos_helpers import card_photo
 
@@ -106,9 +108,12 @@ def shot(page, name: str) -> None:
 
 
 def log_in(page, server_env, client: str, fresh: bool = True) -> None:
-    """Through the real login page. `fresh`: a pending business (left by another test on this
-    server) is abandoned in "my business" first, so the journey starts at step 1."""
+    """Through the real login page. `fresh`: the client as seeded (no photos on file, the
+    assessment as it was), and a pending business (left by another test on this server)
+    abandoned in "my business" first, so the journey starts at step 1."""
     id_number, mobile = CLIENTS[client]
+    if fresh:
+        restore_demo_client(server_env, id_number)
     open_login(page)
     ask_for_code(page, server_env, id_number)
     expect(page.locator("#sms-sent")).to_contain_text("验证码已发送")

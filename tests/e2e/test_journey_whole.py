@@ -24,7 +24,9 @@ from tests.e2e.journey import (
     ANSWERS,
     CONFIRM_REVISIT,
     LETTER,
+    PASSWORD,
     PHONE,
+    SIGNING_TIMEOUT_MS,
     Answers,
     Investor,
     Journey,
@@ -152,7 +154,7 @@ def whole_business(
     shots(page, "my-business-submitted")
 
     # when: the reviewer approves with a trading code per requested exchange
-    codes = reviewer_approve(reviewer, number)
+    codes = reviewer_approve(reviewer, number, shots)
     reviewer.get_by_role("heading", name="新开交易编码").scroll_into_view_if_needed()
     shots(reviewer, "review-approved", full_page=False)
 
@@ -173,9 +175,42 @@ def whole_business(
 def test_an_investor_on_a_phone_goes_from_the_device_check_to_the_trading_codes(
     investor_page, server_env, files, staff_page
 ):
-    """A C1 client choosing SHFE and CFFEX: two notices before the choice, the warning after."""
-    shots = Shots.from_environment()
-    whole_business(investor_page, server_env, files, staff_page, WHOLE["phone"], shots)
+    """A C1 client choosing SHFE and CFFEX: two notices before the choice, the warning after.
+    axe-core checks every page shown on the way, the agent's and the reviewer's included."""
+    shots = Shots.from_environment(audit=True)
+    whole_business(
+        investor_page,
+        server_env,
+        files,
+        staff_page,
+        WHOLE["phone"],
+        shots,
+        at_each_step=lambda page, here: password_errors(page, here, shots),
+    )
+    assert len(shots.violations) == 0, shots.violations
+    passed = {"certificate", "certificate-errors", "signing-errors", "signed", "revisit"}
+    passed |= {"witness-call", "witness-agent-call", "review-application", "my-business-approved"}
+    assert passed <= set(shots.audited), shots.audited
+
+
+def password_errors(page, here: str, shots: Shots) -> None:
+    """Before the certificate and the signatures, what a slip of the finger shows: two
+    passwords that differ, a wrong password; each said on the page (and audited by `shots`)."""
+    if here == "安装数字证书" and page.get_by_role("button", name="安装证书").is_visible():
+        page.get_by_label("证书密码", exact=True).fill(PASSWORD)
+        page.get_by_label("确认证书密码").fill(PASSWORD + "x")
+        page.get_by_role("button", name="安装证书").click()
+        expect(
+            page.get_by_role("alert").filter(has_text="两次输入的证书密码不一致")
+        ).to_be_visible()
+        shots.check(page, "certificate-errors")
+    elif here == "签署协议" and page.get_by_role("button", name="签署全部协议").is_visible():
+        page.get_by_label("证书密码").fill(PASSWORD + "x")
+        page.get_by_role("button", name="签署全部协议").click()
+        expect(page.get_by_role("alert").filter(has_text="证书密码错误")).to_be_visible(
+            timeout=SIGNING_TIMEOUT_MS
+        )
+        shots.check(page, "signing-errors")
 
 
 def test_a_business_returned_to_the_photos_and_rejected_to_the_exchanges_is_fixed_and_approved(
