@@ -244,10 +244,12 @@ def question_field(position: int, question: dict[str, Any]) -> forms.Field:
     )
 
 
-class SuitabilityForm(AccessibleForm):
-    """One field per question of the questionnaire revision shown (`q0`, `q1`...). The revision
-    travels with the form: answers to a questionnaire that changed meanwhile are not scored."""
+class QuestionnaireForm(AccessibleForm):
+    """A CMS questionnaire as a form: one field per question of the revision shown (`q0`,
+    `q1`...). The revision travels with the form: answers to a questionnaire that changed since
+    the page was shown are refused (`stale_message`) and asked again."""
 
+    stale_message = _("问卷内容已更新，请重新作答。")
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, questionnaire, revision_id: int, **kwargs):
@@ -258,11 +260,9 @@ class SuitabilityForm(AccessibleForm):
         for position, block in enumerate(questionnaire.questions):
             self.fields[f"q{position}"] = question_field(position, block.value)
 
-    def clean_revision(self) -> int | None:
+    def clean_revision(self) -> int:
         if self.cleaned_data.get("revision") != self.revision_id:
-            raise forms.ValidationError(
-                _("评估问卷内容已更新，请重新作答。"), code="stale_questionnaire"
-            )
+            raise forms.ValidationError(self.stale_message, code="stale_questionnaire")
         return self.revision_id
 
     @property
@@ -284,3 +284,9 @@ class SuitabilityForm(AccessibleForm):
             else:
                 answers[position] = value
         return answers
+
+
+class SuitabilityForm(QuestionnaireForm):
+    """The suitability assessment: its answers are not scored once the questionnaire changed."""
+
+    stale_message = _("评估问卷内容已更新，请重新作答。")
