@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.outbox import Delivery, DeliveryStatus
+from common.outbox import Delivery, DeliveryStatus, status_field
 from privacy.fields import EncryptedTextField
 
 
@@ -77,13 +77,7 @@ class WebhookDelivery(Delivery):
     )
     body = models.TextField(_("推送内容"))
     # three of the outbox's columns again, labelled as this screen speaks of pushes (推送, 送达)
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=WebhookStatus.choices,
-        default=WebhookStatus.PENDING,
-        db_index=True,
-    )
+    status = status_field(WebhookStatus)
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
     give_up_after = models.PositiveSmallIntegerField(_("最多尝试次数"))
     last_status_code = models.PositiveSmallIntegerField(_("最近响应状态码"), null=True, blank=True)

@@ -37,17 +37,23 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("投递失败")
 
 
-class Delivery(models.Model):
-    """The columns of the mechanism. A concrete model may declare `status`, `attempts` or
-    `delivered_at` again with labels in its own screen's words (same values, same columns)."""
-
-    status = models.CharField(
+def status_field(choices: type[models.TextChoices]) -> models.CharField:
+    """The status column, with `choices` that take DeliveryStatus's values under other labels."""
+    return models.CharField(
         _("状态"),
         max_length=10,
-        choices=DeliveryStatus.choices,
-        default=DeliveryStatus.PENDING,
+        choices=choices.choices,
+        default=choices(DeliveryStatus.PENDING.value),
         db_index=True,
     )
+
+
+class Delivery(models.Model):
+    """The columns of the mechanism. A concrete model may declare `status` (`status_field`),
+    `attempts` or `delivered_at` again, labelled in its own screen's words: the same values in
+    the same columns."""
+
+    status = status_field(DeliveryStatus)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试时间"), db_index=True)
     leased_until = models.DateTimeField(_("处理中至"), null=True, blank=True)
