@@ -6,7 +6,8 @@ is handed to Celery (`flows.tasks.event_deliver`); a delivery is claimed with a 
 its subscriber outside any lock, then marked delivered, or retried with backoff and, after
 `MAX_ATTEMPTS`, marked failed (listed for staff in the admin, retried from there). A rollback
 leaves nothing to send; a crash between commit and hand-over, or a worker that dies mid-delivery,
-only delays it: `events_sweep` (Celery beat, every minute) hands over whatever is due.
+only delays it: `events_sweep` (Celery beat, every minute) hands over whatever is due. The
+claiming, the backoff and the marking are common.outbox's, shared with the webhook deliveries.
 
 Delivery is at least once: a subscriber must be idempotent by event id (the SMS subscriber keys
 its message on it; the console push is harmless twice). A delivery marked delivered is never
@@ -23,8 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+
+from common import outbox
+from common.locking import lock
+from common.outbox import SWEEP_BATCH
 
 from .actors import Actor
 from .models import Application, DeliveryStatus, EventDelivery, OutboxEvent
@@ -33,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 LEASE = datetime.timedelta(minutes=5)
-SWEEP_BATCH = 200
 
 # The events of the application's lifecycle (flows.services.lifecycle) and of its steps.
 # Capabilities declare theirs with `event_declare` (e.g. "witness.recording_stored").
@@ -150,11 +153,7 @@ def deliveries_hand_over(delivery_ids: Iterable[int]) -> None:
     A broker that does not answer loses nothing: the sweep hands them over later."""
     from .tasks import event_deliver
 
-    for delivery_id in delivery_ids:
-        try:
-            event_deliver.delay(delivery_id)
-        except Exception:  # the broker is down: the delivery stays pending for the sweep
-            logger.warning("event delivery %s not handed over; the sweep will", delivery_id)
+    outbox.hand_over(event_deliver, delivery_ids)
 
 
 # --- delivering -----------------------------------------------------------------------------
@@ -162,20 +161,8 @@ def deliveries_hand_over(delivery_ids: Iterable[int]) -> None:
 
 def _claim(delivery_id: int, now: datetime.datetime) -> EventDelivery | None:
     """Take a due delivery for LEASE (nobody else may hand it over meanwhile)."""
-    with transaction.atomic():
-        delivery = (
-            EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event", "event__application")
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .first()
-        )
-        if delivery is None:
-            return None
-        delivery.leased_until = now + LEASE
-        delivery.attempts += 1
-        delivery.save(update_fields=["leased_until", "attempts"])
-    return delivery
+    rows = EventDelivery.objects.select_related("event", "event__application")
+    return outbox.claim(rows, delivery_id, now=now, lease=LEASE)
 
 
 def _message(event: OutboxEvent) -> EventMessage:
@@ -191,14 +178,9 @@ def _message(event: OutboxEvent) -> EventMessage:
     )
 
 
-def backoff(attempts: int) -> datetime.timedelta:
-    """30 s, 1 min, 2 min, ... capped at an hour."""
-    return datetime.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
-
-
 def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
     """Hand one due delivery to its subscriber: "delivered", "retry", "failed", or "skipped"
-    (not due, already delivered, or held by another worker)."""
+    (not due, already delivered, or held by another worker). A retry waits for the sweep."""
     now = now or timezone.now()
     delivery = _claim(delivery_id, now)
     if delivery is None:
@@ -210,13 +192,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
         subscriber.handler(_message(delivery.event))
     except Exception as error:  # any subscriber failure: recorded, retried, then shown to staff
         return _failed(delivery, error, now)
-    EventDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.DELIVERED,
-        delivered_at=timezone.now(),
-        leased_until=None,
-        last_error="",
-    )
-    return "delivered"
+    return outbox.mark_delivered(delivery)
 
 
 def _failed(delivery: EventDelivery, error: Exception, now: datetime.datetime) -> str:
@@ -229,36 +205,22 @@ def _failed(delivery: EventDelivery, error: Exception, now: datetime.datetime) -
         ", giving up" if gave_up else "",
         type(error).__name__,
     )
-    EventDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
-        next_attempt_at=now + backoff(delivery.attempts),
-        leased_until=None,
-        last_error=f"{type(error).__name__}: {error}"[:300],
+    return outbox.mark_failed(
+        delivery, now=now, error=f"{type(error).__name__}: {error}", give_up=gave_up
     )
-    return "failed" if gave_up else "retry"
 
 
 def deliveries_due(*, now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
     """Pending deliveries whose time has come and that no live lease holds."""
-    now = now or timezone.now()
-    return list(
-        EventDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return outbox.due_ids(EventDelivery.objects.all(), now=now or timezone.now(), limit=limit)
 
 
 def delivery_retry(*, delivery_id: int) -> EventDelivery:
     """Staff ask for a failed (or waiting) delivery to be tried again now."""
     with transaction.atomic():
-        delivery = EventDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = lock(EventDelivery, pk=delivery_id)
         if delivery.status != DeliveryStatus.DELIVERED:
-            delivery.status = DeliveryStatus.PENDING
-            delivery.next_attempt_at = timezone.now()
-            delivery.leased_until = None
             if delivery.attempts >= MAX_ATTEMPTS:
                 delivery.attempts = MAX_ATTEMPTS - 1  # one more try
-            delivery.save()
-            transaction.on_commit(lambda: deliveries_hand_over([delivery.pk]))
+            outbox.reopen(delivery, hand_over=deliveries_hand_over)
     return delivery

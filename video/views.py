@@ -4,9 +4,11 @@ console. Every POST is answered with a redirect (post/redirect/get), its outcome
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from clients.auth import investor_required
 from common.exceptions import BusinessError
 from flows.actors import Actor, ActorKind
 from flows.engine import flow_position
+from flows.models import Application
 from flows.selectors import investor_application
 from flows.services import step_summaries
 from flows.steps import registry
@@ -37,66 +40,58 @@ def _witness_page(application) -> str:
     return reverse("flows:step", args=[application.acceptance_number, WITNESS])
 
 
-@require_POST
-@investor_required
-def queue_join(request, acceptance_number: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    try:
-        services.witness_queue_join(application=application, actor=Actor.investor(request.investor))
-        messages.success(request, _("已进入视频见证排队，请保持本页面打开。"))
-    except BusinessError as error:
-        messages.error(request, error.message)
-    return redirect(_witness_page(application))
+def _investor_post(action: Callable[[HttpRequest, Application], None]):
+    """A POST of the investor's witness page on their application: a refusal becomes a message;
+    the answer is the witness page again (post/redirect/get)."""
+
+    @require_POST
+    @investor_required
+    @wraps(action)
+    def view(request: HttpRequest, acceptance_number: str) -> HttpResponse:
+        client = request.investor  # set by investor_required
+        application = investor_application(client=client, acceptance_number=acceptance_number)
+        try:
+            action(request, application)
+        except BusinessError as error:
+            messages.error(request, error.message)
+        return redirect(_witness_page(application))
+
+    return view
 
 
-@require_POST
-@investor_required
-def queue_leave(request, acceptance_number: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    try:
-        services.witness_queue_leave(
-            application=application,
-            actor=Actor.investor(request.investor),
-            reason=_("投资者离开排队"),
-        )
-        messages.info(request, _("您已离开排队。"))
-    except BusinessError as error:
-        messages.error(request, error.message)
-    return redirect(_witness_page(application))
+@_investor_post
+def queue_join(request, application: Application) -> None:
+    services.witness_queue_join(application=application, actor=Actor.investor(request.investor))
+    messages.success(request, _("已进入视频见证排队，请保持本页面打开。"))
 
 
-@require_POST
-@investor_required
-def appointment_book(request, acceptance_number: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
+@_investor_post
+def queue_leave(request, application: Application) -> None:
+    actor = Actor.investor(request.investor)
+    services.witness_queue_leave(application=application, actor=actor, reason=_("投资者离开排队"))
+    messages.info(request, _("您已离开排队。"))
+
+
+@_investor_post
+def appointment_book(request, application: Application) -> None:
     try:
         starts_at = datetime.datetime.fromisoformat(request.POST.get("slot", ""))
         if starts_at.tzinfo is None:
             raise ValueError("naive")
     except ValueError:
         messages.error(request, _("请选择预约时段。"))
-        return redirect(_witness_page(application))
-    try:
-        appointment = appointments.appointment_book(client=request.investor, starts_at=starts_at)
-        local = timezone.localtime(appointment.starts_at)
-        messages.success(
-            request, _("已预约 %(at)s 的视频见证。") % {"at": local.strftime("%Y-%m-%d %H:%M")}
-        )
-    except BusinessError as error:
-        messages.error(request, error.message)
-    return redirect(_witness_page(application))
+        return
+    appointment = appointments.appointment_book(client=request.investor, starts_at=starts_at)
+    local = timezone.localtime(appointment.starts_at)
+    messages.success(
+        request, _("已预约 %(at)s 的视频见证。") % {"at": local.strftime("%Y-%m-%d %H:%M")}
+    )
 
 
-@require_POST
-@investor_required
-def appointment_cancel(request, acceptance_number: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
-    try:
-        appointments.appointment_cancel(client=request.investor)
-        messages.info(request, _("预约已取消。"))
-    except BusinessError as error:
-        messages.error(request, error.message)
-    return redirect(_witness_page(application))
+@_investor_post
+def appointment_cancel(request, application: Application) -> None:
+    appointments.appointment_cancel(client=request.investor)
+    messages.info(request, _("预约已取消。"))
 
 
 # --- the agent -----------------------------------------------------------------------------------
@@ -194,96 +189,85 @@ def session_detail(request, pk: int):
     )
 
 
-def _session_action(request, pk: int, action) -> object:
-    session = _own_session(request, pk)
-    try:
-        action(session)
-    except BusinessError as error:
-        messages.error(request, error.message)
-        return redirect("video:session", session.pk)
-    session.refresh_from_db()
-    if session.is_open:
-        return redirect("video:session", session.pk)
-    return redirect("video:witness_console")
+def _session_post(action: Callable[[HttpRequest, WitnessSession], HttpResponse | None]):
+    """A POST of the agent's console on one of their own sessions: a refusal becomes a message;
+    the answer is the session while it is open, then the console (post/redirect/get), unless the
+    action answers itself (the script's JSON)."""
+
+    @require_POST
+    @role_required(Role.WITNESS_AGENT)
+    @wraps(action)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        session = _own_session(request, pk)
+        try:
+            answer = action(request, session)
+        except BusinessError as error:
+            messages.error(request, error.message)
+            return redirect("video:session", session.pk)
+        if answer is not None:
+            return answer
+        session.refresh_from_db()
+        if session.is_open:
+            return redirect("video:session", session.pk)
+        return redirect("video:witness_console")
+
+    return view
 
 
-@require_POST
-@role_required(Role.WITNESS_AGENT)
-def session_tick(request, pk: int):
+@_session_post
+def session_tick(request, session: WitnessSession) -> HttpResponse | None:
     if request.headers.get("Accept") == "application/json":
-        return _tick_for_script(request, pk)
-
-    def tick(session):
-        services.witness_tick(
-            session_id=session.pk,
-            agent=request.user,
-            code=request.POST.get("item", ""),
-            evidence=request.POST.get("evidence", ""),
-        )
-        messages.success(request, _("已确认该检查项。"))
-
-    return _session_action(request, pk, tick)
+        return _tick_for_script(request, session)
+    services.witness_tick(
+        session_id=session.pk,
+        agent=request.user,
+        code=request.POST.get("item", ""),
+        evidence=request.POST.get("evidence", ""),
+    )
+    messages.success(request, _("已确认该检查项。"))
+    return None
 
 
-@require_POST
-@role_required(Role.WITNESS_AGENT)
-def session_pass(request, pk: int):
-    def passed(session):
-        submission = services.witness_pass(
-            session_id=session.pk, agent=request.user, remarks=request.POST.get("remarks", "")
-        )
-        outcome = submission.outcome
-        if not outcome.done:
-            for errors in outcome.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            if outcome.stale:
-                messages.error(request, _("页面已过期，请刷新后重试。"))
-            return
-        messages.success(request, _("视频见证已通过。"))
-
-    return _session_action(request, pk, passed)
+@_session_post
+def session_pass(request, session: WitnessSession) -> None:
+    submission = services.witness_pass(
+        session_id=session.pk, agent=request.user, remarks=request.POST.get("remarks", "")
+    )
+    outcome = submission.outcome
+    if not outcome.done:
+        for errors in outcome.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        if outcome.stale:
+            messages.error(request, _("页面已过期，请刷新后重试。"))
+        return
+    messages.success(request, _("视频见证已通过。"))
 
 
-@require_POST
-@role_required(Role.WITNESS_AGENT)
-def session_return(request, pk: int):
-    def returned(session):
-        services.witness_return(
-            session_id=session.pk,
-            agent=request.user,
-            step=request.POST.get("step", ""),
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("已退回投资者修改。"))
-
-    return _session_action(request, pk, returned)
+@_session_post
+def session_return(request, session: WitnessSession) -> None:
+    step, reason = request.POST.get("step", ""), request.POST.get("reason", "")
+    services.witness_return(session_id=session.pk, agent=request.user, step=step, reason=reason)
+    messages.success(request, _("已退回投资者修改。"))
 
 
-@require_POST
-@role_required(Role.WITNESS_AGENT)
-def session_release(request, pk: int):
-    def released(session):
-        services.witness_release(
-            session_id=session.pk,
-            agent=request.user,
-            reason=request.POST.get("reason", "") or _("通话中断"),
-        )
-        messages.info(request, _("投资者已回到排队。"))
-
-    return _session_action(request, pk, released)
+@_session_post
+def session_release(request, session: WitnessSession) -> None:
+    reason = request.POST.get("reason", "") or _("通话中断")
+    services.witness_release(session_id=session.pk, agent=request.user, reason=reason)
+    messages.info(request, _("投资者已回到排队。"))
 
 
-def _tick_for_script(request, pk: int) -> JsonResponse:
+def _tick_for_script(request, session: WitnessSession) -> JsonResponse:
     """The console's script ticks without leaving the page (the call goes on)."""
     code = request.POST.get("item", "")
     try:
-        session = services.witness_tick(
-            session_id=_own_session(request, pk).pk,
+        ticked = services.witness_tick(
+            session_id=session.pk,
             agent=request.user,
             code=code,
             evidence=request.POST.get("evidence", ""),
         )
     except BusinessError as error:
         return JsonResponse({"message": error.message, "code": error.code}, status=400)
-    return JsonResponse({"item": code, **session.ticks[code]})
+    return JsonResponse({"item": code, **ticked.ticks[code]})

@@ -1,8 +1,10 @@
 """Sending webhooks: an outbox event fanned out to the subscriptions that want it (one delivery
 each, its body generated once), each delivery sent by Celery after commit, retried with
 exponential backoff up to WEBHOOKS_MAX_ATTEMPTS, every attempt logged, then marked failed (an
-administrator may replay it). The same shape as the outbox (flows.events): a delivery is claimed
-with a lease in a short transaction; the HTTP request runs with no lock held."""
+administrator may replay it). The same mechanism as the outbox (flows.events), from
+common.outbox: a delivery is claimed with a lease in a short transaction; the HTTP request runs
+with no lock held. Unlike the outbox's, a webhook keeps a row for every attempt (what the
+receiver answered, and when), and its retry is handed over with its countdown."""
 
 from __future__ import annotations
 
@@ -12,29 +14,24 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from common import outbox
 from common.exceptions import BusinessError
+from common.outbox import SWEEP_BATCH, backoff
 from flows.events import EventMessage
 from flows.models import OutboxEvent
 
 from . import sender
 from .addresses import target_check
 from .catalog import public_names
-from .models import WebhookAttempt, WebhookDelivery, WebhookStatus, WebhookSubscription
+from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .payloads import event_id_for, payload_build
 from .signature import signature_header
 
 logger = logging.getLogger(__name__)
 
-LEASE = datetime.timedelta(minutes=2)
-SWEEP_BATCH = 200
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    """After the n-th failed attempt: 30 s, 1, 2, 4, 8, 16, 32 minutes… capped at an hour."""
-    return datetime.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+LEASE = datetime.timedelta(minutes=2)  # an attempt is one request of WEBHOOKS_TIMEOUT (10 s)
 
 
 # --- fan-out (the outbox subscriber) ------------------------------------------------------------
@@ -85,31 +82,10 @@ def deliveries_hand_over(delivery_ids: Iterable[int], *, countdown: float = 0) -
     hands them over when due)."""
     from .tasks import webhook_deliver
 
-    for delivery_id in delivery_ids:
-        try:
-            webhook_deliver.apply_async((delivery_id,), countdown=countdown or None)
-        except Exception:  # the broker is down: the delivery stays pending for the sweep
-            logger.warning("webhook delivery %s not handed over; the sweep will", delivery_id)
+    outbox.hand_over(webhook_deliver, delivery_ids, countdown=countdown)
 
 
 # --- one attempt --------------------------------------------------------------------------------
-
-
-def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscription")
-            .filter(pk=delivery_id, status=WebhookStatus.PENDING, next_attempt_at__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .first()
-        )
-        if delivery is None:
-            return None
-        delivery.leased_until = now + LEASE
-        delivery.attempts += 1
-        delivery.save(update_fields=["leased_until", "attempts"])
-    return delivery
 
 
 def _send(delivery: WebhookDelivery) -> sender.Answer:
@@ -133,11 +109,14 @@ def webhook_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -
     """Send one due delivery: "delivered", "retry", "failed", or "skipped" (not due, already
     delivered or failed, held by another worker, or its subscription switched off)."""
     now = now or timezone.now()
-    delivery = _claim(delivery_id, now)
+    rows = WebhookDelivery.objects.select_related("subscription")
+    delivery = outbox.claim(rows, delivery_id, now=now, lease=LEASE)
     if delivery is None:
         return "skipped"
     if not delivery.subscription.active:
-        _finish(delivery, None, now, give_up=True, error="subscription_inactive")
+        outbox.mark_failed(
+            delivery, now=now, error="subscription_inactive", give_up=True, last_status_code=None
+        )
         return "skipped"
     started = timezone.now()
     answer = _send(delivery)
@@ -152,10 +131,19 @@ def webhook_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -
         delivered=_ok(answer),
     )
     if _ok(answer):
-        _finish(delivery, answer, now, delivered=True)
-        return "delivered"
+        return outbox.mark_delivered(delivery, last_status_code=answer.status_code)
+    return _failed(delivery, answer, now)
+
+
+def _ok(answer: sender.Answer) -> bool:
+    return answer.status_code is not None and 200 <= answer.status_code < 300
+
+
+def _failed(delivery: WebhookDelivery, answer: sender.Answer, now: datetime.datetime) -> str:
+    """Retried after the backoff, handed over with that countdown (the sweep is the safety net),
+    until `give_up_after` attempts."""
     gave_up = delivery.attempts >= delivery.give_up_after
-    _finish(delivery, answer, now, give_up=gave_up)
+    error = answer.error or f"HTTP {answer.status_code}"
     logger.warning(
         "webhook %s (%s) to subscription %s failed, attempt %s%s: %s",
         delivery.pk,
@@ -163,52 +151,16 @@ def webhook_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -
         delivery.subscription_id,
         delivery.attempts,
         ", giving up" if gave_up else "",
-        answer.error or f"HTTP {answer.status_code}",
+        error,
     )
-    if gave_up:
-        return "failed"
-    transaction.on_commit(
-        lambda: deliveries_hand_over(
-            [delivery.pk], countdown=backoff(delivery.attempts).total_seconds()
-        )
+    outcome = outbox.mark_failed(
+        delivery, now=now, error=error, give_up=gave_up, last_status_code=answer.status_code
     )
-    return "retry"
-
-
-def _ok(answer: sender.Answer) -> bool:
-    return answer.status_code is not None and 200 <= answer.status_code < 300
-
-
-def _finish(
-    delivery: WebhookDelivery,
-    answer: sender.Answer | None,
-    now: datetime.datetime,
-    *,
-    delivered: bool = False,
-    give_up: bool = False,
-    error: str = "",
-) -> None:
-    if delivered:
-        status = WebhookStatus.DELIVERED
-    else:
-        status = WebhookStatus.FAILED if give_up else WebhookStatus.PENDING
-    if answer is not None and not delivered:
-        error = answer.error or f"HTTP {answer.status_code}"
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=status,
-        next_attempt_at=now + backoff(delivery.attempts),
-        leased_until=None,
-        last_status_code=answer.status_code if answer is not None else None,
-        last_error=error[:300],
-        delivered_at=timezone.now() if delivered else None,
-    )
+    if outcome == "retry":
+        countdown = backoff(delivery.attempts).total_seconds()
+        transaction.on_commit(lambda: deliveries_hand_over([delivery.pk], countdown=countdown))
+    return outcome
 
 
 def deliveries_due(*, now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        WebhookDelivery.objects.filter(status=WebhookStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return outbox.due_ids(WebhookDelivery.objects.all(), now=now or timezone.now(), limit=limit)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.outbox import Delivery, DeliveryStatus, status_field
 from privacy.fields import EncryptedTextField
 
 
@@ -46,14 +47,17 @@ class WebhookSubscription(models.Model):
 
 
 class WebhookStatus(models.TextChoices):
-    PENDING = "pending", _("待推送")
-    DELIVERED = "delivered", _("已送达")
-    FAILED = "failed", _("推送失败")
+    """The outbox's statuses (common.outbox.DeliveryStatus), in the words of this screen."""
+
+    PENDING = DeliveryStatus.PENDING.value, _("待推送")
+    DELIVERED = DeliveryStatus.DELIVERED.value, _("已送达")
+    FAILED = DeliveryStatus.FAILED.value, _("推送失败")
 
 
-class WebhookDelivery(models.Model):
-    """One event for one subscription. Claimed with a lease, so that two workers never send it
-    at once; retried with backoff until `give_up_after` attempts, then marked failed."""
+class WebhookDelivery(Delivery):
+    """One event for one subscription (common.outbox: claimed with a lease, so that two workers
+    never send it at once); retried with backoff until `give_up_after` attempts, then marked
+    failed. Its body and every attempt are kept: an integrator may ask what was sent when."""
 
     subscription = models.ForeignKey(
         WebhookSubscription,
@@ -72,19 +76,11 @@ class WebhookDelivery(models.Model):
         related_name="+",
     )
     body = models.TextField(_("推送内容"))
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=WebhookStatus.choices,
-        default=WebhookStatus.PENDING,
-        db_index=True,
-    )
+    # three of the outbox's columns again, labelled as this screen speaks of pushes (推送, 送达)
+    status = status_field(WebhookStatus)
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
     give_up_after = models.PositiveSmallIntegerField(_("最多尝试次数"))
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), db_index=True)
-    leased_until = models.DateTimeField(_("处理中至"), null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(_("最近响应状态码"), null=True, blank=True)
-    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
 

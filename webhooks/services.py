@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from common import outbox
 from common.exceptions import BusinessError
 from common.locking import lock
 from staff.roles import Role
@@ -125,18 +126,14 @@ def delivery_replay(*, delivery_id: int, actor: Any) -> WebhookDelivery:
             raise BusinessError(
                 _("该订阅已停用，请先启用再重新推送。"), code="webhook_subscription_inactive"
             )
-        delivery.status = WebhookStatus.PENDING
-        delivery.give_up_after = delivery.attempts + 1
-        delivery.next_attempt_at = timezone.now()
-        delivery.leased_until = None
-        delivery.save()
+        delivery.give_up_after = delivery.attempts + 1  # its attempts keep their numbers
+        outbox.reopen(delivery, hand_over=deliveries_hand_over)
         audit_record(
             action="webhook.replay",
             actor=actor,
             target=delivery.subscription,
             data={"delivery": delivery.pk, "event_id": str(delivery.event_id)},
         )
-        transaction.on_commit(lambda: deliveries_hand_over([delivery.pk]))
     return delivery
 
 

@@ -8,6 +8,10 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.outbox import Delivery, DeliveryStatus
+
+__all__ = ["DeliveryStatus", "EventDelivery", "OutboxEvent"]
+
 
 class OutboxEvent(models.Model):
     """One thing that happened to an application. The payload carries ids, states and codes,
@@ -36,32 +40,14 @@ class OutboxEvent(models.Model):
         return f"{self.name} {self.id}"
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("待投递")
-    DELIVERED = "delivered", _("已投递")
-    FAILED = "failed", _("投递失败")
-
-
-class EventDelivery(models.Model):
-    """An event handed to one subscriber. Claimed with a lease, so that two workers never
-    deliver it at once and a worker that died mid-delivery only delays it."""
+class EventDelivery(Delivery):
+    """An event handed to one subscriber (common.outbox: claimed with a lease, so that two
+    workers never deliver it at once and a worker that died mid-delivery only delays it)."""
 
     event = models.ForeignKey(
         OutboxEvent, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="deliveries"
     )
     subscriber = models.CharField(_("订阅方"), max_length=60)
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=DeliveryStatus.choices,
-        default=DeliveryStatus.PENDING,
-        db_index=True,
-    )
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), db_index=True)
-    leased_until = models.DateTimeField(_("处理中至"), null=True, blank=True)
-    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
-    delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("事件投递")
