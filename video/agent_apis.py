@@ -29,6 +29,7 @@ from flows.apis.base import StrictSerializer
 from flows.apis.serializers import (
     ApplicationBriefSerializer,
     ApplicationDetailSerializer,
+    StepNameField,
     application_data,
     brief_data,
 )
@@ -98,7 +99,7 @@ class ChecklistItemSerializer(serializers.Serializer):
 
 
 class ReturnStepSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = StepNameField()
     label = serializers.CharField()
 
 
@@ -121,7 +122,7 @@ class WitnessRecordSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
     reason = serializers.CharField(allow_blank=True, help_text="通过的备注，或退回、中断的原因")
-    returned_step = serializers.CharField(allow_blank=True)
+    returned_step = StepNameField(allow_blank=True, help_text="退回时为退回到的步骤；否则为空")
     checklist = ChecklistItemSerializer(many=True)
     missing_required = serializers.ListField(
         child=serializers.CharField(), help_text="尚未勾选的必选检查项编号；为空才能通过"

@@ -19,6 +19,7 @@ from flows.apis.steps import step_endpoints
 from flows.models import Application
 
 from .appointments import appointment_book, appointment_cancel, appointment_live, appointment_slots
+from .models import AppointmentStatus
 from .selectors import queue_count, queue_position
 from .services import witness_queue_join, witness_queue_leave
 from .steps import WITNESS
@@ -102,7 +103,7 @@ class SlotSerializer(serializers.Serializer):
 class AppointmentSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices)
 
 
 class LiveAppointmentSerializer(serializers.Serializer):
