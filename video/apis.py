@@ -1,6 +1,6 @@
 """The video witness through the API, on the investor's behalf: join or leave the branch's
-queue and see the place in it; the appointment slots, book one, cancel it. The witness itself
-(the call, the agent's pass) stays in the console: the witness step is read only here.
+queue and see the place in it; the appointment slots, book one, cancel it. The witness step is
+read only here: the agent's side (take, tick, pass, return) is video.agent_apis.
 Included under /api/v1/applications/<acceptance_number>/ by onboarding.api."""
 
 from __future__ import annotations
