@@ -12,7 +12,7 @@ import base64
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clients.models import ClientExchange
+from clients.models import Client, ClientExchange
 from content.models import Exchange
 from signing.demo import signature_photo_demo
 from signing.stand_in import StandInKey
@@ -180,6 +180,11 @@ def test_a_whole_business_through_the_api(world):
     assert len(signed) == len(documents)
     pdf = api.http.get(signed[0]["download_url"], **api.headers)
     assert all(report.ok for report in pdf_verify(pdf.content))
+    # the investor's own app reads the same PDF with the investor's token
+    phone = Api.investor(Client.objects.get(client_no=CLIENT_NO))
+    own = phone.http.get(phone.get(f"{app}signed-documents/").json()[0]["download_url"],
+                         **phone.headers)  # fmt: skip
+    assert own.status_code == 200 and own.content == pdf.content
 
     # 8. the revisit, from the questionnaire as published; completing it submits
     state = api.get(f"{app}steps/revisit/").json()["state"]
