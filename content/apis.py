@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from api.base import ApiGenericView, ApiView
 from api.scopes import Scope
 
+from .blocks import QuestionType
 from .models import Document, DocumentKind, Exchange, Questionnaire, QuestionnaireKind
 from .selectors import document_snapshot
 
@@ -123,7 +124,10 @@ class OptionSerializer(serializers.Serializer):
 class QuestionSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="题号（从 0 开始），作答时的键")
     text = serializers.CharField()
-    kind = serializers.CharField(help_text="single 单选、multiple 多选、yes_no 是非、text 问答")
+    kind = serializers.ChoiceField(
+        choices=QuestionType.CHOICES,
+        help_text="single 单选、multiple 多选、yes_no 是非、free_text 填空",
+    )
     required = serializers.BooleanField()  # type: ignore[assignment]
     options = OptionSerializer(many=True)
 

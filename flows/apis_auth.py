@@ -7,7 +7,8 @@ same way.
 
 - an integrator key (`Authorization: Api-Key …`) → `Actor.integrator(key owner)`, acting on an
   investor's behalf; with `staff_as=REVIEWER` (or AGENT) the key's owner must hold that role
-  and the key the `review` scope → `Actor.reviewer(owner)` / `Actor.agent(owner)`;
+  and the key the scope of that role (`review` / `witness`) → `Actor.reviewer(owner)` /
+  `Actor.agent(owner)`;
 - an investor token (`Authorization: Bearer …`) → `Actor.investor(token.client)`: only that
   investor's own applications;
 - a staff session (the consoles' own calls) → `Actor.reviewer(user)` or `Actor.agent(user)` by
@@ -33,6 +34,8 @@ from staff.selectors import user_has_role
 from .actors import Actor, ActorKind
 
 STAFF_ROLES = {ActorKind.REVIEWER: Role.REVIEWER, ActorKind.AGENT: Role.WITNESS_AGENT}
+# the scope a key needs to act in that role
+STAFF_SCOPES = {ActorKind.REVIEWER: Scope.REVIEW, ActorKind.AGENT: Scope.WITNESS}
 
 
 def request_actor(request: Request, *, staff_as: ActorKind | None = None) -> Actor:
@@ -48,7 +51,9 @@ def request_actor(request: Request, *, staff_as: ActorKind | None = None) -> Act
         if staff_as is None:
             return Actor.integrator(auth.owner)
         held = key_scopes(request) or frozenset()
-        if Scope.REVIEW not in held or not user_has_role(auth.owner, STAFF_ROLES[staff_as]):
+        if STAFF_SCOPES[staff_as] not in held or not user_has_role(
+            auth.owner, STAFF_ROLES[staff_as]
+        ):
             raise PermissionDenied(_("该接口密钥不能执行员工操作。"))
         return _staff_actor(staff_as, auth.owner)
     user = request.user

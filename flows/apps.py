@@ -11,6 +11,7 @@ class FlowsConfig(AppConfig):
         from staff.roles import Role
 
         from . import subscribers
+        from .apis import schema  # noqa: F401  (step names as an enum in the OpenAPI schema)
         from .steps import kinds  # noqa: F401  (registers the generic step kinds)
 
         console_register(

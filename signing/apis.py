@@ -1,6 +1,7 @@
 """The integrator API of the signing capability: check a PDF's signatures, list an application's
 signed documents and download them (integrator keys with `documents:read`, every download on
-the audit log under the key's owner; investor tokens may verify but not download here). Included
+the audit log under the key's owner; an investor token, the investor's own applications only:
+another's is not found). Included
 under /api/v1/ by onboarding.api; the steps' endpoints are built by flows.apis.steps."""
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import ApiView
+from api.models import InvestorToken
 from api.scopes import Scope
-from flows.apis.base import StrictSerializer
+from flows.actors import Actor
+from flows.apis.base import StrictSerializer, application_for
 from flows.apis.steps import StepAction, step_endpoints
 from flows.models import Application
 
@@ -105,11 +108,21 @@ class SignedDocumentSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(url)
 
 
-def _application(acceptance_number: str) -> Application:
+def _application(request, acceptance_number: str) -> Application:
+    if isinstance(request.auth, InvestorToken):  # their own only, another's as if absent
+        return application_for(request, acceptance_number)[0]
     application = Application.objects.filter(acceptance_number=acceptance_number).first()
     if application is None:
         raise NotFound("业务不存在 / no such application.")
     return application
+
+
+def _label(request) -> str:
+    """Who downloads, for the audit log: the key's owner is the staff account; an investor is
+    named by their number only."""
+    if isinstance(request.auth, InvestorToken):
+        return Actor.investor(request.auth.client).label
+    return ""
 
 
 class PdfRenderer(renderers.BaseRenderer):
@@ -150,7 +163,6 @@ class SignatureVerifyApi(ApiView):
 
 class SignedDocumentsApi(ApiView):
     required_scopes = (Scope.DOCUMENTS_READ,)
-    investor_tokens = False  # the download is audited under a staff account
 
 
 class SignedDocumentListApi(SignedDocumentsApi):
@@ -158,10 +170,11 @@ class SignedDocumentListApi(SignedDocumentsApi):
         operation_id="signed_documents_list",
         tags=["signatures"],
         summary="业务的已签署文档 / an application's signed documents",
+        description="接口密钥：任一业务；投资者令牌：仅本人的业务（他人的业务 404 not_found）。",
         responses={200: SignedDocumentSerializer(many=True)},
     )
     def get(self, request, acceptance_number: str):
-        records = signed_documents(application=_application(acceptance_number))
+        records = signed_documents(application=_application(request, acceptance_number))
         return Response(
             SignedDocumentSerializer(records, many=True, context={"request": request}).data
         )
@@ -174,13 +187,15 @@ class SignedDocumentFileApi(SignedDocumentsApi):
         operation_id="signed_documents_file",
         tags=["signatures"],
         summary="下载已签署的 PDF / download a signed PDF",
+        description="接口密钥：任一业务；投资者令牌：仅本人的业务（他人的业务 404 not_found）。"
+        "每次下载记入审计日志。",
         parameters=[OpenApiParameter("format", location=OpenApiParameter.QUERY, exclude=True)],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
     def get(self, request, acceptance_number: str, pk: int):
-        application = _application(acceptance_number)
+        application = _application(request, acceptance_number)
         signed = (
             SignedDocument.objects.select_related("application", "document")
             .filter(pk=pk, application=application)
@@ -189,7 +204,9 @@ class SignedDocumentFileApi(SignedDocumentsApi):
         if signed is None:
             raise NotFound("签署文档不存在 / no such signed document.")
         response = signed_pdf_response(signed)
-        signed_download_record(user=request.user, signed=signed, via="api")
+        signed_download_record(
+            user=request.user, signed=signed, via="api", actor_label=_label(request)
+        )
         return response
 
     def handle_exception(self, exc):

@@ -1,6 +1,6 @@
 """The video witness through the API, on the investor's behalf: join or leave the branch's
-queue and see the place in it; the appointment slots, book one, cancel it. The witness itself
-(the call, the agent's pass) stays in the console: the witness step is read only here.
+queue and see the place in it; the appointment slots, book one, cancel it. The witness step is
+read only here: the agent's side (take, tick, pass, return) is video.agent_apis.
 Included under /api/v1/applications/<acceptance_number>/ by onboarding.api."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flows.apis.steps import step_endpoints
 from flows.models import Application
 
 from .appointments import appointment_book, appointment_cancel, appointment_live, appointment_slots
+from .models import AppointmentStatus
 from .selectors import queue_count, queue_position
 from .services import witness_queue_join, witness_queue_leave
 from .steps import WITNESS
@@ -102,7 +103,7 @@ class SlotSerializer(serializers.Serializer):
 class AppointmentSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices)
 
 
 class LiveAppointmentSerializer(serializers.Serializer):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
+from flows.actors import ActorKind
+from flows.engine import flow_position
 from flows.models import Application, ApplicationState
 from flows.services import step_summaries
 from flows.steps.photos import PhotosSummary
@@ -23,6 +25,7 @@ from .models import (
     WitnessOutcome,
     WitnessSession,
 )
+from .steps import WITNESS
 
 
 def dropped_grace() -> datetime.timedelta:
@@ -138,6 +141,20 @@ def checklist_current() -> list[dict[str, Any]]:
             "evidence_hint": item.evidence_hint,
         }
         for item in ChecklistItem.objects.filter(active=True)
+    ]
+
+
+def witness_return_steps(*, application: Application) -> list:
+    """The steps before the witness that the investor completes: where a return may send them
+    (what the console and the API offer; the lifecycle judges the one chosen)."""
+    position = flow_position(application)
+    current = position.find(WITNESS)
+    return [
+        step
+        for step in position.steps
+        if current is not None
+        and step.position < current.position
+        and ActorKind.INVESTOR in step.kind.completed_by
     ]
 
 

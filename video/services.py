@@ -140,7 +140,8 @@ def sessions_expire(*, now: datetime.datetime | None = None) -> list[int]:
 # --- the agent --------------------------------------------------------------------------------
 
 
-def _agent_branch(agent) -> int:
+def agent_branch(agent) -> int:
+    """The branch whose queue the agent serves (refused without the role or a branch)."""
     branch_id = agent_branch_id(agent)
     if not user_has_role(agent, Role.WITNESS_AGENT) or branch_id is None:
         raise BusinessError(_("您的账号尚未分配营业部，无法接待投资者。"), code="no_branch")
@@ -151,7 +152,7 @@ def witness_take_next(*, agent) -> WitnessSession | None:
     """The first waiting investor of the agent's branch, taken atomically: two agents pressing
     at once never get the same investor (the row is locked with SKIP LOCKED, so the second
     agent takes the next one instead of waiting). None when nobody is waiting."""
-    branch_id = _agent_branch(agent)
+    branch_id = agent_branch(agent)
     if agent_open_sessions(agent=agent).exists():
         raise BusinessError(_("请先结束当前的视频见证。"), code="session_open")
     actor = Actor.agent(agent)

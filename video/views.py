@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_record
 from clients.auth import investor_required
 from common.exceptions import BusinessError
-from flows.actors import Actor, ActorKind
-from flows.engine import flow_position
+from flows.actors import Actor
 from flows.models import Application
 from flows.selectors import investor_application
 from flows.services import step_summaries
@@ -31,7 +30,12 @@ from staff.selectors import agent_branch_id
 
 from . import appointments, services
 from .models import WitnessSession
-from .selectors import agent_open_sessions, id_photo_front, queue_snapshot
+from .selectors import (
+    agent_open_sessions,
+    id_photo_front,
+    queue_snapshot,
+    witness_return_steps,
+)
 from .steps import WITNESS
 
 
@@ -138,19 +142,6 @@ def _own_session(request, pk: int) -> WitnessSession:
     return session
 
 
-def _return_steps(application) -> list:
-    """The steps before the witness that the investor completes: where a return may send them."""
-    position = flow_position(application)
-    current = position.find(WITNESS)
-    return [
-        step
-        for step in position.steps
-        if current is not None
-        and step.position < current.position
-        and ActorKind.INVESTOR in step.kind.completed_by
-    ]
-
-
 @never_cache
 @role_required(Role.WITNESS_AGENT)
 def session_detail(request, pk: int):
@@ -179,7 +170,7 @@ def session_detail(request, pk: int):
                 {**item, "tick": session.ticks.get(item["code"])} for item in session.checklist
             ],
             "missing": session.missing_required(),
-            "return_steps": _return_steps(application),
+            "return_steps": witness_return_steps(application=application),
             "snapshots": snapshots,
             "has_id_photo": id_photo_front(application=application) is not None,
             "has_recording": session.recording_chunks.exists(),

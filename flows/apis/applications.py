@@ -32,7 +32,9 @@ from .serializers import (
     ApplicationDetailSerializer,
     ApplicationSerializer,
     HistoryEntrySerializer,
+    StepNameField,
     application_data,
+    completed_by_field,
     history_data,
 )
 
@@ -41,9 +43,9 @@ TAG = ["applications"]
 
 # --- business types and their flows ------------------------------------------------------------
 class FlowStepSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = StepNameField()
     label = serializers.CharField()
-    completed_by = serializers.ListField(child=serializers.CharField())
+    completed_by = completed_by_field()
     options = serializers.DictField(help_text="步骤配置：文档与问卷以 {id, code, title} 给出")
 
 

@@ -9,25 +9,36 @@ from typing import Any
 
 from rest_framework import serializers
 
+from ..actors import ActorKind
 from ..engine import flow_position
 from ..models import Application, ApplicationState, TradingCodeGrant
 from ..selectors import application_history
 from ..services import step_summaries
+from ..steps.base import Effect
 
 COMPLETED, CURRENT, TODO = "completed", "current", "todo"
+STEP_STATUSES = [COMPLETED, CURRENT, TODO]
+ACTOR_KINDS = [kind.value for kind in ActorKind]
+
+
+class StepNameField(serializers.CharField):
+    """A step kind's name (photos, exchanges, witness…): an enum of the registered kinds in the
+    schema (flows.apis.schema)."""
+
+
+def completed_by_field(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(child=serializers.ChoiceField(choices=ACTOR_KINDS), **kwargs)
 
 
 class StepStatusSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="步骤种类，即 URL 中的步骤名，如 photos、exchanges")
+    name = StepNameField(help_text="步骤种类，即 URL 中的步骤名，如 photos、exchanges")
     label = serializers.CharField()
     status = serializers.ChoiceField(
-        choices=[COMPLETED, CURRENT, TODO],
+        choices=STEP_STATUSES,
         help_text="completed 已完成；current 当前应办理；todo 尚未到达",
     )
     locked = serializers.BooleanField(help_text="已被视频见证或签署锁定，投资者一方不能再修改")
-    completed_by = serializers.ListField(
-        child=serializers.CharField(), help_text="由谁完成：investor、integrator、agent…"
-    )
+    completed_by = completed_by_field(help_text="由谁完成：investor、integrator、agent…")
     completed_at = serializers.DateTimeField(allow_null=True)
     summary = serializers.DictField(
         allow_null=True, help_text="该步骤记录内容的类型化摘要（StepSummary.as_dict()）"
@@ -47,10 +58,8 @@ class ApplicationSerializer(serializers.Serializer):
     state_label = serializers.CharField()
     client_no = serializers.CharField()
     branch = serializers.CharField(help_text="开户营业部代码")
-    current_step = serializers.CharField(
-        allow_null=True, help_text="当前应办理的步骤；全部完成为 null"
-    )
-    returned_step = serializers.CharField(allow_blank=True, help_text="退回或驳回时需修改的步骤")
+    current_step = StepNameField(allow_null=True, help_text="当前应办理的步骤；全部完成为 null")
+    returned_step = StepNameField(allow_blank=True, help_text="退回或驳回时需修改的步骤；无则为空")
     remarks = serializers.CharField(allow_blank=True, help_text="退回或驳回的原因")
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -77,7 +86,7 @@ class StepStateSerializer(StepStatusSerializer):
 class ApplicationBriefSerializer(serializers.Serializer):
     acceptance_number = serializers.CharField()
     state = serializers.ChoiceField(choices=ApplicationState.choices)
-    current_step = serializers.CharField(allow_null=True)
+    current_step = StepNameField(allow_null=True, help_text="当前应办理的步骤；全部完成为 null")
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -91,7 +100,8 @@ class SubmissionSerializer(serializers.Serializer):
 
 class ActionResultSerializer(serializers.Serializer):
     message = serializers.CharField(allow_blank=True)
-    effect = serializers.CharField(
+    effect = serializers.ChoiceField(
+        choices=[Effect.STAY, Effect.COMPLETED, Effect.ABANDONED, Effect.REDIRECT, Effect.RESTART],
         allow_blank=True,
         help_text="completed 步骤已完成；abandoned 业务已结束；redirect 前往 data.url；"
         "restart 之前的步骤已重新打开；空：停留在本步骤",

@@ -84,6 +84,22 @@ IF_NONE_MATCH_PARAMETER = {
 }
 
 
+def error_response(description: str, examples: dict[str, dict[str, Any]]):
+    """A view's documented error, with examples of its bodies (name → body), in the one shape:
+
+    responses={409: error_response("队列为空", {"队列为空": {"code": "queue_empty", ...}})}"""
+    from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+    return OpenApiResponse(
+        response=ERROR_REF,
+        description=description,
+        examples=[
+            OpenApiExample(name, value={"fields": {}, **body}, response_only=True)
+            for name, body in examples.items()
+        ],
+    )
+
+
 def _error_response(status: str) -> dict[str, Any]:
     return {
         "description": DESCRIPTIONS[status],

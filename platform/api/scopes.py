@@ -17,6 +17,7 @@ class Scope(models.TextChoices):
     APPLICATIONS_WRITE = "applications:write", _("办理业务（创建业务、提交步骤、提交申请）")
     DOCUMENTS_READ = "documents:read", _("读取文档（已发布文档、问卷、已签署文件、验签）")
     REVIEW = "review", _("复核（通过或驳回；密钥所属账号须有复核员角色）")
+    WITNESS = "witness", _("视频见证（接入排队、勾选、通过或退回；密钥所属账号须为见证坐席）")
     WEBHOOKS = "webhooks", _("管理事件订阅（Webhook）")
     INVESTOR_LOGIN = "investor_login", _("代投资者登录（短信验证码换取投资者令牌）")
 

@@ -21,6 +21,10 @@ STATUS_BY_CODE = {
     "concurrent_change": 409,
     "pending_business_exists": 409,
     "claimed_by_other": 409,
+    "queue_empty": 409,
+    "session_open": 409,
+    "session_closed": 409,
+    "no_branch": 403,
 }
 
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("v1/", include("flows.apis")),
     path("v1/", include("signing.apis")),
     path("v1/applications/<str:acceptance_number>/", include(APPLICATION_APIS)),
+    path("v1/", include("video.agent_apis")),
     path("v1/", include("webhooks.apis")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # split: the page loads its starting script from a URL, so no inline script is needed (CSP)

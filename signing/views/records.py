@@ -65,10 +65,14 @@ def staff_may_read(user, application: Application) -> bool:
     )
 
 
-def signed_download_record(*, user, signed: SignedDocument, via: str) -> None:
+def signed_download_record(
+    *, user, signed: SignedDocument, via: str, actor_label: str = ""
+) -> None:
+    """`actor_label` names an actor who is no staff account (an investor's token)."""
     audit_record(
         action="signed_document.download",
         actor=user,
+        actor_label=actor_label,
         target=signed.application,
         data={
             "signed_document": signed.pk,

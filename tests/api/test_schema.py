@@ -71,3 +71,27 @@ def test_operations_with_a_body_document_the_415_of_another_content_type(schema)
     abandon = schema["paths"]["/api/v1/applications/{acceptance_number}/abandon/"]["post"]
     assert "415" in abandon["responses"]
     assert "415" not in schema["paths"]["/api/v1/exchanges/"]["get"]["responses"]
+
+
+def test_step_names_statuses_and_actors_are_enums(schema):
+    components = schema["components"]["schemas"]
+    steps = components["StepNameEnum"]["enum"]
+    assert {"photos", "exchanges", "witness", "sign", "revisit"} <= set(steps)
+    assert components["StepStatusEnum"]["enum"] == ["completed", "current", "todo"]
+    assert "agent" in components["CompletedByEnum"]["enum"]
+    brief = components["ApplicationBrief"]["properties"]["current_step"]
+    assert {"$ref": "#/components/schemas/StepNameEnum"} in brief["oneOf"]
+    assert components["WitnessRecord"]["properties"]["outcome"]
+
+
+def test_the_witness_agent_endpoints_document_their_errors_with_examples(schema):
+    take = schema["paths"]["/api/v1/witness/agent/take-next/"]["post"]
+    conflict = take["responses"]["409"]["content"]["application/json"]
+    assert conflict["schema"]["$ref"].endswith("/Error")
+    assert {e["value"]["code"] for e in conflict["examples"].values()} == {
+        "queue_empty",
+        "session_open",
+    }
+    passed = schema["paths"]["/api/v1/witness/sessions/{session_id}/pass/"]["post"]
+    refused = passed["responses"]["400"]["content"]["application/json"]["examples"]
+    assert next(iter(refused.values()))["value"]["details"]["missing"]

@@ -12,23 +12,31 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Group
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 
 from api.scopes import ALL_SCOPES
 from api.tokens import investor_token_issue
 from clients.models import Client
+from flows.actors import Actor
+from flows.engine import flow_position
+from flows.models import Application, StepRecord
 from flows.services.applications import application_start
 from staff.models import IntegratorKey
-from staff.roles import Role
+from staff.roles import GROUP_NAMES, Role
 from tests.factories import staff_user
+from video.services import witness_queue_join, witness_take_next
+from video.steps import WITNESS
 from webhooks.models import WebhookSubscription
 
 # every operation runs inside one test per credential (~3 minutes each here): above the default
 pytestmark = pytest.mark.timeout(900)
 
 CLIENT_NO = "80010010"  # 郑强, a demo client (fixtures/data.py)
+OTHER_CLIENT_NO = "80010005"  # 陈静, the same branch: in a witness call with the key's owner
 MAX_EXAMPLES = 10
 
 CHECKS = (
@@ -61,7 +69,10 @@ def _app_in_this_transaction() -> Iterator[None]:
 @pytest.fixture
 def world(demo, _app_in_this_transaction) -> dict[str, object]:
     client = Client.objects.get(client_no=CLIENT_NO)
-    integrator = staff_user("schemathesis", Role.INTEGRATOR)
+    # an integrator who is also a witness agent of the client's branch: the agent's endpoints
+    # (scope witness) run too, beyond their 403
+    integrator = staff_user("schemathesis", Role.INTEGRATOR, client.branch)
+    integrator.groups.add(Group.objects.get(name=GROUP_NAMES[Role.WITNESS_AGENT]))
     application = application_start(client=client)
     _record, key = IntegratorKey.objects.create_key(
         name="schemathesis", owner=integrator, scopes=sorted(ALL_SCOPES)
@@ -79,8 +90,30 @@ def world(demo, _app_in_this_transaction) -> dict[str, object]:
             "acceptance_number": application.acceptance_number,
             "document_id": int(next(iter(application.pinned_documents))),
             "id": subscription.pk,
+            "session_id": _witness_session(agent=integrator, client_no=OTHER_CLIENT_NO),
         },
     }
+
+
+def _witness_session(*, agent, client_no: str) -> int:
+    """An open witness call of the agent, with another demo client of the branch: the agent's
+    endpoints then answer with the call's record, not only 404."""
+    client = Client.objects.get(client_no=client_no)
+    application = application_start(client=client)
+    for step in flow_position(application).steps:
+        if step.name == WITNESS:
+            break
+        StepRecord.objects.update_or_create(
+            application=application,
+            kind=step.name,
+            defaults={"completed_at": timezone.now(), "version": 1},
+        )
+    witness_queue_join(
+        application=Application.objects.get(pk=application.pk), actor=Actor.investor(client)
+    )
+    session = witness_take_next(agent=agent)
+    assert session is not None
+    return session.pk
 
 
 def _schema(*, authorization: str, parameters: dict[str, object]) -> schemathesis.BaseSchema:

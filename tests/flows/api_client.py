@@ -18,6 +18,8 @@ from staff.models import IntegratorKey
 INTEGRATOR_SCOPES = (Scope.APPLICATIONS_READ, Scope.APPLICATIONS_WRITE, Scope.DOCUMENTS_READ)
 # what a reviewer's key needs to read an application and decide it
 REVIEWER_SCOPES = (Scope.APPLICATIONS_READ, Scope.REVIEW)
+# what a witness agent's key needs to take, tick and pass investors
+AGENT_SCOPES = (Scope.WITNESS,)
 
 
 def b64(data: bytes) -> str:

@@ -1,7 +1,9 @@
-"""A whole business through the API alone, for a demo client: photos, basic information,
-exchanges, agreements, the witness queue (the agent passes through the service, as the console
-does), the certificate and the two-step signing (the investor's key in Python, as tests/signing
-does), the revisit that submits, and the reviewer's approval with a key of their own."""
+"""A whole business through the API alone (HTTP only, nothing called in Python but the device's
+key), for a demo client: photos, basic information, exchanges, agreements, the witness queue and
+the company's witness agent taking, ticking and passing the investor with a key of their own
+(scope `witness`), the certificate and the two-step signing (the investor's key in Python, as
+tests/signing does), the revisit that submits, and the reviewer's approval with a key of their
+own."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import base64
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clients.models import ClientExchange
+from clients.models import Client, ClientExchange
 from content.models import Exchange
 from signing.demo import signature_photo_demo
 from signing.stand_in import StandInKey
@@ -18,9 +20,8 @@ from signing.verification import pdf_verify
 from staff.roles import Role
 from tests.factories import staff_user
 from tests.photos.photos_helpers import card_photo
-from video.services import witness_pass, witness_take_next, witness_tick
 
-from .api_client import REVIEWER_SCOPES, Api, b64
+from .api_client import AGENT_SCOPES, REVIEWER_SCOPES, Api, b64
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,22 @@ def answer(question: dict) -> object:
     return "无"
 
 
-def agent_passes(agent) -> None:
-    """The agent's side, through the services the witness console calls."""
-    session = witness_take_next(agent=agent)
-    for item in session.checklist:
-        witness_tick(session_id=session.pk, agent=agent, code=item["code"], evidence="")
-    assert witness_pass(session_id=session.pk, agent=agent).outcome.done
+def agent_passes(agent: Api, acceptance_number: str) -> None:
+    """The company's side: the agent's key takes the next investor of the branch, ticks every
+    check (no evidence, as the console's 无证据) and passes them."""
+    queue = agent.get("witness/agent/queue/").json()
+    assert [e["application"] for e in queue["entries"]] == [acceptance_number]
+    taken = agent.post("witness/agent/take-next/")
+    assert taken.status_code == 201, taken.json()
+    session = taken.json()
+    assert session["application"]["acceptance_number"] == acceptance_number
+    for item in session["checklist"]:
+        ticked = agent.post(f"witness/sessions/{session['id']}/ticks/", {"item": item["code"]})
+        assert ticked.status_code == 200, ticked.json()
+    assert ticked.json()["missing_required"] == []
+    passed = agent.post(f"witness/sessions/{session['id']}/pass/", {"remarks": "已核实"})
+    assert passed.status_code == 200, passed.json()
+    assert passed.json()["session"]["outcome"] == "passed"
 
 
 @pytest.fixture
@@ -72,7 +83,9 @@ def world(demo):
         "review": Api(
             staff_user("review_bot", Role.REVIEWER), name="review", scopes=REVIEWER_SCOPES
         ),
-        "agent": staff_user("agent_api", Role.WITNESS_AGENT, branch),
+        "agent": Api(
+            staff_user("agent_api", Role.WITNESS_AGENT, branch), name="agent", scopes=AGENT_SCOPES
+        ),
     }
 
 
@@ -130,7 +143,7 @@ def test_a_whole_business_through_the_api(world):
     assert queued.status_code == 200, queued.json()
     assert queued.json()["position"] == 1
     assert queued.json()["application"]["state"] == "queued_for_witness"
-    agent_passes(world["agent"])
+    agent_passes(world["agent"], number)
     assert api.get(app).json()["current_step"] == "certificate"
 
     # 6. the certificate: a key made on the "device", its proof signed there
@@ -167,6 +180,11 @@ def test_a_whole_business_through_the_api(world):
     assert len(signed) == len(documents)
     pdf = api.http.get(signed[0]["download_url"], **api.headers)
     assert all(report.ok for report in pdf_verify(pdf.content))
+    # the investor's own app reads the same PDF with the investor's token
+    phone = Api.investor(Client.objects.get(client_no=CLIENT_NO))
+    own = phone.http.get(phone.get(f"{app}signed-documents/").json()[0]["download_url"],
+                         **phone.headers)  # fmt: skip
+    assert own.status_code == 200 and own.content == pdf.content
 
     # 8. the revisit, from the questionnaire as published; completing it submits
     state = api.get(f"{app}steps/revisit/").json()["state"]

@@ -89,6 +89,25 @@ def test_a_key_reviews_only_with_the_review_scope_and_a_reviewer_owner():
     assert actor.user == owner
 
 
+def test_a_key_acts_as_an_agent_only_with_the_witness_scope_and_an_agent_owner():
+    agent = staff_user("agent_app", Role.WITNESS_AGENT)
+    for scopes in ([Scope.REVIEW], [Scope.APPLICATIONS_READ]):
+        with pytest.raises(PermissionDenied):
+            request_actor(
+                SimpleNamespace(auth=_key(agent, scopes), user=agent), staff_as=ActorKind.AGENT
+            )
+    integrator = staff_user("app", Role.INTEGRATOR)
+    with pytest.raises(PermissionDenied):
+        request_actor(
+            SimpleNamespace(auth=_key(integrator, [Scope.WITNESS]), user=integrator),
+            staff_as=ActorKind.AGENT,
+        )
+    actor = request_actor(
+        SimpleNamespace(auth=_key(agent, [Scope.WITNESS]), user=agent), staff_as=ActorKind.AGENT
+    )
+    assert (actor.kind, actor.user) == (ActorKind.AGENT, agent)
+
+
 def test_anonymous_or_roleless_callers_are_refused():
     with pytest.raises(PermissionDenied):
         request_actor(SimpleNamespace(auth=None, user=AnonymousUser()))

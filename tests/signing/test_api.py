@@ -159,6 +159,43 @@ def test_unknown_applications_and_documents_are_a_structured_404(
     assert not AuditEvent.objects.filter(action="signed_document.download").exists()
 
 
+def bearer(client_record) -> dict:
+    from api.tokens import investor_token_issue
+
+    issued = investor_token_issue(client=client_record, issuer=None)
+    return {"HTTP_AUTHORIZATION": f"Bearer {issued.token}"}
+
+
+def test_the_investors_token_lists_and_downloads_their_own_signed_pdfs(client, signed):
+    # given
+    number = signed.application.acceptance_number
+    investor = bearer(signed.application.client)
+    # when
+    listed = client.get(_list_url(number), **investor)
+    downloaded = client.get(listed.json()[0]["download_url"], **investor)
+    # then
+    assert listed.status_code == 200 and listed.json()[0]["id"] == signed.pk
+    assert downloaded.status_code == 200 and downloaded.content == PDF
+    event = AuditEvent.objects.get(action="signed_document.download")
+    assert event.actor is None
+    assert event.actor_label == f"investor:{signed.application.client_id}"
+
+
+@pytest.mark.parametrize("what", ["list", "file"])
+def test_another_investors_signed_pdfs_are_not_found_for_a_token(client, signed, what):
+    # given: a token of another investor
+    from tests.factories import ClientFactory
+
+    number = signed.application.acceptance_number
+    url = _list_url(number) if what == "list" else _file_url(number, signed.pk)
+    # when
+    response = client.get(url, **bearer(ClientFactory()))
+    # then
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert not AuditEvent.objects.filter(action="signed_document.download").exists()
+
+
 # --- verify ---------------------------------------------------------------------------------------
 def _verify(client, key: str, data: bytes | None):
     payload = (

@@ -480,10 +480,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets share the field name "kind": each gets its own name in the schema.
+    # Choice sets that share a field name ("kind", "status") each get their own name in the
+    # schema; the step names (many fields) one name, from the registered step kinds.
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "content.models.DocumentKind",
         "QuestionnaireKindEnum": "content.models.QuestionnaireKind",
+        "QuestionTypeEnum": "content.blocks.QuestionType.CHOICES",
+        "AppointmentStatusEnum": "video.models.AppointmentStatus",
+        "StepStatusEnum": "flows.apis.serializers.STEP_STATUSES",
+        "StepNameEnum": "flows.apis.schema.step_names",
     },
 }
 
