@@ -20,6 +20,11 @@ WEBHOOK_EVENTS = {
     "application.approved": (_("复核通过"), ("application.approved",)),
     "application.rejected": (_("复核驳回"), ("application.rejected",)),
     "witness.queued": (_("投资者进入视频见证排队"), ("application.queued",)),
+    "witness.started": (_("坐席接通视频见证"), ("application.witness_started",)),
+    "witness.released": (
+        _("视频见证中断，投资者回到排队原位"),
+        ("application.witness_released",),
+    ),
     "witness.passed": (_("视频见证通过"), ("application.witness_passed",)),
     "witness.returned": (_("视频见证退回到某一步"), ("application.returned",)),
     "certificate.issued": (_("数字证书已签发"), ("certificate.issued",)),

@@ -132,7 +132,8 @@ def test_callers_without_an_integrator_key_are_refused(client):
 def test_the_catalogue_lists_every_event(api):
     names = [event["name"] for event in api.get("/api/v1/webhooks/events/").json()]
     assert "certificate.issued" in names and "application.step_completed" in names
-    assert len(names) == 11
+    assert "witness.started" in names and "witness.released" in names
+    assert len(names) == 13
 
 
 def test_the_schema_documents_the_webhook_endpoints(client):

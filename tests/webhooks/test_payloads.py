@@ -42,6 +42,8 @@ def test_no_payload_carries_personal_data_or_free_text(subscribe, application):
         "application.submitted": {"from": "in_progress", "to": "submitted"},
         "application.approved": {"from": "submitted", "to": "approved", "exchanges": ["SHFE"]},
         "application.queued": {"from": "in_progress", "to": "queued", "step": "witness"},
+        "application.witness_started": {"from": "queued", "to": "witnessing"},
+        "application.witness_released": {"from": "witnessing", "to": "queued"},
         "application.witness_passed": {"from": "witnessing", "to": "in_progress"},
         "certificate.issued": {"serial": "1a2b", "not_after": "2028-01-01T00:00:00+00:00"},
         "document.signed": {"document_id": 3, "document_code": "contract", "signed_sha256": "ab"},
