@@ -64,7 +64,11 @@ def test_the_gateway_is_called_outside_any_transaction(gateway):
     # then the service had no transaction open (so no row lock held) while the gateway ran
     assert seen == [0]
     sent = SmsMessage.objects.get(pk=message.pk)
-    assert (sent.status, sent.provider_id, sent.attempts) == (SmsStatus.SENT, f"receipt-{sent.pk}", 1)
+    assert (sent.status, sent.provider_id, sent.attempts) == (
+        SmsStatus.SENT,
+        f"receipt-{sent.pk}",
+        1,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -179,7 +183,7 @@ def test_the_lease_outlasts_the_gateways_timeout(settings):
     assert services.lease() == services.LEASE_AT_LEAST
 
 
-def test_the_sweep_hands_over_what_is_due_and_only_that(gateway, django_capture_on_commit_callbacks):
+def test_the_sweep_hands_over_what_is_due_and_only_that(gateway):
     # given a message whose hand-over was lost, one waiting for its retry, one sent
     now = timezone.now()
     lost = queued(next_attempt_at=now - datetime.timedelta(minutes=2))

@@ -28,7 +28,12 @@ def test_existing_messages_get_outbox_values():
 
     def make(name, status, age_minutes, attempts=0, **columns):
         row = old.objects.create(
-            mobile="13800138001", text="x", purpose=name, status=status, attempts=attempts, **columns
+            mobile="13800138001",
+            text="x",
+            purpose=name,
+            status=status,
+            attempts=attempts,
+            **columns,
         )
         old.objects.filter(pk=row.pk).update(
             created_at=now - datetime.timedelta(minutes=age_minutes)
