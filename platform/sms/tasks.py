@@ -1,24 +1,17 @@
 from celery import shared_task
 
-from .services import sms_deliver_now, sms_redrive
-
-MAX_RETRIES = 5
+from .services import sms_attempt, sms_redrive
 
 
-@shared_task(
-    bind=True, max_retries=MAX_RETRIES, default_retry_delay=30, acks_late=True, ignore_result=True
-)
-def sms_deliver(self, message_id: int) -> None:
-    """Deliver one message; a failure is retried after 30 s, 1, 2, 4, 8 minutes, then left
-    failed (shown to administrators under 设置 → 短信记录)."""
-    try:
-        sms_deliver_now(message_id=message_id)
-    except Exception as error:
-        if self.request.retries >= MAX_RETRIES:
-            return  # recorded as failed on the message; nothing more to do
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+@shared_task(ignore_result=True, acks_late=True)
+def sms_deliver(message_id: int) -> str:
+    """One try at a message (sms.services: its retries are scheduled on the row and handed over
+    again with their countdown, or by the sweep; failed after MAX_ATTEMPTS, shown to
+    administrators under 设置 → 短信记录)."""
+    return sms_attempt(message_id=message_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def sms_redrive_waiting() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): hand over the due messages."""
     return sms_redrive()

@@ -1,5 +1,5 @@
-"""设置 → 短信记录: every message with its purpose, masked number, status, attempts and error,
-for administrators; never its text (a login code is in it)."""
+"""设置 → 短信记录: every message with its purpose, masked number, status, attempts, error label
+and next try, for administrators; never its text (a login code is in it)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ class SmsMessageViewSet(ReadOnlyViewSet):
         Column("masked_mobile", label=_("手机号码")),
         "status",
         "attempts",
-        "error",
-        "sent_at",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
     ]
     list_filter = ["status", "purpose"]
     inspect_view_fields = [
@@ -34,8 +35,10 @@ class SmsMessageViewSet(ReadOnlyViewSet):
         "purpose",
         "status",
         "attempts",
-        "error",
-        "sent_at",
+        "last_error",
+        "next_attempt_at",
+        "leased_until",
+        "delivered_at",
         "provider_id",
     ]
 

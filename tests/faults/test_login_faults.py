@@ -173,7 +173,7 @@ def test_redis_gone_between_captcha_and_code_loses_nothing(stack):
         assert response.status_code == 200, response.text
         assert time.monotonic() - began < 15
         ((status, code, _attempts),) = stack.messages(load_mobile(1))
-        assert status == "queued"  # kept, waiting for the broker
+        assert status == "pending"  # kept, waiting for the broker
         assert browser.log_in(code).status_code == 302
     finally:
         stack.rd_relay.restore()
@@ -185,8 +185,8 @@ def test_redis_gone_between_captcha_and_code_loses_nothing(stack):
         "import datetime; from django.utils import timezone; from sms.services import "
         "sms_redrive; sms_redrive(now=timezone.now() + datetime.timedelta(minutes=2))",
     )
-    stack.wait_for(lambda: stack.messages(load_mobile(1))[0][0] == "sent")
-    assert [(s, a) for s, _c, a in stack.messages(load_mobile(1))] == [("sent", 1)]
+    stack.wait_for(lambda: stack.messages(load_mobile(1))[0][0] == "delivered")
+    assert [(s, a) for s, _c, a in stack.messages(load_mobile(1))] == [("delivered", 1)]
     assert browser.consents() == 1
 
 
@@ -199,12 +199,12 @@ def test_a_stopped_worker_delays_the_code_and_loses_nothing(stack):
         assert browser.ask_code().status_code == 200
         time.sleep(2)
         ((status, code, _),) = stack.messages(load_mobile(2))
-        assert status == "queued"
+        assert status == "pending"
     finally:
         # then the worker, started again, sends it (from the broker), once
         stack.worker.start()
-    stack.wait_for(lambda: stack.messages(load_mobile(2))[0][0] == "sent")
-    assert [(s, a) for s, _c, a in stack.messages(load_mobile(2))] == [("sent", 1)]
+    stack.wait_for(lambda: stack.messages(load_mobile(2))[0][0] == "delivered")
+    assert [(s, a) for s, _c, a in stack.messages(load_mobile(2))] == [("delivered", 1)]
     assert browser.log_in(code).status_code == 302
 
 

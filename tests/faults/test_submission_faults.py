@@ -93,7 +93,7 @@ def test_the_database_cut_as_the_submission_is_written_leaves_nothing_half_done(
     assert Application.objects.get(pk=application.pk).state == ApplicationState.SUBMITTED
     (event,) = _submitted_events(application)
     assert set(event.deliveries.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
-    assert _sms(application) == [("sent", f"event:{event.id}")]
+    assert _sms(application) == [("delivered", f"event:{event.id}")]
 
 
 def test_redis_and_the_worker_stopped_during_a_submission_delay_its_events_and_lose_nothing(
@@ -138,9 +138,9 @@ def test_redis_and_the_worker_stopped_during_a_submission_delay_its_events_and_l
         # then every event is delivered, the SMS sent once (its own task went through Redis)
         assert "sms.tasks.sms_deliver" in {name for name, _args in ran}
         assert set(deliveries.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
-        assert _sms(application) == [("sent", f"event:{event.id}")]
+        assert _sms(application) == [("delivered", f"event:{event.id}")]
         # and nothing is done twice: a second sweep finds nothing due, a delivery handed over
         # again (at least once) is skipped
         assert events_sweep() == 0
         assert event_deliver.apply(args=[deliveries.first().pk]).get() == "skipped"
-        assert _sms(application) == [("sent", f"event:{event.id}")]
+        assert _sms(application) == [("delivered", f"event:{event.id}")]

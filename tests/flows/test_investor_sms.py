@@ -79,11 +79,11 @@ def test_a_failing_provider_holds_nothing_up(
         subscriber="investor_sms", event__name="application.submitted"
     )
     assert delivery.status == "delivered"
-    # the message is recorded failed, with the provider's code, for staff to see
+    # the message waits for its retry, with the provider's code for staff to see
     message = SmsMessage.objects.get(purpose="application_submitted")
-    assert message.status == SmsStatus.FAILED
-    assert message.error == "SmsProviderError: ServiceUnavailable"
-    assert message.attempts >= 1
+    assert message.status == SmsStatus.QUEUED
+    assert message.last_error == "SmsProviderError: ServiceUnavailable"
+    assert message.attempts == 1 and message.next_attempt_at > message.created_at
 
 
 def test_a_rejection_sends_one_sms(people, questionnaire, django_capture_on_commit_callbacks):

@@ -101,4 +101,4 @@ def test_a_real_worker_delivers_an_sms_enqueued_on_commit(worker):
     # then it ran in the worker process and marked the message sent
     assert message.status == SmsStatus.SENT
     assert message.attempts == 1
-    assert SmsMessage.objects.get(pk=message.pk).sent_at is not None
+    assert SmsMessage.objects.get(pk=message.pk).delivered_at is not None

@@ -1,16 +1,18 @@
 """The HTTP gateway against a local fake provider: signed requests with the template id and
 parameters, refusals, HTTP errors and timeouts recorded on the message (never its text) and
-retried a bounded number of times by the task; the staff's log shows status, not content."""
+retried a bounded number of times (scheduled on the row); the staff's log shows status, not
+content."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from sms.backends import HttpGateway, rpc_signature
 from sms.models import SmsMessage, SmsStatus
-from sms.services import sms_deliver_now, sms_send
-from sms.tasks import MAX_RETRIES, sms_deliver
+from sms.services import MAX_ATTEMPTS, sms_attempt, sms_send
 from staff.roles import Role
 from tests.factories import staff_user
 from tests.sms.fake_provider import SECRET, FakeProvider
@@ -54,16 +56,23 @@ def test_the_signature_is_the_providers_hmac_sha1():
     assert rpc_signature(params, "testsecret", method="GET") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
 
 
-def run_like_a_worker(message_id: int, monkeypatch) -> None:
-    """Run the task as a worker would: inline, Celery runs each retry at once (their delays
-    skipped). The attempts are counted where they matter: on the message, by the provider."""
-    monkeypatch.setitem(sms_deliver.app.conf, "task_eager_propagates", False)
-    assert sms_deliver.apply(args=[message_id]).state == "SUCCESS"
+def run_like_a_worker(message_id: int) -> list[str]:
+    """Try the message, then each retry when its time comes (the clock moved on to it), until
+    it is sent or given up; the outcomes. The attempts are counted where they matter: on the
+    message, by the provider."""
+    outcomes = [sms_attempt(message_id=message_id)]
+    while outcomes[-1] == "retry":
+        due = SmsMessage.objects.get(pk=message_id).next_attempt_at
+        outcomes.append(sms_attempt(message_id=message_id, now=due))
+    return outcomes
 
 
 def test_a_signed_request_with_the_template_is_sent(provider):
-    sent = sms_deliver_now(message_id=message().pk)
+    queued = message()
+    assert sms_attempt(message_id=queued.pk) == "delivered"
+    sent = SmsMessage.objects.get(pk=queued.pk)
     assert (sent.status, sent.attempts, sent.provider_id) == (SmsStatus.SENT, 1, "biz-1")
+    assert sent.delivered_at is not None and sent.leased_until is None
     request = provider.received[0]
     assert request["TemplateCode"] == "SMS_100"
     assert request["PhoneNumbers"] == "13800138001"
@@ -80,43 +89,61 @@ def test_a_signed_request_with_the_template_is_sent(provider):
         ("slow", "ReadTimeout"),
     ],
 )
-def test_a_failure_is_recorded_without_the_text_and_raised(provider, answer, error):
+def test_a_failure_is_recorded_without_the_text_and_retried(provider, answer, error):
     provider.answers = [answer]
     queued = message()
-    with pytest.raises(Exception):  # noqa: B017 (each kind of failure raises its own)
-        sms_deliver_now(message_id=queued.pk)
+    assert sms_attempt(message_id=queued.pk) == "retry"
     failed = SmsMessage.objects.get(pk=queued.pk)
-    assert (failed.status, failed.error, failed.attempts) == (SmsStatus.FAILED, error, 1)
-    assert "123456" not in failed.error
+    assert (failed.status, failed.last_error, failed.attempts) == (SmsStatus.QUEUED, error, 1)
+    assert "123456" not in failed.last_error and "13800138001" not in failed.last_error
+    assert failed.next_attempt_at > failed.created_at
 
 
 def test_a_purpose_without_template_is_a_visible_refusal(provider):
     queued = message(purpose="unknown")
-    with pytest.raises(Exception):  # noqa: B017
-        sms_deliver_now(message_id=queued.pk)
-    assert SmsMessage.objects.get(pk=queued.pk).error == "SmsProviderError: no_template_for:unknown"
+    assert sms_attempt(message_id=queued.pk) == "retry"
+    assert (
+        SmsMessage.objects.get(pk=queued.pk).last_error
+        == "SmsProviderError: no_template_for:unknown"
+    )
     assert provider.received == []
 
 
-def test_the_task_retries_until_the_provider_answers(provider, monkeypatch):
+def test_the_message_is_retried_until_the_provider_answers(provider):
     # given a provider that times out, then refuses, then accepts
     provider.answers = ["slow", "refuse", "ok"]
     queued = message()
-    # when the task runs, and is retried
-    run_like_a_worker(queued.pk, monkeypatch)
+    # when it is tried, and tried again when each retry is due
+    outcomes = run_like_a_worker(queued.pk)
     # then the message went out on the third attempt
+    assert outcomes == ["retry", "retry", "delivered"]
     sent = SmsMessage.objects.get(pk=queued.pk)
-    assert (sent.status, sent.attempts, sent.error) == (SmsStatus.SENT, 3, "")
+    assert (sent.status, sent.attempts, sent.last_error) == (SmsStatus.SENT, 3, "")
 
 
-def test_the_retries_are_bounded_and_the_failure_stays_visible(provider, client, monkeypatch):
+def test_a_retry_waits_for_its_backoff(provider):
+    provider.answers = ["refuse"]
+    queued = message()
+    assert sms_attempt(message_id=queued.pk) == "retry"
+    waiting = SmsMessage.objects.get(pk=queued.pk)
+    # a hand-over that comes early (the sweep, a task delivered twice) does nothing
+    early = waiting.next_attempt_at - datetime.timedelta(seconds=1)
+    assert sms_attempt(message_id=queued.pk, now=early) == "skipped"
+    assert sms_attempt(message_id=queued.pk, now=waiting.next_attempt_at) == "delivered"
+    assert len(provider.received) == 2
+
+
+def test_the_retries_are_bounded_and_the_failure_stays_visible(provider, client):
     provider.answers = ["refuse"] * 20
     queued = message()
-    run_like_a_worker(queued.pk, monkeypatch)
+    assert run_like_a_worker(queued.pk)[-1] == "failed"
     failed = SmsMessage.objects.get(pk=queued.pk)
     assert failed.status == SmsStatus.FAILED
-    assert failed.attempts == MAX_RETRIES + 1
-    assert len(provider.received) == MAX_RETRIES + 1
+    assert failed.attempts == MAX_ATTEMPTS
+    assert len(provider.received) == MAX_ATTEMPTS
+    # and nothing hands it over again
+    later = failed.next_attempt_at + datetime.timedelta(hours=1)
+    assert sms_attempt(message_id=queued.pk, now=later) == "skipped"
     # and an administrator sees it, with the masked number and no text
     client.force_login(staff_user("admin-sms", Role.ADMINISTRATOR))
     listing = client.get("/cms/snippets/sms/smsmessage/?status=failed").content.decode()

@@ -19,22 +19,23 @@ def test_a_message_is_delivered_after_the_transaction_commits(django_capture_on_
 
 
 def test_delivering_twice_sends_once(django_capture_on_commit_callbacks):
-    from sms.services import sms_deliver_now
+    from sms.services import sms_attempt
 
     with django_capture_on_commit_callbacks(execute=True):
         message = sms_send(mobile="13800138001", text="x", purpose="test")
-    assert sms_deliver_now(message_id=message.pk).attempts == 1
+    assert sms_attempt(message_id=message.pk) == "skipped"
+    assert SmsMessage.objects.get(pk=message.pk).attempts == 1
 
 
-def test_a_failing_gateway_leaves_the_message_failed_with_the_reason(settings):
-    from sms.services import sms_deliver_now
+def test_a_failing_gateway_leaves_the_message_waiting_with_the_reason(settings):
+    from sms.services import sms_attempt
 
     settings.SMS_BACKEND = "tests.sms.test_sms.BrokenGateway"
     message = SmsMessage.objects.create(mobile="13800138001", text="x", purpose="test")
-    with pytest.raises(ConnectionError):
-        sms_deliver_now(message_id=message.pk)
+    assert sms_attempt(message_id=message.pk) == "retry"
     message.refresh_from_db()
-    assert (message.status, message.error) == (SmsStatus.FAILED, "ConnectionError")
+    assert (message.status, message.last_error) == (SmsStatus.QUEUED, "ConnectionError")
+    assert message.leased_until is None
 
 
 class BrokenGateway:
