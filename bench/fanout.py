@@ -61,9 +61,9 @@ def _redis_answers(url: str) -> bool:
 
 
 def _database(tmp: Path) -> tuple[str, str]:
-    from bench.pages import _postgres_fresh
+    from bench.database import postgres_fresh
 
-    if _postgres_fresh(POSTGRES_URL):
+    if postgres_fresh(POSTGRES_URL):
         return "PostgreSQL", POSTGRES_URL
     return "SQLite", f"sqlite:///{tmp / 'db.sqlite3'}"
 
@@ -174,10 +174,14 @@ async def _measure(server: LiveServer, world: dict, rounds: int) -> dict:
 
 def _world(clients: int, rounds: int) -> dict:
     from django.core.management import call_command
+    from django.db import connection
 
+    from bench.database import postgres_keep_migrated
     from bench.witness import _world as queued_world
 
     call_command("migrate", verbosity=0)
+    connection.close()
+    postgres_keep_migrated(os.environ["DATABASE_URL"])
     branch, cookies, numbers = queued_world(clients + rounds)
     from flows.models import Application
 

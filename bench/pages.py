@@ -43,18 +43,11 @@ REQUESTS = 500
 
 
 def _postgres_fresh(url: str) -> bool:
-    """Recreate the bench's database; False when no PostgreSQL answers."""
-    try:
-        import psycopg
+    """Recreate the bench's database (a copy of the migrated template, bench/database.py);
+    False when no PostgreSQL answers."""
+    from bench.database import postgres_fresh
 
-        name = url.rsplit("/", 1)[1]
-        admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        return False
+    return postgres_fresh(url)
 
 
 async def _investor_at(base_url: str, n: int, peek: Peek, steps_done: int):
@@ -97,6 +90,9 @@ async def _rate(base_url: str, path: str, cookies: dict[str, str]) -> tuple[floa
 
 def _serve_and_measure(env: dict[str, str], tmp: Path, journeys: int) -> dict:
     manage(env, "migrate", "--noinput")
+    from bench.database import postgres_keep_migrated
+
+    postgres_keep_migrated(env["DATABASE_URL"])
     manage(env, "seed_demo")
     prepare_clients(lambda *a: manage(env, *a), tmp, len(STEPS) + journeys)
     found: dict = {"positions": {}, "rate": {}, "rss": {}}

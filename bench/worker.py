@@ -74,12 +74,12 @@ def bench_worker(batches: int = 100, size: int = 10) -> None:
     if not _redis_answers(REDIS_URL):
         print(f"Celery worker memory: skipped (no Redis answers at {REDIS_URL})")
         return
-    from bench.pages import _postgres_fresh
+    from bench.database import postgres_fresh, postgres_keep_migrated
 
     with tempfile.TemporaryDirectory(prefix="bench-worker-") as folder:
         tmp = Path(folder)
         database_url = (
-            POSTGRES_URL if _postgres_fresh(POSTGRES_URL) else f"sqlite:///{tmp / 'db.sqlite3'}"
+            POSTGRES_URL if postgres_fresh(POSTGRES_URL) else f"sqlite:///{tmp / 'db.sqlite3'}"
         )
         env = demo_env(
             tmp,
@@ -97,6 +97,10 @@ def bench_worker(batches: int = 100, size: int = 10) -> None:
 
         django.setup()
         call_command("migrate", verbosity=0)
+        from django.db import connection
+
+        connection.close()
+        postgres_keep_migrated(database_url)
         worker = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "celery", "-A", "onboarding", "worker", "-l", "warning"]
             + ["--pool", "solo", "--concurrency", "1", "--without-heartbeat"]

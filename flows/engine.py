@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.blocks import StreamValue
+from wagtail.blocks import StreamValue, StructBlock
 from wagtail.models import Revision
 
 from .models import Application, FlowDefinition, StepRecord
@@ -36,7 +37,40 @@ class FlowStep:
 
     @cached_property
     def options(self) -> Any:
-        return self.source[self.index].value
+        item = self.source.raw_data[self.index]
+        block = self.source.stream_block.child_blocks.get(item["type"])
+        if not isinstance(block, StructBlock):
+            return self.source[self.index].value
+        return StepOptions(block, item.get("value") or {})
+
+
+class StepOptions(Mapping):
+    """A step's options, each built from the pinned revision's raw data when first asked for:
+    a chosen document or questionnaire is a query, and a page asks only for what it shows (the
+    witness step's page never reads the agent's script)."""
+
+    def __init__(self, block: StructBlock, raw: dict[str, Any]):
+        self._block = block
+        self._raw = raw
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._values:
+            child = self._block.child_blocks[name]  # KeyError for a name the kind has not
+            self._values[name] = (
+                child.to_python(self._raw[name]) if name in self._raw else child.get_default()
+            )
+        return self._values[name]
+
+    def raw(self, name: str) -> Any:
+        """The option as the revision stores it (a chosen snippet's id), without reading it."""
+        return self._raw.get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._block.child_blocks)
+
+    def __len__(self) -> int:
+        return len(self._block.child_blocks)
 
 
 # revision id -> the raw steps of that flow revision (JSON text): a revision never changes

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import copy
 import datetime
+import threading
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
@@ -11,6 +16,34 @@ from content.selectors import document_snapshot
 
 from .models import PENDING_STATES, Application, ApplicationState, StepRecord
 
+# rendition id -> the rendition: the HTML of one published revision, never changed once written
+# (content.models.DocumentRendition), so each process reads it once; callers get copies
+_RENDITIONS: dict[int, DocumentRendition] = {}
+_RENDITIONS_LOCK = threading.Lock()
+_RENDITIONS_KEPT = 128
+
+
+@receiver(post_save, sender=DocumentRendition)
+@receiver(post_delete, sender=DocumentRendition)
+def _rendition_changed(sender, instance: DocumentRendition, **kwargs) -> None:
+    """Written under an id already read (a test database rolled back reuses ids), or deleted."""
+    with _RENDITIONS_LOCK:
+        _RENDITIONS.pop(instance.pk, None)
+
+
+def renditions(ids: Iterable[int]) -> dict[int, DocumentRendition]:
+    """The renditions of these ids that exist, those not read yet by this process in one query."""
+    wanted = list(dict.fromkeys(ids))
+    missing = [pk for pk in wanted if pk not in _RENDITIONS]
+    found = DocumentRendition.objects.in_bulk(missing) if missing else {}
+    if found:
+        with _RENDITIONS_LOCK:
+            if len(_RENDITIONS) + len(found) > _RENDITIONS_KEPT:
+                _RENDITIONS.clear()
+            _RENDITIONS.update(found)
+    kept = ((pk, found.get(pk) or _RENDITIONS.get(pk)) for pk in wanted)
+    return {pk: copy.copy(rendition) for pk, rendition in kept if rendition is not None}
+
 
 def application_document(*, application: Application, document: Document) -> DocumentRendition:
     """The version of a document this application shows: the one live when it started, so an
@@ -18,7 +51,10 @@ def application_document(*, application: Application, document: Document) -> Doc
     A document published after the start (not pinned) is shown as it is now."""
     rendition_id = application.pinned_documents.get(str(document.pk))
     if rendition_id is not None:
-        return DocumentRendition.objects.get(pk=rendition_id)
+        found = renditions([rendition_id]).get(rendition_id)
+        if found is None:
+            raise DocumentRendition.DoesNotExist(rendition_id)
+        return found
     return document_snapshot(document=document)
 
 
@@ -28,7 +64,7 @@ def application_documents(
     """`application_document` of each, the pinned renditions read in one query."""
     pinned = application.pinned_documents
     wanted = [pinned[str(d.pk)] for d in documents if str(d.pk) in pinned]
-    found = DocumentRendition.objects.in_bulk(wanted)
+    found = renditions(wanted)
     return [
         found[pinned[str(d.pk)]]
         if pinned.get(str(d.pk)) in found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,9 +38,16 @@ class Slot:
 
     @property
     def label(self) -> str:
-        """ "2026-12-07 09:00–09:15" in the company's time zone (up to 200 are listed)."""
-        starts_at, ends_at = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
-        return f"{starts_at:%Y-%m-%d %H:%M}–{ends_at:%H:%M}"
+        """ "2026-12-07 09:00–09:15" in the company's time zone (up to 200 are listed: the
+        slots are made in that zone, so most need no conversion)."""
+        zone = timezone.get_current_timezone()
+        starts_at, ends_at = self.starts_at, self.ends_at
+        if starts_at.tzinfo is not zone:
+            starts_at, ends_at = starts_at.astimezone(zone), ends_at.astimezone(zone)
+        return (
+            f"{starts_at.year:04d}-{starts_at.month:02d}-{starts_at.day:02d} "
+            f"{starts_at.hour:02d}:{starts_at.minute:02d}–{ends_at.hour:02d}:{ends_at.minute:02d}"
+        )
 
 
 def working_periods(branch: Branch) -> list[tuple[datetime.time, datetime.time]]:
@@ -72,6 +80,11 @@ def _day_slots(
 
 def appointment_slots(*, branch: Branch, now: datetime.datetime | None = None) -> list[Slot]:
     """The slots not yet started, within the window, with their free seats (full ones too)."""
+    return list(slots_ahead(branch=branch, now=now))
+
+
+def slots_ahead(*, branch: Branch, now: datetime.datetime | None = None) -> Iterator[Slot]:
+    """`appointment_slots` one at a time, soonest first (for a page that lists the first few)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     booked: dict[datetime.datetime, int] = {}
@@ -79,14 +92,10 @@ def appointment_slots(*, branch: Branch, now: datetime.datetime | None = None) -
         branch=branch, status=AppointmentStatus.BOOKED, starts_at__gte=now
     ).values_list("starts_at", flat=True):
         booked[starts_at] = booked.get(starts_at, 0) + 1
-    slots = []
     for day in working_days(today, today + datetime.timedelta(days=WINDOW_DAYS)):
         for starts_at, ends_at in _day_slots(branch, day):
             if starts_at > now:
-                slots.append(
-                    Slot(starts_at, ends_at, branch.witness_seats - booked.get(starts_at, 0))
-                )
-    return slots
+                yield Slot(starts_at, ends_at, branch.witness_seats - booked.get(starts_at, 0))
 
 
 def appointment_live(*, client, now: datetime.datetime | None = None) -> Appointment | None:

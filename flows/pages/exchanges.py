@@ -31,7 +31,9 @@ class ExchangesPage(FormActionsPage):
                 "suitability_missing": service.suitability_missing(),
                 "groups": self._groups(selected),
                 "has_opened": bool(service.opened),
-                "reports_possible": reports_needed(service.client, service.offered().values()),
+                "reports_possible": reports_needed(
+                    service.client, service.offered().values(), service.opened_categories
+                ),
                 "reports": list(self.application.score_reports.all()),
                 "score_choice": draft.get("score_choice", "upload"),
                 "knowledge_test": bool(service.knowledge_test_url),

@@ -109,9 +109,22 @@ class ExchangesService(StepService):
         return self.application.client
 
     @cached_property
+    def _accounts(self) -> list[tuple[int, str, str]]:
+        """The client's exchange accounts: (exchange id, trading code, category), one query."""
+        return list(
+            self.client.exchange_accounts.values_list(
+                "exchange_id", "trading_code", "exchange__category"
+            )
+        )
+
+    @cached_property
     def opened(self) -> dict[int, str]:
         """Exchanges already opened: exchange id → trading code."""
-        return dict(self.client.exchange_accounts.values_list("exchange_id", "trading_code"))
+        return {exchange_id: code for exchange_id, code, _category in self._accounts}
+
+    @cached_property
+    def opened_categories(self) -> set[str]:
+        return {category for _id, _code, category in self._accounts}
 
     @cached_property
     def exchanges(self) -> list[Exchange]:

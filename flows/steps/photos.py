@@ -20,7 +20,7 @@ from photos.services import id_photo_discard, id_photo_store
 
 from ..actors import Actor
 from ..models import StepRecord
-from ..selectors import application_document
+from ..selectors import application_document, renditions
 from .base import (
     Data,
     DocumentVersion,
@@ -65,6 +65,13 @@ class PhotosSummary(StepSummary):
 
 class PhotosService(StepService):
     def letter(self):
+        raw = getattr(self.options, "raw", None)  # flows.engine.StepOptions, or a dict
+        chosen = raw("security_letter") if raw else None
+        pinned = self.application.pinned_documents.get(str(chosen)) if chosen else None
+        if pinned is not None:  # the version pinned at the start, without reading the document
+            found = renditions([pinned]).get(pinned)
+            if found is not None:
+                return found
         document = self.options.get("security_letter")
         if document is None:
             return None

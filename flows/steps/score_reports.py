@@ -34,11 +34,14 @@ def count_message() -> str:
     return _("请上传 2 至 10 张成绩报告单。")
 
 
-def reports_needed(client, exchanges: Iterable[Exchange]) -> bool:
-    """A first account of a category whose exchange asks for score reports."""
-    opened = {
-        account.exchange.category for account in client.exchange_accounts.select_related("exchange")
-    }
+def reports_needed(
+    client, exchanges: Iterable[Exchange], opened_categories: set[str] | None = None
+) -> bool:
+    """A first account of a category whose exchange asks for score reports. The categories of
+    the client's accounts are read unless the caller has them."""
+    opened = opened_categories
+    if opened is None:
+        opened = set(client.exchange_accounts.values_list("exchange__category", flat=True))
     return any(e.needs_score_reports and e.category not in opened for e in exchanges)
 
 

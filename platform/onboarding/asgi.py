@@ -6,6 +6,9 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onboarding.settings.demo")
+# The web server pools its PostgreSQL connections (settings/env.py: one thread per request makes
+# kept connections useless); Celery's forked workers and commands keep theirs (CONN_MAX_AGE).
+os.environ.setdefault("DATABASE_POOL", "true")
 # Django must be set up before anything imports models (consumers do).
 django_asgi_app = get_asgi_application()
 

@@ -9,7 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from flows.models import Application, StepRecord
-from tests.factories import ClientFactory, ExchangeFactory, published_document, published_flow
+from tests.factories import (
+    ClientFactory,
+    ExchangeFactory,
+    published_document,
+    published_flow,
+    published_questionnaire,
+)
 from tests.flows.test_engine import log_in
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +79,54 @@ def test_a_later_step_page_does_not_grow_with_the_steps_before_it(client):
     )
     counted = _page_queries(client, "agreements", done=("photos", "basic_info", "exchanges"))
     assert counted <= MAX_QUERIES
+
+
+# The queries of each step page of a whole flow (the demo's: the letter, the suitability
+# questionnaire, exchanges, two agreements, the witness with its script), at that step: the
+# session, the investor, the application, its step records, then what the page shows. The CMS
+# renditions an application pinned are read once per process (flows.selectors.renditions); the
+# options a page does not show (the witness script) are not read (flows.engine.StepOptions).
+STEP_PAGE_QUERIES = {
+    "photos": 5,  # + the photos on file (the letter: the rendition pinned)
+    "basic_info": 5,  # + the questionnaire with its revisions (or the earlier answers)
+    "exchanges": 7,  # + the exchanges, the client's accounts, the score reports
+    "agreements": 5,  # + the agreements' documents
+    "witness": 7,  # + the live appointment, the booked seats, the calendar
+}
+
+
+def _whole_flow() -> list[str]:
+    from tests.flows.test_step_basic_info import BANDS, QUESTIONS
+
+    letter = published_document("security_letter", title="数字证书安全责任书")
+    agreements = [published_document("agreement", title=f"协议{n}") for n in range(2)]
+    suitability = published_questionnaire("suitability", questions=QUESTIONS, bands=BANDS)
+    script = published_questionnaire("witness_script", code="script")
+    _exchanges(0, 3)
+    steps = [
+        ("photos", {"security_letter": letter}),
+        ("basic_info", {"suitability_questionnaire": suitability}),
+        ("exchanges", {}),
+        ("agreements", {"documents": agreements}),
+        ("witness", {"script": script}),
+    ]
+    published_flow(steps)
+    return [kind for kind, _options in steps]
+
+
+@pytest.mark.parametrize("kind", list(STEP_PAGE_QUERIES))
+def test_each_step_page_of_a_whole_flow_makes_a_few_queries(
+    client, kind, django_assert_max_num_queries
+):
+    kinds = _whole_flow()
+    investor = log_in(client, ClientFactory())
+    assert client.get("/business/enter/").status_code == 302
+    application = Application.objects.filter(client=investor).get()
+    for earlier in kinds[: kinds.index(kind)]:
+        StepRecord.objects.create(
+            application=application, kind=earlier, completed_at="2026-12-01T10:00:00+08:00"
+        )
+    url = f"/business/{application.acceptance_number}/{kind}/"
+    assert client.get(url).status_code == 200  # warm: the first view may create records
+    with django_assert_max_num_queries(STEP_PAGE_QUERIES[kind]):
+        assert client.get(url).status_code == 200

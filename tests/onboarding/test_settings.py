@@ -70,6 +70,51 @@ def test_redis_url_switches_channels_and_celery_to_redis():
     assert values["broker"] == "redis://127.0.0.1:6379/3"
 
 
+PRINT_DATABASE = """
+import json, os, django
+if os.environ.get("AS_WEB_SERVER"):
+    import onboarding.asgi  # noqa: F401 (what uvicorn imports)
+django.setup()
+from django.conf import settings
+database = settings.DATABASES["default"]
+print(json.dumps({
+    "pool": database.get("OPTIONS", {}).get("pool"),
+    "age": database["CONN_MAX_AGE"],
+    "checks": database["CONN_HEALTH_CHECKS"],
+}))
+"""
+
+
+@pytest.mark.parametrize("module", ["demo", "production"])
+def test_the_web_server_pools_its_postgresql_connections_and_the_rest_keep_theirs(module):
+    # one thread per request under ASGI: a kept connection would never be reused
+    production = {
+        "SECRET_KEY": "x" * 50,
+        "DATA_ENCRYPTION_KEY": "ZGVtby1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+        "ALLOWED_HOSTS": "kaihu.example.com",
+        "SMS_BACKEND": "log",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env = {
+        "DATABASE_URL": "postgres://u@db:5432/x",
+        "DJANGO_SETTINGS_MODULE": f"onboarding.settings.{module}",
+        **(production if module == "production" else {}),
+    }
+    web = run_with_env(PRINT_DATABASE, AS_WEB_SERVER="1", **env)
+    assert web.returncode == 0, web.stderr
+    pooled = json.loads(web.stdout.strip().splitlines()[-1])
+    assert pooled == {
+        "pool": {"min_size": 2, "max_size": 20, "timeout": 30},
+        "age": 0,
+        "checks": True,
+    }
+    other = run_with_env(PRINT_DATABASE, **env)  # Celery, commands
+    kept = json.loads(other.stdout.strip().splitlines()[-1])
+    assert kept["pool"] is None
+    assert kept["age"] == (60 if module == "production" else 0)
+
+
 def test_the_redis_channel_layer_reads_for_longer_than_it_blocks():
     # given the channel layer as production configures it (and its connection pool)
     from channels_redis.core import RedisChannelLayer

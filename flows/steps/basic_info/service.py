@@ -90,7 +90,14 @@ class BasicInfoService(StepService):
         return basic_info_values(earlier.data or {}) if earlier else {}
 
     def questionnaire(self) -> QuestionnaireShown | None:
-        return suitability_questionnaire(configured=self.options.get("suitability_questionnaire"))
+        """Read once per request. The step's options name it by id: only its live revision is
+        read, not the snippet the options would build first."""
+        if not hasattr(self, "_questionnaire"):
+            raw = getattr(self.options, "raw", None)  # flows.engine.StepOptions, or a dict
+            name = "suitability_questionnaire"
+            configured = raw(name) if raw else self.options.get(name)
+            self._questionnaire = suitability_questionnaire(configured=configured)
+        return self._questionnaire
 
     def state(self) -> dict[str, Any]:
         stage = self.stage()

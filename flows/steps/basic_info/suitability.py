@@ -54,23 +54,36 @@ class QuestionnaireShown:
         return self.content.content_hash()
 
 
-def suitability_questionnaire(*, configured: Questionnaire | None) -> QuestionnaireShown | None:
-    """The questionnaire of the step's options, or else the live one of kind "suitability"."""
-    questionnaire = configured
-    if questionnaire is not None:
-        questionnaire = Questionnaire.objects.filter(pk=questionnaire.pk, live=True).first()
+def suitability_questionnaire(
+    *, configured: Questionnaire | int | None
+) -> QuestionnaireShown | None:
+    """The questionnaire of the step's options (or its id), or else the live one of kind
+    "suitability"; read with its live revision."""
+    questionnaire = None
+    if configured is not None:
+        pk = configured if isinstance(configured, int) else configured.pk
+        live = Questionnaire.objects.filter(pk=pk, live=True).select_related(*_REVISIONS)
+        questionnaire = live.first()
     if questionnaire is None:
         questionnaire = (
             Questionnaire.objects.filter(
                 kind=QuestionnaireKind.SUITABILITY, live=True, live_revision__isnull=False
             )
+            .select_related(*_REVISIONS)
             .order_by("title", "pk")
             .first()
         )
     if questionnaire is None or questionnaire.live_revision_id is None:
         return None
     revision = questionnaire.live_revision
-    return QuestionnaireShown(questionnaire, revision.pk, revision.as_object())
+    # revision.as_object(), without reading the questionnaire again through the revision
+    return QuestionnaireShown(
+        questionnaire, revision.pk, questionnaire.with_content_json(revision.content)
+    )
+
+
+# read with the questionnaire: the one shown, and the latest (which with_content_json keeps)
+_REVISIONS = ("live_revision", "latest_revision")
 
 
 def suitability_assessment_record(

@@ -71,6 +71,19 @@ def database(default: str) -> dict:
     config = parsed("DATABASE_URL", lambda name, default: env.db_url_config(url), None)
     if scheme == "sqlite":
         config.setdefault("OPTIONS", {}).update(SQLITE_CONCURRENCY)
+    elif parsed("DATABASE_POOL", strict_bool, False):
+        # A pool of open connections (psycopg_pool), for the ASGI server (onboarding/asgi.py turns
+        # it on): it runs each request's sync code in a thread of its own, so a connection kept
+        # with CONN_MAX_AGE is never used again and every request paid for a new one (6-8 ms
+        # here, more than the step page's own queries). A pooled connection is returned at the
+        # end of each request, as CONN_MAX_AGE=0 closes one; the pool checks it before lending.
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": parsed("DATABASE_POOL_MAX_SIZE", env.int, 20),
+            "timeout": 30,
+        }
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = True  # the pool checks a connection before lending it
     return config
 
 

@@ -29,8 +29,9 @@ if SMS_BACKEND == "outbox":  # noqa: F405
         "('log' or the dotted path of a gateway class)."
     )
 
-DATABASES["default"]["CONN_MAX_AGE"] = parsed("CONN_MAX_AGE", env.int, 60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+if "pool" not in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405 (Celery, commands)
+    DATABASES["default"]["CONN_MAX_AGE"] = parsed("CONN_MAX_AGE", env.int, 60)  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 # HTTPS terminates at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
