@@ -48,7 +48,7 @@ FACE_OPENINGS = (0.03, 0.08)  # widths (share of the short side) of bridges open
 FACE_FILL = 0.85  # a blob must fill this much of its outline to be a face
 FACE_NEAR_COLOURS = 15.0  # ΔE between two clusters' colours that may both be the card's face
 FACE_PLAIN = 1.5  # Lab units per pixel: a card's face is plainer than print or a weave
-FACE_TOP = 3  # faces refined besides the best proposals
+FACE_TOP = 2  # faces refined besides the best proposals
 FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners this close
 # An outline whose inside matches its surroundings this closely (mean colour ΔE, share of
 # detailed points) is a stretch of the surface: its likeness is multiplied by ALIKE_FACTOR.
