@@ -32,6 +32,7 @@ ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal
 NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
 SAME_CARD_AREA = 1.25  # ... or the same card, a little larger, when they are as card-like
+SAME_CARD_NEAR = 0.8  # ... scoring this share of the best at least
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
@@ -41,6 +42,17 @@ RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its pri
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
 LAYOUT_CLEAR = 1.3  # |upright score| of the clearest layouts (a tie-break only)
+CLUSTERS = 6  # colour clusters the photo is split into to find the card's face
+FACE_SCALE = 4  # faces are looked for at this fraction of the working size
+FACE_OPENINGS = (0.03, 0.08)  # widths (share of the short side) of bridges opened away
+FACE_FILL = 0.85  # a blob must fill this much of its outline to be a face
+FACE_NEAR_COLOURS = 15.0  # ΔE between two clusters' colours that may both be the card's face
+FACE_PLAIN = 1.5  # Lab units per pixel: a card's face is plainer than print or a weave
+FACE_TOP = 2  # faces refined besides the best proposals
+FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners this close
+# An outline whose inside matches its surroundings this closely (mean colour ΔE, share of
+# detailed points) is a stretch of the surface: its likeness is multiplied by ALIKE_FACTOR.
+ALIKE_COLOUR, ALIKE_DETAIL, ALIKE_FACTOR = 2.5, 0.15, 0.3
 
 
 @dataclass(frozen=True)
@@ -305,6 +317,78 @@ def _masks(field: EdgeField) -> list[np.ndarray]:
     return masks
 
 
+def _clusters(lab: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's colour cluster and the clusters' colours (k-means in Lab, seeded from
+    lightness quantiles, so the same image always splits the same way)."""
+    pixels = lab.reshape(-1, 3)
+    sample = pixels[:: max(1, len(pixels) // 4000)]
+    order = np.argsort(sample[:, 0])
+    centres = np.array([np.median(chunk, axis=0) for chunk in np.array_split(sample[order], k)])
+
+    def nearest(points: np.ndarray) -> np.ndarray:  # |p - c|² less |p|², the same for each c
+        return np.argmin(np.sum(centres * centres, axis=1) - 2 * points @ centres.T, axis=1)
+
+    for _ in range(6):
+        near = nearest(sample)
+        for c in range(k):
+            if np.any(near == c):
+                centres[c] = sample[near == c].mean(axis=0)
+    centres = centres.astype(np.float32)
+    return nearest(pixels).reshape(lab.shape[:2]), centres
+
+
+def _face_quads(field: EdgeField, min_area: float) -> list[np.ndarray]:
+    """Outlines of large, nearly rectangular blobs of one colour: the card's face, whatever
+    the surface. Text is closed over; thin bridges to patches of the surface of the same colour
+    (the pale squares of a checked cloth, the paper of a page) are opened away, at two widths.
+    Each colour alone, its plain part only (printed text on a page is as grey as a card), the
+    plain part of two near colours and every plain part (uneven light can split a card's face
+    in two colours).
+    Worked at a quarter of the size: refining snaps the sides onto the edges afterwards."""
+    half = (field.width // FACE_SCALE, field.height // FACE_SCALE)
+    lab = cv2.resize(field.lab, half, interpolation=cv2.INTER_AREA)
+    labels, centres = _clusters(lab, CLUSTERS)
+    busy = np.abs(field.gx[..., 0]) + np.abs(field.gy[..., 0])
+    plain = (cv2.blur(busy, (5, 5)) < FACE_PLAIN).astype(np.float32)  # a cell is plain when
+    plain = cv2.resize(plain, half, interpolation=cv2.INTER_AREA) > 0.9  # nearly all of it is
+    short = min(lab.shape[:2])
+    quads = []
+    masks = [(plain, False)] + [(labels == c, True) for c in range(CLUSTERS)]
+    masks += [((labels == c) & plain, False) for c in range(CLUSTERS)]
+    near = np.linalg.norm(centres[:, None] - centres[None], axis=2) < FACE_NEAR_COLOURS
+    masks += [
+        (((labels == a) | (labels == b)) & plain, False)
+        for a, b in zip(*np.triu_indices(CLUSTERS, 1), strict=True)
+        if near[a, b]
+    ]
+    for chosen, close in masks:  # plain parts are not closed: the card's rim parts them
+        mask = chosen.astype(np.uint8) * 255
+        if close:
+            mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        for share in FACE_OPENINGS:
+            size = max(3, int(share * short)) | 1
+            opened = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
+            contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            for contour in contours:
+                area = cv2.contourArea(contour)
+                if FACE_SCALE * FACE_SCALE * area < min_area:
+                    continue
+                quad = _quad_from_points(contour)
+                if quad is not None and area >= FACE_FILL * abs(geo.signed_area(quad)):
+                    quads.append(quad * FACE_SCALE + (FACE_SCALE - 1) / 2)
+    return quads
+
+
+def _distinct(quads: list[np.ndarray], frame: float) -> list[np.ndarray]:
+    distinct: list[np.ndarray] = []
+    for quad in quads:  # the sources often agree: score each outline once
+        if geo.plausible(quad, frame) and all(
+            np.abs(quad - seen).max() > DUPLICATE_PX for seen in distinct
+        ):
+            distinct.append(quad)
+    return distinct
+
+
 def proposals(field: EdgeField) -> list[np.ndarray]:
     frame = field.width * field.height
     min_area = geo.MIN_AREA_FRACTION * frame
@@ -315,13 +399,7 @@ def proposals(field: EdgeField) -> list[np.ndarray]:
         quads += _contour_quads(255 - closed, min_area, cv2.RETR_LIST, limit=6)
     for mask in _masks(field):
         quads += _contour_quads(mask, min_area, cv2.RETR_EXTERNAL)
-    distinct: list[np.ndarray] = []
-    for quad in quads:  # the sources often agree: score each outline once
-        if geo.plausible(quad, frame) and all(
-            np.abs(quad - seen).max() > DUPLICATE_PX for seen in distinct
-        ):
-            distinct.append(quad)
-    return distinct
+    return _distinct(quads, frame)
 
 
 def extension_support(field: EdgeField, quad: np.ndarray) -> float:
@@ -416,6 +494,47 @@ def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tup
     return _within(strength / LAYOUT_FULL, 0.1, 1), strength
 
 
+def _quad_grid(quad: np.ndarray, lo: float, hi: float, nu: int, nv: int) -> np.ndarray:
+    u, v = np.meshgrid(np.linspace(lo, hi, nu), np.linspace(lo, hi, nv))
+    u, v = u.ravel()[:, None], v.ravel()[:, None]
+    return (
+        (1 - u) * (1 - v) * quad[0]
+        + u * (1 - v) * quad[1]
+        + u * v * quad[2]
+        + (1 - u) * v * quad[3]
+    )
+
+
+def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) -> bool:
+    """True when the inside of an outline looks like what lies around it — the same colour on
+    average and as much print or pattern — as a stretch of a page, a form or a cloth does;
+    a card's face differs from the surface it lies on in one or the other."""
+    inside = _quad_grid(quad, 0.1, 0.9, 12, 8)
+    centre = quad.mean(axis=0)
+    ring = np.concatenate(
+        [_quad_grid(centre + k * (quad - centre), 0.0, 1.0, 16, 16) for k in (1.15, 1.3)]
+    )
+    ring = ring[
+        (ring[:, 0] >= 0)
+        & (ring[:, 0] <= field.width - 1)
+        & (ring[:, 1] >= 0)
+        & (ring[:, 1] <= field.height - 1)
+    ]
+    # the ring's grid covers the inside too: only points over 3 px outside some side count
+    d = np.roll(quad, -1, axis=0) - quad
+    normal = np.stack([d[:, 1], -d[:, 0]], axis=1) / (np.linalg.norm(d, axis=1)[:, None] + 1e-9)
+    normal *= np.where(np.sum(normal * (quad + d / 2 - centre), axis=1) >= 0, 1.0, -1.0)[:, None]
+    reach = np.einsum("pk,sk->ps", ring, normal) - np.sum(normal * quad, axis=1)[None, :]
+    ring = ring[reach.max(axis=1) > 3]
+    if len(ring) < 30:
+        return False
+    y, x = field._index(inside)
+    ry, rx = field._index(ring)
+    colour = np.linalg.norm(field.lab[y, x].mean(axis=0) - field.lab[ry, rx].mean(axis=0))
+    detail = abs(float(np.mean(busy[y, x] > FACE_PLAIN) - np.mean(busy[ry, rx] > FACE_PLAIN)))
+    return bool(colour < ALIKE_COLOUR and detail < ALIKE_DETAIL)
+
+
 class _Likeness:
     """The likeness of each outline, measured once, the layout only when it can matter."""
 
@@ -425,6 +544,7 @@ class _Likeness:
         self.plain: dict[int, float] = {}
         self.full: dict[int, float] = {}
         self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
+        self.busy = cv2.blur(np.abs(field.gx[..., 0]) + np.abs(field.gy[..., 0]), (5, 5))
 
     def without_layout(self, quad: np.ndarray) -> float:
         if id(quad) not in self.plain:
@@ -435,6 +555,8 @@ class _Likeness:
         if id(quad) not in self.full:
             layout, strength = layout_likeness(self.field, quad, self.side)
             self.full[id(quad)] = self.without_layout(quad) * layout
+            if like_its_surroundings(self.field, self.busy, quad):  # (only lowers: bounds hold)
+                self.full[id(quad)] *= ALIKE_FACTOR
             clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
             self.clarity[id(quad)] = 0.9 + 0.1 * clear
         return self.full[id(quad)]
@@ -480,7 +602,9 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
             break
         quad = max(around, key=lambda item: item[0])[1]
     # Refining two proposals of one card can leave one a little inside the edges: of the
-    # outlines nearly as good, around it, a little larger and as card-like, take the largest.
+    # outlines nearly as good, around it, a little larger and as card-like, the largest (not
+    # one much worse: that is the card with a strip of the surface up to the surface's next
+    # line, on a page, a form or a striped cloth).
     centre, area, kind = (
         tuple(map(float, quad.mean(axis=0))),
         abs(geo.signed_area(quad)),
@@ -490,7 +614,7 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
         (
             q
             for value, q in judged
-            if value >= NEAR_BEST * top
+            if value >= SAME_CARD_NEAR * top
             and area <= abs(geo.signed_area(q)) <= SAME_CARD_AREA * area
             and like(q) >= kind
             and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
@@ -519,8 +643,16 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     frame = field.width * field.height
     like = _Likeness(field, side)
     rough = _rough_best(field, proposals(field), 2 * REFINE_TOP)
+    # Faces always get a few turns of their own: on a patterned surface the outlines of its
+    # lines can outscore the card's on edges alone and push it out of the rough ranking.
+    faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame), frame)
+    faces = _most_likely(_rough_best(field, faces, 2 * FACE_TOP), like)[:FACE_TOP]
+    chosen = _most_likely(rough, like)
+    chosen += [  # a face where a proposal already is refines to the same outline
+        face for face in faces if all(np.abs(face - q).max() > FACE_SAME_PX for q in chosen)
+    ]
     scored = []
-    for quad in _most_likely(rough, like):
+    for quad in chosen:
         scored.append((score(field, quad), quad))
         refined = refine(field, quad)
         if refined is not None and geo.plausible(refined, frame):

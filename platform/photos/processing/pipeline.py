@@ -43,6 +43,7 @@ NO_LAYOUT = 0.1  # |orientation score| below which the flattened image shows no 
 PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means a part
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
+WHOLE_CARD_LIKENESS = 0.95  # an outline this card-like (and traced) is sized before that check
 ANALYSIS_SIZE = (quality.ANALYSIS_WIDTH, round(quality.ANALYSIS_WIDTH / geo.CARD_ASPECT))
 
 
@@ -95,9 +96,14 @@ def _judge_card(
         )
     if not _convincing(detection, work):
         raise _why_no_card(work, detection, limits)
+    to_full = work_scale * decoded.scale
+    if detection.likeness >= WHOLE_CARD_LIKENESS and detection.support >= SMALL_MIN_SUPPORT:
+        # a whole card, traced all round: too small to read is what is wrong, if anything
+        # (on a printed page the print around it would pass for the rest of a card)
+        _check_card_size(detection.quad, work, to_full, limits, metrics)
     if detection.contrast < PART_CHECK_BELOW_CONTRAST:
         _check_part_of_card(detection.quad, work)
-    _check_card_size(detection.quad, work, work_scale * decoded.scale, limits, metrics)
+    _check_card_size(detection.quad, work, to_full, limits, metrics)
     quad = _rescale(geo.long_side_first(detection.quad), work_scale)  # in decoded pixels
     card = _flatten(decoded.rgb, quad)
     small = cv2.resize(card, ANALYSIS_SIZE, interpolation=cv2.INTER_AREA)

@@ -206,3 +206,104 @@ def patterned_bad_photos(seed: int, *, count: int = 12) -> list[BadPhoto]:
             )
         )
     return photos
+
+
+# Photos by kind: the kinds that passed on plain desks, and each patterned surface. Each builder
+# turns a random plain scene into one of its kind; `kind_photos` draws a seeded set of one kind.
+CARD_PX = (1284, 810)
+
+
+def _plain(rng: np.random.Generator) -> Scene:
+    return random_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))])
+
+
+def _thumb(rng: np.random.Generator) -> Scene:
+    return replace(_plain(rng), thumb="corner" if rng.random() < 0.5 else "edge")
+
+
+def _glare(rng: np.random.Generator) -> Scene:  # a small spot (burnt out on 1–4% of the card)
+    return replace(_plain(rng), glare=rng.uniform(0.06, 0.15))
+
+
+def _filling(rng: np.random.Generator) -> Scene:
+    scene = _plain(rng)
+    top = max_area_fraction(scene, CARD_PX)
+    return replace(scene, area_fraction=rng.uniform(0.85, 0.97) * top)
+
+
+def _white_desk(rng: np.random.Generator) -> Scene:
+    grey = rng.uniform(245, 253)
+    return replace(_plain(rng), background_colour=tuple(grey + rng.uniform(-3, 3, 3)))
+
+
+def _tilt(rng: np.random.Generator) -> Scene:
+    scene = _plain(rng)
+    tilt, direction = rng.uniform(20, 28), rng.uniform(0, 2 * math.pi)
+    scene = replace(scene, tilt_deg=(tilt * math.cos(direction), tilt * math.sin(direction)))
+    top = min(0.7, max_area_fraction(scene, CARD_PX))
+    return replace(scene, area_fraction=rng.uniform(0.25, max(top, 0.26)))
+
+
+def _low_light(rng: np.random.Generator) -> Scene:
+    scene = _plain(rng)
+    return replace(
+        scene, light=(scene.light[0], rng.uniform(0, 0.3), rng.uniform(0.5, 0.65)), noise=8.0
+    )
+
+
+def _on(kind: str):
+    def build(rng: np.random.Generator) -> Scene:
+        scene = _patterned_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))], False)
+        return replace(scene, background=kind)
+
+    return build
+
+
+def _bank_card(rng: np.random.Generator) -> Scene:
+    return _patterned_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))], True)
+
+
+GOOD_KINDS = {
+    "plain": _plain,
+    "thumb": _thumb,
+    "glare": _glare,
+    "filling": _filling,
+    "white_desk": _white_desk,
+    "tilt_28": _tilt,
+    "low_light": _low_light,
+    **{kind: _on(kind) for kind in PATTERNS},
+    "bank_card": _bank_card,
+}
+
+
+def kind_photos(kind: str, seed: int, count: int) -> list[GoodPhoto]:
+    """`count` good photos of one kind of GOOD_KINDS."""
+    rng = np.random.default_rng(seed)
+    photos = []
+    for i in range(count):
+        scene = GOOD_KINDS[kind](rng)
+        side = "front" if rng.random() < 0.5 else "back"
+        bank = render_bank_card(rng) if scene.companion else None
+        data, corners = photograph(scene, render_card(side, rng), rng, companion=bank)
+        name = f"{kind}-{i:02d}-{side}-{scene.background}"
+        photos.append(GoodPhoto(name, side, data, corners, 90 * scene.quarter, scene))
+    return photos
+
+
+def pattern_refusals(kind: str, seed: int, count: int) -> list[BadPhoto]:
+    """`count` photos on patterned surfaces that must be refused: "tiny" a card far too small
+    to read (too small, or not found), "none" no card (not found)."""
+    rng = np.random.default_rng(seed)
+    photos = []
+    for i in range(count):
+        scene = _patterned_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))], False)
+        side = "front" if rng.random() < 0.5 else "back"
+        name = f"{kind}-{i:02d}-{side}-{scene.background}"
+        if kind == "none":
+            data, _ = photograph(scene, None, rng)
+            photos.append(BadPhoto(name, side, data, "no_card"))
+            continue
+        scene = replace(scene, area_fraction=rng.uniform(0.02, 0.07))
+        data, _ = photograph(scene, render_card(side, rng), rng)
+        photos.append(BadPhoto(name, side, data, "too_small", ("no_card",)))
+    return photos

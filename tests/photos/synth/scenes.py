@@ -44,6 +44,9 @@ class Scene:
     # A bank card beside the ID card: (turn in degrees, gap in mm), placed towards the frame's
     # centre in the card's plane; None for none.
     companion: tuple[float, float] | None = None
+    # A thumb holding the card: "" for none, "edge" over the middle part of a side, "corner"
+    # over a corner (the card's corners stay where they are: the crop must still find them).
+    thumb: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -212,6 +215,8 @@ def photograph(
         cw, ch = card.size
         src = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
         img = _lay(img, card, cv2.getPerspectiveTransform(src, corners), scene.shadow)
+    if scene.thumb and card is not None:
+        img = _with_thumb(img, scene.thumb, mm_to_image, rng)
     img *= _light(scene, h, w)[..., None]
     if scene.glare and corners is not None:
         centre = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * (corners[1] - corners[3])
@@ -225,6 +230,47 @@ def photograph(
         img += rng.standard_normal(img.shape, dtype=np.float32) * scene.noise
     out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     return _encode(out, scene), corners
+
+
+SKIN = ((224, 172, 140), (198, 142, 108), (236, 196, 170), (170, 116, 86))
+
+
+def _with_thumb(
+    img: np.ndarray, where: str, mm_to_image: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """A thumb over one side of the card or one corner, drawn in the card's plane: an ellipse
+    of skin reaching 5–10 mm onto the card from outside, shaded towards its rim."""
+    half = np.array([42.8, 27.0])
+    if where == "corner":
+        corner = half * np.array([rng.choice([-1, 1]), rng.choice([-1, 1])])
+        outward = corner / np.linalg.norm(corner)
+        tip = corner - outward * rng.uniform(5, 9)
+    else:
+        axis = int(rng.integers(2))
+        outward = np.zeros(2)
+        outward[axis] = rng.choice([-1, 1])
+        along = np.zeros(2)
+        along[1 - axis] = rng.uniform(-0.5, 0.5) * half[1 - axis]
+        tip = along + outward * (half[axis] - rng.uniform(5, 10))
+    turn = rng.uniform(-0.35, 0.35)
+    c, s = np.cos(turn), np.sin(turn)
+    direction = np.array([[c, -s], [s, c]]) @ outward
+    length, width = rng.uniform(26, 34), rng.uniform(8, 11)
+    centre = tip + direction * length
+    t = np.linspace(0, 2 * np.pi, 72)
+    across = np.array([-direction[1], direction[0]])
+    ring = centre + np.outer(np.cos(t) * length, direction) + np.outer(np.sin(t) * width, across)
+    pts = np.c_[ring, np.ones(len(ring))] @ mm_to_image.T
+    pts = (pts[:, :2] / pts[:, 2:]).astype(np.int32)
+    h, w = img.shape[:2]
+    mask = np.zeros((h, w), np.float32)
+    cv2.fillPoly(mask, [pts], 1.0)
+    soft = max(1.0, 0.002 * np.sqrt(w * h))
+    shade = cv2.GaussianBlur(mask, (0, 0), 6 * soft)  # darker towards the rim
+    mask = cv2.GaussianBlur(mask, (0, 0), soft)
+    skin = np.array(SKIN[rng.integers(len(SKIN))], np.float32) + rng.uniform(-10, 10, 3)
+    tone = (0.7 + 0.3 * shade)[..., None] * skin
+    return img * (1 - mask[..., None]) + tone * mask[..., None]
 
 
 _STORE_TRANSPOSE = {

@@ -1,6 +1,7 @@
 """Patterned surfaces a card is photographed on, drawn in the plane the card lies in.
 
-Checked and striped cloth, a printed page and a form, a keyboard, a tiled table. Each is drawn
+Checked and striped cloth, a tartan (plaid, light or dark), a printed page and a form, ruled
+and squared notebook paper, a keyboard, a tiled table. Each is drawn
 axis-aligned in its own millimetre grid, turned by `angle` against the card and projected with
 the card's own perspective, so its straight lines converge the way the card's edges do. The
 lines are what makes these surfaces hard: they run as long and as straight as a card's edge.
@@ -15,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_DIR = "/usr/share/fonts/opentype/noto/"
-PATTERNS = ("checked", "striped", "page", "form", "keyboard", "tiles")
+PATTERNS = ("checked", "striped", "page", "form", "keyboard", "tiles", "plaid", "ruled")
 TEXT = (
     "本人已阅读并理解上述条款自愿申请开立期货账户并承诺所提供的资料真实准确完整如有变更将及时"
     "通知公司投资者应当充分了解期货交易的风险合理评估自身的经济实力和风险承受能力客户签名日期"
@@ -62,6 +63,51 @@ def _striped(rng, w, h, r) -> np.ndarray:
     which = np.searchsorted(edges, x % edges[-1], side="right")
     row = np.array(colours)[np.minimum(which, len(colours) - 1)]
     return np.broadcast_to(row[None], (h, w, 3)).astype(np.float32)
+
+
+def _band_set(rng, length: int, r: float, colours: list) -> np.ndarray:
+    """Stripes of random widths (mm) cycling through `colours`, along one axis: length × 3."""
+    widths = rng.uniform(1.5, 14, len(colours) + int(rng.integers(0, 3)))
+    cycle = [colours[k % len(colours)] for k in range(len(widths))]
+    edges = np.cumsum(widths)
+    pos = (np.arange(length, dtype=np.float32) / r) % edges[-1]
+    which = np.minimum(np.searchsorted(edges, pos, side="right"), len(cycle) - 1)
+    return np.array(cycle, np.float32)[which]
+
+
+def _plaid(rng, w, h, r) -> np.ndarray:
+    """A tartan: bands of colour both ways, where they cross the colours mix (a buffalo check
+    of red and black, a light shirt check, a dark wool plaid)."""
+    dark = rng.random() < 0.4
+    pool = INKS + ((20, 20, 24), (200, 40, 40)) if dark else LIGHT + INKS
+    colours = [_jitter(rng, pool[rng.integers(len(pool))], 20) for _ in range(rng.integers(2, 4))]
+    cols, rows = _band_set(rng, w, r, colours), _band_set(rng, h, r, colours[::-1])
+    mix = rng.uniform(0.4, 0.6)
+    weave = 1 + 0.04 * np.sin(2 * math.pi * np.arange(w, dtype=np.float32) / (0.9 * r))
+    return (mix * cols[None, :, :] + (1 - mix) * rows[:, None, :]) * weave[None, :, None]
+
+
+def _ruled(rng, w, h, r) -> np.ndarray:
+    """Notebook paper: ruled lines 6–9 mm apart with a red margin, or a 5 mm square grid; a
+    few handwritten-looking lines of text on some."""
+    paper = _jitter(rng, (248, 248, 244), 6)
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = paper
+    ink = _jitter(rng, (150, 180, 215), 25)
+    step = rng.uniform(4.5, 5.5) if rng.random() < 0.4 else rng.uniform(6, 9)
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32) / r
+    width = rng.uniform(0.15, 0.35)
+    lines = (y % step) < width
+    if step < 6:
+        lines |= (x % step) < width
+    img[lines] = ink
+    margin = rng.uniform(15, 40)
+    img[(x % 180 > margin) & (x % 180 < margin + 0.4)] = (215, 90, 90)
+    if rng.random() < 0.5:
+        pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+        _lines_of_text(ImageDraw.Draw(pil), rng, (margin * r, 0, w, h), r, step * 0.7)
+        img = np.asarray(pil).astype(np.float32)
+    return img
 
 
 def _tiles(rng, w, h, r) -> np.ndarray:
@@ -152,6 +198,10 @@ def _drawn(kind: str, rng: np.random.Generator, w: int, h: int, r: float) -> np.
         return _tiles(rng, w, h, r)
     if kind == "keyboard":
         return _keyboard(rng, w, h, r)
+    if kind == "plaid":
+        return _plaid(rng, w, h, r)
+    if kind == "ruled":
+        return _ruled(rng, w, h, r)
     return _paper(rng, w, h, r, form=kind == "form")
 
 
@@ -178,7 +228,8 @@ def surface(
     r = min(r, 2400 / float(max(hi - lo)))  # pattern px per mm: about the half photo's
     pw, ph = (int(math.ceil(v * r)) for v in hi - lo)
     drawn = _drawn(kind, rng, pw, ph, r)
-    if rng.random() < 0.5 and kind in ("page", "form", "keyboard"):  # its edge, then the desk
+    if rng.random() < 0.5 and kind in ("page", "form", "ruled", "keyboard"):
+        # its edge in the frame, then the desk
         drawn = _with_edge(drawn, rng)
     to_mm = np.array([[1 / r, 0, lo[0]], [0, 1 / r, lo[1]], [0, 0, 1]])
     img = cv2.warpPerspective(

@@ -1,0 +1,81 @@
+"""The quality bar kind by kind, on small seeded sets: the kinds that pass on plain desks (a
+thumb over an edge or a corner, a small glare spot, a card filling the frame, a white desk, a
+tilt up to 28°, low light with noise) and each patterned surface (checked, striped and plaid
+cloth, a printed page, a form, ruled paper, a keyboard, tiles, a bank card beside the ID card).
+
+The bars are what the card finding reaches today on these seeds (`bench/photos_holdout.py`
+prints the same kinds on seeds no test uses); they guard against going back. The issue's goal is
+every kind at 48 of 50 or better: the patterned kinds below their count are not there yet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from photos.processing import photo_judge
+
+from .scoring import judge_good
+from .synth.dataset import GOOD_KINDS, kind_photos, pattern_refusals
+
+KIND_SEED = 20261300
+PLAIN_DESK = "纯色的桌面"
+PER_KIND = 4
+# Good photos of each kind (of PER_KIND) accepted upright at IoU >= 0.9, at least.
+BARS = {
+    "plain": 4,
+    "thumb": 4,
+    "glare": 4,
+    "filling": 4,
+    "white_desk": 3,
+    "tilt_28": 4,
+    "low_light": 4,
+    "checked": 2,
+    "striped": 3,
+    "page": 2,
+    "form": 2,
+    "keyboard": 4,
+    "tiles": 4,
+    "plaid": 3,
+    "ruled": 4,
+    "bank_card": 3,
+}
+
+
+@pytest.mark.parametrize("kind", list(GOOD_KINDS))
+def test_good_photos_of_each_kind_are_found_upright(kind):
+    # given a few good photos of one kind
+    photos = kind_photos(kind, KIND_SEED + list(GOOD_KINDS).index(kind), PER_KIND)
+
+    # when
+    judged = [judge_good(photo) for photo in photos]
+
+    # then
+    passed = sum(ok for ok, _ in judged)
+    assert passed >= BARS[kind], [why for ok, why in judged if not ok]
+
+
+@pytest.mark.parametrize("kind", ["tiny", "none"])
+def test_tiny_cards_and_no_cards_on_patterned_surfaces_are_all_refused(kind):
+    # given a card far too small to read, or none, on patterned surfaces of every kind
+    photos = pattern_refusals(kind, KIND_SEED + 100 + len(kind), 6)
+
+    # when
+    results = [photo_judge(data=photo.data, side=photo.side) for photo in photos]
+
+    # then none is accepted, and nearly all are refused as too small or as no card (a tiny
+    # card lost in the pattern); today one tiny card on a white form is called too bright
+    assert not any(result.ok for result in results)
+    right = [r.reason in (p.reason, *p.also) for p, r in zip(photos, results, strict=True)]
+    assert sum(right) >= 5, [(p.name, r.reason) for p, r in zip(photos, results, strict=True)]
+
+
+def test_no_card_on_a_patterned_surface_says_to_use_a_plain_desk():
+    # given no card on patterned surfaces
+    photos = pattern_refusals("none", KIND_SEED + 200, 4)
+
+    # when
+    results = [photo_judge(data=photo.data, side=photo.side) for photo in photos]
+
+    # then each is refused as no card, and told what to do about the surface
+    assert all(result.reason == "no_card" for result in results)
+    assert all(PLAIN_DESK in result.message for result in results)
