@@ -92,6 +92,9 @@ ZONES: list[tuple[str, str, set[str]]] = [
         "applications (API)",
         {Role.INTEGRATOR, Role.REVIEWER, Role.WITNESS_AGENT},
     ),
+    # the witness agent's console through the API: their own branch's queue, their own calls
+    # (another branch's agent finds an empty queue and no call: tests/video/test_agent_api.py)
+    (r"^api/v1/witness/(agent|sessions)/", "witness agent (API)", {Role.WITNESS_AGENT}),
     # an integrator's own webhook subscriptions (another's are not found: tests/webhooks)
     (r"^api/v1/webhooks/", "integrator webhooks", {Role.INTEGRATOR}),
     (r"^api/v1/", "integrator API", {Role.INTEGRATOR}),
