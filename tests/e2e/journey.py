@@ -22,6 +22,7 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageDraw
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from clients.idnumber import check_char
@@ -31,6 +32,7 @@ from tests.photos.photos_helpers import card_photo
 
 CALL_TIMEOUT_MS = 60_000  # a loaded 2-core machine has taken over 30 s to connect
 SIGNING_TIMEOUT_MS = 45_000
+FILE_CHOOSER_TIMEOUT_MS = 8_000
 HEADER = re.compile(r"^业务办理/增开交易编码 \[受理单号:\d{16}\]$")
 CONFIRM_REVISIT = (
     "尊敬的投资者您好，回访结果可能对您的业务办理造成影响，请您再次确认回访问卷答题是否准确。"
@@ -638,8 +640,17 @@ def key_file(page, file_input, path: Path) -> None:
     """Tab to a file input and open it with Space; the chooser gets the file, which its tile then
     previews."""
     tab_to(page, file_input)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    for attempt in (1, 2):
+        try:
+            with page.expect_file_chooser(timeout=FILE_CHOOSER_TIMEOUT_MS) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeoutError:
+            # On a loaded 2-core machine chromium has, once in many runs, not opened the chooser
+            # for a Space on the focused input (cause not found); a person presses it again.
+            if attempt == 2:
+                raise
+            tab_to(page, file_input)
     chooser.value.set_files(path)
     slot = file_input.locator("xpath=ancestor::*[@data-photo-slot]")
     expect(slot.locator(".photo-chosen")).to_be_visible()
