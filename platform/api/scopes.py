@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from staff.roles import Role
+
 
 class Scope(models.TextChoices):
     APPLICATIONS_READ = "applications:read", _("读取业务（业务、步骤、历史、排队）")
@@ -28,3 +30,15 @@ ALL_SCOPES = frozenset(Scope.values)
 INVESTOR_SCOPES = frozenset(
     {Scope.APPLICATIONS_READ, Scope.APPLICATIONS_WRITE, Scope.DOCUMENTS_READ}
 )
+
+# A key acts as its owner, so a scope is of use only when the owner holds the role behind it:
+# review decisions are a reviewer's, the witness calls an agent's, the rest an integrator's.
+SCOPE_OWNER_ROLES: dict[str, Role] = {
+    Scope.REVIEW: Role.REVIEWER,
+    Scope.WITNESS: Role.WITNESS_AGENT,
+}
+KEY_OWNER_ROLES = (Role.INTEGRATOR, Role.REVIEWER, Role.WITNESS_AGENT)
+
+
+def scope_owner_role(scope: str) -> Role:
+    return SCOPE_OWNER_ROLES.get(scope, Role.INTEGRATOR)

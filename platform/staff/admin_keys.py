@@ -18,7 +18,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from api.scopes import Scope
+from api.scopes import KEY_OWNER_ROLES, Scope
 from common.exceptions import BusinessError
 
 from .keys import integrator_key_issue, integrator_key_revoke, integrator_key_rotate
@@ -33,7 +33,9 @@ class IntegratorKeyForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=gettext_lazy("所属账号"),
         queryset=get_user_model().objects.none(),
-        help_text=gettext_lazy("以该账号身份调用；须有“接口对接”角色。"),
+        help_text=gettext_lazy(
+            "以该账号身份调用。复核须选复核员，视频见证须选见证坐席，其余范围须选“接口对接”账号。"
+        ),
     )
     scopes = forms.MultipleChoiceField(
         label=gettext_lazy("权限范围"),
@@ -53,7 +55,10 @@ class IntegratorKeyForm(forms.Form):
         owner = cast(forms.ModelChoiceField, self.fields["owner"])
         owner.queryset = (
             get_user_model()
-            .objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.INTEGRATOR])
+            .objects.filter(
+                is_active=True, groups__name__in=[GROUP_NAMES[role] for role in KEY_OWNER_ROLES]
+            )
+            .distinct()
             .order_by("username")
         )
 
@@ -96,7 +101,8 @@ class KeyCreateView(KeyAdminView):
             try:
                 issued = integrator_key_issue(**form.cleaned_data, by=request.user)
             except BusinessError as error:
-                form.add_error("owner", error.message)
+                field = "scopes" if error.code == "scope_not_for_owner" else "owner"
+                form.add_error(field, error.message)
             else:
                 return KeyShownView.as_view()(request, issued=issued)
         return self.render_to_response(self.get_context_data(form=form))

@@ -12,12 +12,13 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from api.scopes import KEY_OWNER_ROLES, Scope, scope_owner_role
 from audit.services import audit_record
 from common.exceptions import BusinessError
 from common.locking import lock
 
 from .models import IntegratorKey
-from .roles import Role
+from .roles import GROUP_NAMES
 from .selectors import user_has_role
 
 
@@ -40,8 +41,7 @@ def integrator_key_issue(
     expiry_date: datetime.datetime | None,
     by,
 ) -> IssuedKey:
-    if not user_has_role(owner, Role.INTEGRATOR):
-        raise BusinessError(_("密钥所属账号须有“接口对接”角色。"), code="owner_not_integrator")
+    key_check_owner(owner=owner, scopes=scopes)
     key, raw = _create(name=name, owner=owner, scopes=sorted(set(scopes)), expiry_date=expiry_date)
     audit_record(
         action="api_key.issued",
@@ -50,6 +50,27 @@ def integrator_key_issue(
         data={"prefix": key.prefix, "scopes": key.scopes},
     )
     return IssuedKey(key=key, raw=raw)
+
+
+def key_check_owner(*, owner, scopes: Iterable[str]) -> None:
+    """A key acts as its owner: the owner must be an integrator, a reviewer or a witness agent,
+    and hold the role behind every scope asked for (`api.scopes.SCOPE_OWNER_ROLES`)."""
+    if not any(user_has_role(owner, role) for role in KEY_OWNER_ROLES):
+        raise BusinessError(
+            _("密钥所属账号须有“接口对接”“复核员”或“见证坐席”角色。"), code="owner_not_integrator"
+        )
+    labels = dict(Scope.choices)
+    unusable = [
+        _("“%(scope)s”须由“%(role)s”角色持有")
+        % {"scope": labels[scope].split("（")[0], "role": GROUP_NAMES[scope_owner_role(scope)]}
+        for scope in sorted(set(scopes))
+        if not user_has_role(owner, scope_owner_role(scope))
+    ]
+    if unusable:
+        raise BusinessError(
+            _("所属账号用不了所选的权限范围：%(why)s。") % {"why": "；".join(unusable)},
+            code="scope_not_for_owner",
+        )
 
 
 def integrator_key_rotate(*, key: IntegratorKey, by) -> IssuedKey:

@@ -10,7 +10,7 @@ import pytest
 from audit.models import AuditEvent
 from staff.models import IntegratorKey
 from staff.roles import Role
-from tests.factories import ExchangeFactory, staff_user
+from tests.factories import BranchFactory, ExchangeFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +44,10 @@ def issue(admin_browser, integrator, scopes=("applications:read",)) -> str:
 
 def test_an_administrator_issues_a_key_shown_once_and_stored_hashed(admin_browser, integrator):
     # when
-    raw = issue(admin_browser, integrator, scopes=("applications:read", "review"))
+    raw = issue(admin_browser, integrator, scopes=("applications:read", "webhooks"))
     # then
     key = IntegratorKey.objects.get()
-    assert key.scopes == ["applications:read", "review"]
+    assert key.scopes == ["applications:read", "webhooks"]
     assert raw not in key.hashed_key and raw.startswith(key.prefix)
     listing = admin_browser.get(LIST).content.decode()
     assert key.prefix in listing
@@ -92,6 +92,35 @@ def test_the_owner_must_be_an_integrator(admin_browser):
     assert response.status_code == 200
     assert not IntegratorKey.objects.exists()
     assert "data-api-key" not in response.content.decode()
+
+
+def test_a_witness_agent_gets_a_key_for_the_agent_api(admin_browser, client):
+    agent = staff_user("agent_api", Role.WITNESS_AGENT, branch=BranchFactory())
+    # when
+    raw = issue(admin_browser, agent, scopes=("witness",))
+    # then
+    response = client.get("/api/v1/witness/agent/queue/", HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert response.status_code == 200
+    assert response.json()["waiting"] == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "named"),
+    [
+        (Role.INTEGRATOR, "witness", "见证坐席"),
+        (Role.INTEGRATOR, "review", "复核员"),
+        (Role.WITNESS_AGENT, "applications:write", "接口对接"),
+    ],
+)
+def test_a_scope_the_owner_cannot_use_is_refused_by_name(admin_browser, role, scope, named):
+    owner = staff_user("owner", role, branch=BranchFactory())
+    # when
+    response = admin_browser.post(NEW, {"name": "x", "owner": owner.pk, "scopes": [scope]})
+    # then
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "用不了所选的权限范围" in page and named in page
+    assert not IntegratorKey.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.COMPLIANCE, Role.INTEGRATOR, Role.REVIEWER])
