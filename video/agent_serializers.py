@@ -147,7 +147,7 @@ class PassRequestSerializer(StrictSerializer):
 
 
 class ReturnRequestSerializer(StrictSerializer):
-    step = serializers.CharField(max_length=40, help_text="退回到的步骤（return_steps[].name）")
+    step = StepNameField(max_length=40, help_text="退回到的步骤（return_steps[].name）")
     reason = serializers.CharField(max_length=500, help_text="退回原因，展示给投资者")
 
 

@@ -12,7 +12,7 @@ from ..actors import ActorKind
 from ..services.review import review_approve, review_reject
 from .applications import NUMBER
 from .base import ReviewApi, StrictSerializer, application_for
-from .serializers import ApplicationDetailSerializer, application_data
+from .serializers import ApplicationDetailSerializer, StepNameField, application_data
 
 
 class ApproveSerializer(StrictSerializer):
@@ -24,7 +24,7 @@ class ApproveSerializer(StrictSerializer):
 
 
 class RejectSerializer(StrictSerializer):
-    step = serializers.CharField(max_length=40, help_text="投资者需要修改的步骤，如 photos")
+    step = StepNameField(max_length=40, help_text="投资者需要修改的步骤，如 photos")
     reason = serializers.CharField(max_length=500, help_text="驳回原因，展示给投资者")
 
 

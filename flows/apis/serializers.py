@@ -14,6 +14,7 @@ from ..engine import flow_position
 from ..models import Application, ApplicationState, TradingCodeGrant
 from ..selectors import application_history
 from ..services import step_summaries
+from ..services.lifecycle import HISTORY_ACTIONS
 from ..steps.base import Effect
 
 COMPLETED, CURRENT, TODO = "completed", "current", "todo"
@@ -73,7 +74,9 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 class HistoryEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    action = serializers.CharField(help_text="application.<迁移> 或 step.complete")
+    action = serializers.ChoiceField(
+        choices=HISTORY_ACTIONS, help_text="application.<迁移>、application.start 或 step.complete"
+    )
     actor = serializers.CharField(help_text="操作人标识，如 integrator:app、agent:agent_bj")
     reason = serializers.CharField(allow_blank=True)
     data = serializers.DictField(help_text="from、to、step 等")

@@ -55,6 +55,13 @@ ACTIONS = {
     "reject": gettext_lazy("驳回"),
     "abandon": gettext_lazy("放弃"),
 }
+# what an application's history holds (flows.selectors.application_history): its start, each
+# step completed and each transition above
+HISTORY_ACTIONS = [
+    "application.start",
+    "step.complete",
+    *(f"application.{name}" for name in ACTIONS),
+]
 MAX_REASON = 500
 
 

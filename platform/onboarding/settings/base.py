@@ -489,6 +489,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "video.models.AppointmentStatus",
         "StepStatusEnum": "flows.apis.serializers.STEP_STATUSES",
         "StepNameEnum": "flows.apis.schema.step_names",
+        "HistoryActionEnum": "flows.services.lifecycle.HISTORY_ACTIONS",
     },
 }
 
