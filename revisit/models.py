@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from content.models import AnsweredQuestionnaire
 from privacy.fields import EncryptedJSONField
 
 
-class RevisitAnswer(models.Model):
+class RevisitAnswer(AnsweredQuestionnaire):
     """One answer sheet of the revisit questionnaire, for one round of an application: what was
     asked (the questionnaire revision and the SHA-256 of its content), what was answered
     (encrypted: free-text answers may hold anything) and which answers alert the reviewer. A
@@ -16,16 +17,6 @@ class RevisitAnswer(models.Model):
         on_delete=models.CASCADE,
         related_name="revisit_answers",
     )
-    questionnaire = models.ForeignKey(
-        "content.Questionnaire", verbose_name=_("问卷"), on_delete=models.PROTECT, related_name="+"
-    )
-    revision = models.ForeignKey(
-        "wagtailcore.Revision",
-        verbose_name=_("问卷版本"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    content_hash = models.CharField(_("问卷内容哈希"), max_length=64)
     answers = EncryptedJSONField(
         _("答案（加密）"), default=dict, help_text=_("题目序号 → 所选选项序号、是/否或文字。")
     )

@@ -1,6 +1,6 @@
 from .documents import SIGNED_KINDS, Document, DocumentKind, DocumentRendition
 from .pages import ArticleIndexPage, ArticlePage, HomePage
-from .questionnaires import Questionnaire, QuestionnaireKind
+from .questionnaires import AnsweredQuestionnaire, Questionnaire, QuestionnaireKind
 from .reference import (
     Branch,
     BusinessType,
@@ -21,6 +21,7 @@ from .workflows import (
 
 __all__ = [
     "SIGNED_KINDS",
+    "AnsweredQuestionnaire",
     "ArticleIndexPage",
     "ArticlePage",
     "Branch",

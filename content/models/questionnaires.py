@@ -113,3 +113,26 @@ class Questionnaire(
 
     def get_preview_template(self, request, mode_name):
         return "content/preview_questionnaire.html"
+
+
+class AnsweredQuestionnaire(models.Model):
+    """What an answer sheet proves was asked: the questionnaire, the revision shown and the
+    SHA-256 of its content (`Questionnaire.content_hash`). Shared by every record of answers
+    (suitability assessments, revisit sheets), so each proves it the same way."""
+
+    questionnaire = models.ForeignKey(
+        "content.Questionnaire",
+        verbose_name=_("问卷"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("问卷版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content_hash = models.CharField(_("问卷内容哈希"), max_length=64)
+
+    class Meta:
+        abstract = True

@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_view,
 )
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -27,7 +28,14 @@ from ..permissions import applications_visible
 from ..selectors import application_document
 from ..services import application_abandon, application_start, application_submit
 from ..steps import registry
-from .base import ApplicationsApi, ApplicationsGenericApi, StrictSerializer, application_for
+from .base import (
+    ApplicationChangeApi,
+    ApplicationsApi,
+    ApplicationsGenericApi,
+    StrictSerializer,
+    application_detail,
+    application_for,
+)
 from .serializers import (
     ApplicationDetailSerializer,
     ApplicationSerializer,
@@ -196,10 +204,7 @@ class ApplicationListApi(ApplicationsGenericApi):
         application = application_start(
             client=client, business_type=body.validated_data["business_type"], actor=actor
         )
-        return Response(
-            ApplicationDetailSerializer(application_data(application, detail=True)).data,
-            status=201,
-        )
+        return application_detail(application, status=201)
 
 
 NUMBER = OpenApiParameter("acceptance_number", str, OpenApiParameter.PATH, description="受理单号")
@@ -215,9 +220,7 @@ class ApplicationDetailApi(ApplicationsApi):
     )
     def get(self, request, acceptance_number: str):
         application, _actor = application_for(request, acceptance_number)
-        return Response(
-            ApplicationDetailSerializer(application_data(application, detail=True)).data
-        )
+        return application_detail(application)
 
 
 class ApplicationHistoryApi(ApplicationsApi):
@@ -237,8 +240,8 @@ class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class ApplicationAbandonApi(ApplicationsApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="applications_abandon",
         tags=TAG,
         summary="放弃办理 / give the business up",
@@ -246,20 +249,18 @@ class ApplicationAbandonApi(ApplicationsApi):
         request=ReasonSerializer,
         responses={200: ApplicationDetailSerializer},
     )
-    def post(self, request, acceptance_number: str):
-        application, actor = application_for(request, acceptance_number)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application = application_abandon(
-            application=application, actor=actor, reason=body.validated_data.get("reason", "")
-        )
-        return Response(
-            ApplicationDetailSerializer(application_data(application, detail=True)).data
+)
+class ApplicationAbandonApi(ApplicationChangeApi):
+    body = ReasonSerializer
+
+    def change(self, *, application, actor, values):
+        return application_abandon(
+            application=application, actor=actor, reason=values.get("reason", "")
         )
 
 
-class ApplicationSubmitApi(ApplicationsApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="applications_submit",
         tags=TAG,
         summary="提交复核 / submit for review",
@@ -269,12 +270,12 @@ class ApplicationSubmitApi(ApplicationsApi):
         request=None,
         responses={200: ApplicationDetailSerializer},
     )
-    def post(self, request, acceptance_number: str):
-        application, actor = application_for(request, acceptance_number)
-        application = application_submit(application=application, actor=actor)
-        return Response(
-            ApplicationDetailSerializer(application_data(application, detail=True)).data
-        )
+)
+class ApplicationSubmitApi(ApplicationChangeApi):
+    body = None  # no body is read
+
+    def change(self, *, application, actor, values):
+        return application_submit(application=application, actor=actor)
 
 
 class PinnedDocumentApi(ApplicationsApi):

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from rest_framework.response import Response
 
 from api import serializers as api_serializers
 from api.base import ApiGenericView, ApiView
@@ -29,6 +30,7 @@ from ..actors import Actor, ActorKind
 from ..apis_auth import request_actor
 from ..models import Application
 from ..permissions import application_check_visible
+from .serializers import ApplicationDetailSerializer, application_data
 
 # staff sessions that act on applications (the consoles' own calls); keys are integrators'
 APPLICATION_SESSION_ROLES = (Role.INTEGRATOR, Role.REVIEWER, Role.WITNESS_AGENT)
@@ -105,3 +107,43 @@ class StrictSerializer(api_serializers.StrictSerializer):
 
 class EmptySerializer(StrictSerializer):
     """No body (or `{}`)."""
+
+
+def application_detail(application: Application, *, status: int = 200) -> Response:
+    """The answer of an endpoint that reads or changes one application: the application with
+    its steps and trading codes."""
+    return Response(
+        ApplicationDetailSerializer(application_data(application, detail=True)).data,
+        status=status,
+    )
+
+
+# POST: one change to the application of the URL through one service, answered with the
+# application's detail. The application is found for the caller (refused as not found) before the
+# body is read; `body` (None: the endpoint reads none) is checked strictly; `change` calls the
+# service, whose refusals reach the one error handler untouched. Each endpoint declares its schema
+# with `@extend_schema_view(post=extend_schema(...))`. (A comment, not a docstring: the schema
+# takes an endpoint's description from the first docstring of its classes.)
+class ApplicationChangeMixin:
+    body: ClassVar[type[StrictSerializer] | None] = None
+    staff_as: ClassVar[ActorKind | None] = None  # who a staff session acts as
+
+    def change(
+        self, *, application: Application, actor: Actor, values: dict[str, Any]
+    ) -> Application:
+        raise NotImplementedError
+
+    def post(self, request, acceptance_number: str) -> Response:
+        application, actor = application_for(request, acceptance_number, staff_as=self.staff_as)
+        values: dict[str, Any] = {}
+        if self.body is not None:
+            values = api_serializers.checked_body(self.body, request).validated_data
+        return application_detail(self.change(application=application, actor=actor, values=values))
+
+
+class ApplicationChangeApi(ApplicationChangeMixin, ApplicationsApi):
+    pass
+
+
+class ReviewDecisionApi(ApplicationChangeMixin, ReviewApi):
+    staff_as = ActorKind.REVIEWER

@@ -4,15 +4,13 @@ services judge everything (the claim, who witnessed may not review, the codes' f
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.response import Response
 
-from ..actors import ActorKind
 from ..services.review import review_approve, review_reject
 from .applications import NUMBER
-from .base import ReviewApi, StrictSerializer, application_for
-from .serializers import ApplicationDetailSerializer, StepNameField, application_data
+from .base import ReviewDecisionApi, StrictSerializer
+from .serializers import ApplicationDetailSerializer, StepNameField
 
 
 class ApproveSerializer(StrictSerializer):
@@ -28,8 +26,8 @@ class RejectSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, help_text="驳回原因，展示给投资者")
 
 
-class ReviewApproveApi(ReviewApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="review_approve",
         tags=["review"],
         summary="复核通过并录入交易编码 / approve with the trading codes",
@@ -44,25 +42,21 @@ class ReviewApproveApi(ReviewApi):
             )
         ],
     )
-    def post(self, request, acceptance_number: str):
-        application, actor = application_for(
-            request, acceptance_number, staff_as=ActorKind.REVIEWER
-        )
-        body = ApproveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application = review_approve(
+)
+class ReviewApproveApi(ReviewDecisionApi):
+    body = ApproveSerializer
+
+    def change(self, *, application, actor, values):
+        return review_approve(
             application=application,
             actor=actor,
-            codes=body.validated_data["trading_codes"],
-            note=body.validated_data.get("note", ""),
-        )
-        return Response(
-            ApplicationDetailSerializer(application_data(application, detail=True)).data
+            codes=values["trading_codes"],
+            note=values.get("note", ""),
         )
 
 
-class ReviewRejectApi(ReviewApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="review_reject",
         tags=["review"],
         summary="复核驳回到某一步骤 / reject back to a step",
@@ -77,18 +71,14 @@ class ReviewRejectApi(ReviewApi):
             )
         ],
     )
-    def post(self, request, acceptance_number: str):
-        application, actor = application_for(
-            request, acceptance_number, staff_as=ActorKind.REVIEWER
-        )
-        body = RejectSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application = review_reject(
+)
+class ReviewRejectApi(ReviewDecisionApi):
+    body = RejectSerializer
+
+    def change(self, *, application, actor, values):
+        return review_reject(
             application=application,
             actor=actor,
-            step=body.validated_data["step"],
-            reason=body.validated_data["reason"],
-        )
-        return Response(
-            ApplicationDetailSerializer(application_data(application, detail=True)).data
+            step=values["step"],
+            reason=values["reason"],
         )

@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.serializers import checked_body
 from common.exceptions import BusinessError
 
 from ..engine import flow_position
@@ -63,12 +64,6 @@ def step_data(application: Application, actor, step_name: str) -> dict[str, Any]
     return {**steps_status(position, step, summaries.get(step_name)), "state": state}
 
 
-def _checked_body(serializer_class, request) -> StrictSerializer:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body
-
-
 def _refused(errors_by_field: dict[str, list[str]]) -> BusinessError:
     first = next((messages[0] for messages in errors_by_field.values() if messages), "")
     return BusinessError(
@@ -91,7 +86,7 @@ class StepApi(ApplicationsApi):
     def post(self, request, acceptance_number: str):
         application, actor = application_for(request, acceptance_number)
         assert self.submit is not None  # noqa: S101 (no POST route without it)
-        data, files = _checked_body(self.submit, request).service_data()
+        data, files = checked_body(self.submit, request).service_data()
         submission = step_submit(
             application=application, actor=actor, step_name=self.kind, data=data, files=files
         )
@@ -114,7 +109,7 @@ class StepActionApi(ApplicationsApi):
 
     def post(self, request, acceptance_number: str):
         application, actor = application_for(request, acceptance_number)
-        data, files = _checked_body(self.body, request).service_data()
+        data, files = checked_body(self.body, request).service_data()
         result = step_act(
             application=application,
             actor=actor,

@@ -2,9 +2,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import SuitabilityClass
+from content.models import AnsweredQuestionnaire
 
 
-class SuitabilityAssessment(models.Model):
+class SuitabilityAssessment(AnsweredQuestionnaire):
     """One suitability assessment an investor took in the flow. It proves what was asked (the
     questionnaire revision and the SHA-256 of its content) and what was answered; the client's
     class and its expiry on file are updated from it."""
@@ -23,19 +24,6 @@ class SuitabilityAssessment(models.Model):
         blank=True,
         related_name="suitability_assessments",
     )
-    questionnaire = models.ForeignKey(
-        "content.Questionnaire",
-        verbose_name=_("问卷"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    revision = models.ForeignKey(
-        "wagtailcore.Revision",
-        verbose_name=_("问卷版本"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    content_hash = models.CharField(_("问卷内容哈希"), max_length=64)
     answers = models.JSONField(
         _("答案"),
         help_text=_("题目序号 → 所选选项序号（多选题为序号列表）。"),

@@ -6,10 +6,11 @@ every serializer that reads a request body (nested serializers too: each checks 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.request import Request
 
 
 class StrictFieldsMixin:
@@ -26,3 +27,14 @@ class StrictFieldsMixin:
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     pass
+
+
+SerializerT = TypeVar("SerializerT", bound=serializers.Serializer)
+
+
+def checked_body(serializer_class: type[SerializerT], request: Request) -> SerializerT:
+    """The request body read by `serializer_class`, valid: a refusal is DRF's ValidationError,
+    which the API's one handler answers as a 400 `invalid` with its `fields`."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body

@@ -32,7 +32,7 @@ from .base import ApiView
 from .errors import ApiError, ErrorCode
 from .models import InvestorToken
 from .scopes import Scope
-from .serializers import StrictSerializer
+from .serializers import StrictSerializer, checked_body
 from .tokens import investor_token_issue, investor_token_revoke
 
 TICKET_PREFIX = "api:"
@@ -91,6 +91,10 @@ def _policy() -> dict | None:
     return {"rendition_id": rendition.pk, "title": rendition.title, "sha256": rendition.sha256}
 
 
+def _forbidden(message: str) -> ApiError:
+    return ApiError(message, code=ErrorCode.PERMISSION_DENIED, status=403)
+
+
 def _company_name(request: Request) -> str:
     from themes.models import Theme  # the SMS names the company, as the web's does
 
@@ -110,12 +114,11 @@ class SmsCodeApi(ApiView):
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        data = SmsCodeRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = checked_body(SmsCodeRequestSerializer, request).validated_data
         ticket = secrets.token_urlsafe(24)
         try:
             sent = login_services.sms_code_send(
-                id_number=data.validated_data["id_number"],
+                id_number=values["id_number"],
                 ip=client_ip(request._request),
                 requester=TICKET_PREFIX + ticket,
                 company_name=_company_name(request),
@@ -150,14 +153,8 @@ class TokenApi(ApiView):
     )
     def post(self, request: Request) -> Response:
         if isinstance(request.auth, InvestorToken):
-            raise ApiError(
-                _("投资者令牌不能用于登录，请使用接口密钥。"),
-                code=ErrorCode.PERMISSION_DENIED,
-                status=403,
-            )
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+            raise _forbidden(_("投资者令牌不能用于登录，请使用接口密钥。"))
+        values = checked_body(TokenRequestSerializer, request).validated_data
         client = login_services.investor_authenticate(
             id_number=values["id_number"],
             sms_code=values["sms_code"].strip(),
@@ -184,10 +181,6 @@ class TokenApi(ApiView):
     )
     def delete(self, request: Request) -> Response:
         if not isinstance(request.auth, InvestorToken):
-            raise ApiError(
-                _("只能以投资者令牌吊销该令牌本身。"),
-                code=ErrorCode.PERMISSION_DENIED,
-                status=403,
-            )
+            raise _forbidden(_("只能以投资者令牌吊销该令牌本身。"))
         investor_token_revoke(record=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
