@@ -105,6 +105,18 @@ def investor_application(*, client, acceptance_number: str) -> Application:
     return application
 
 
+def investor_application_with_client(
+    *, client_id: int, acceptance_number: str
+) -> Application | None:
+    """The application of this number if it is this client's, read with its client (and the
+    client's branch) in one query; None otherwise."""
+    return (
+        Application.objects.select_related("client__branch")
+        .filter(client_id=client_id, acceptance_number=acceptance_number)
+        .first()
+    )
+
+
 def applications_to_review(
     *,
     branch_id: int | None = None,

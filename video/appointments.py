@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,9 +39,13 @@ class Slot:
 
     @property
     def label(self) -> str:
-        """ "2026-12-07 09:00–09:15" in the company's time zone (up to 200 are listed: the
-        slots are made in that zone, so most need no conversion)."""
-        zone = timezone.get_current_timezone()
+        """ "2026-12-07 09:00–09:15" in the company's time zone."""
+        return self.label_in(timezone.get_current_timezone())
+
+    def label_in(self, zone: datetime.tzinfo) -> str:
+        """`label` in `zone`, the current time zone, looked up once for a page that lists up to
+        200 slots (the lookup cost more than the rest of the label). The slots are made in that
+        zone, so most need no conversion."""
         starts_at, ends_at = self.starts_at, self.ends_at
         if starts_at.tzinfo is not zone:
             starts_at, ends_at = starts_at.astimezone(zone), ends_at.astimezone(zone)
@@ -83,14 +88,23 @@ def appointment_slots(*, branch: Branch, now: datetime.datetime | None = None) -
     return list(slots_ahead(branch=branch, now=now))
 
 
-def slots_ahead(*, branch: Branch, now: datetime.datetime | None = None) -> Iterator[Slot]:
-    """`appointment_slots` one at a time, soonest first (for a page that lists the first few)."""
+def slots_ahead(
+    *,
+    branch: Branch,
+    now: datetime.datetime | None = None,
+    booked_starts: Iterable[datetime.datetime] | None = None,
+) -> Iterator[Slot]:
+    """`appointment_slots` one at a time, soonest first (for a page that lists the first few).
+    `booked_starts`: the starts of the branch's booked appointments from `now` on, when the
+    caller has read them already (`appointment_live_and_booked`)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    if booked_starts is None:
+        booked_starts = Appointment.objects.filter(
+            branch=branch, status=AppointmentStatus.BOOKED, starts_at__gte=now
+        ).values_list("starts_at", flat=True)
     booked: dict[datetime.datetime, int] = {}
-    for starts_at in Appointment.objects.filter(
-        branch=branch, status=AppointmentStatus.BOOKED, starts_at__gte=now
-    ).values_list("starts_at", flat=True):
+    for starts_at in booked_starts:
         booked[starts_at] = booked.get(starts_at, 0) + 1
     for day in working_days(today, today + datetime.timedelta(days=WINDOW_DAYS)):
         for starts_at, ends_at in _day_slots(branch, day):
@@ -104,6 +118,23 @@ def appointment_live(*, client, now: datetime.datetime | None = None) -> Appoint
     return Appointment.objects.filter(
         client=client, status=AppointmentStatus.BOOKED, ends_at__gt=now
     ).first()
+
+
+def appointment_live_and_booked(
+    *, client, now: datetime.datetime | None = None
+) -> tuple[Appointment | None, list[datetime.datetime]]:
+    """`appointment_live` of the client, and the starts of the booked appointments of the
+    client's branch from `now` on (what `slots_ahead` counts), read in one query: the witness
+    page shows one or the other, and each round trip to the database counts on that page."""
+    now = now or timezone.now()
+    rows = list(
+        Appointment.objects.filter(status=AppointmentStatus.BOOKED).filter(
+            Q(client=client, ends_at__gt=now) | Q(branch_id=client.branch_id, starts_at__gte=now)
+        )
+    )
+    live = next((a for a in rows if a.client_id == client.pk and a.ends_at > now), None)
+    booked = [a.starts_at for a in rows if a.branch_id == client.branch_id and a.starts_at >= now]
+    return live, booked
 
 
 def appointment_book(

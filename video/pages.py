@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from html import escape
 from itertools import islice
 from typing import Any
 
-from django.utils.html import escape
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from flows.models import ApplicationState
 from flows.pages import StepPage
 
-from .appointments import appointment_live, slots_ahead
+from .appointments import Slot, appointment_live_and_booked, slots_ahead
 from .selectors import queue_count, queue_position
 
 MAX_SLOTS_SHOWN = 200
@@ -26,11 +27,13 @@ class WitnessPage(StepPage):
         application = self.application
         queued = application.state == ApplicationState.QUEUED_FOR_WITNESS
         may_queue = application.state == ApplicationState.IN_PROGRESS
-        appointment = appointment_live(client=application.client) if may_queue else None
+        appointment, booked = (
+            appointment_live_and_booked(client=application.client) if may_queue else (None, [])
+        )
         slots = []
         if may_queue and appointment is None:
-            free = (s for s in slots_ahead(branch=application.client.branch) if s.free > 0)
-            slots = list(islice(free, MAX_SLOTS_SHOWN))
+            ahead = slots_ahead(branch=application.client.branch, booked_starts=booked)
+            slots = list(islice((s for s in ahead if s.free > 0), MAX_SLOTS_SHOWN))
         return {
             "witness_state": application.state,
             "witness_queued": queued,
@@ -42,10 +45,17 @@ class WitnessPage(StepPage):
             "witness_position": queue_position(application=application) if queued else None,
             "appointment": appointment,
             "appointment_slots": slots,
-            # up to 200 <option>s, written here rather than by a template loop (each escaped)
-            "appointment_options": mark_safe(  # noqa: S308
-                "".join(
-                    f'<option value="{escape(s.key)}">{escape(s.label)}</option>' for s in slots
-                )
-            ),
+            "appointment_options": _options(slots),
         }
+
+
+def _options(slots: list[Slot]) -> str:
+    """Up to 200 <option>s, written here rather than by a template loop, each escaped (the
+    standard library's escape: Django's, lazy-aware, cost more than the option itself); the
+    time zone looked up once."""
+    zone = timezone.get_current_timezone()
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<option value="{escape(s.key)}">{escape(s.label_in(zone))}</option>' for s in slots
+        )
+    )

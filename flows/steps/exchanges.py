@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients.models import ClientExchange
 from common.exceptions import BusinessError
 from content.models import Exchange
 
@@ -109,13 +111,25 @@ class ExchangesService(StepService):
         return self.application.client
 
     @cached_property
-    def _accounts(self) -> list[tuple[int, str, str]]:
-        """The client's exchange accounts: (exchange id, trading code, category), one query."""
+    def _catalogue(self) -> list[Exchange]:
+        """The active exchanges and those the client opened (active or not), each with the
+        client's trading code or None, in one query (the step's page was two round trips)."""
+        accounts = ClientExchange.objects.filter(client=self.client)
         return list(
-            self.client.exchange_accounts.values_list(
-                "exchange_id", "trading_code", "exchange__category"
+            Exchange.objects.filter(Q(active=True) | Q(pk__in=accounts.values("exchange_id")))
+            .annotate(
+                client_trading_code=Subquery(
+                    accounts.filter(exchange=OuterRef("pk")).values("trading_code")[:1]
+                )
             )
+            .order_by("sort_order", "code")
         )
+
+    @cached_property
+    def _accounts(self) -> list[tuple[int, str, str]]:
+        """The client's exchange accounts: (exchange id, trading code, category)."""
+        found = ((e, e.client_trading_code) for e in self._catalogue)  # type: ignore[attr-defined]
+        return [(e.pk, code, e.category) for e, code in found if code is not None]
 
     @cached_property
     def opened(self) -> dict[int, str]:
@@ -128,7 +142,8 @@ class ExchangesService(StepService):
 
     @cached_property
     def exchanges(self) -> list[Exchange]:
-        return list(Exchange.objects.filter(active=True).order_by("sort_order", "code"))
+        """The active exchanges, in order."""
+        return [e for e in self._catalogue if e.active]
 
     @property
     def knowledge_test_url(self) -> str:

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from .. import outputs
+from ..pages import questions
 
 register = template.Library()
 
@@ -72,3 +73,16 @@ def application_rounds(application):
 
     events = application_history(application=application).filter(action__in=INVESTOR_HISTORY)
     return {"events": list(events)}
+
+
+@register.simple_tag
+def choice_question(field):
+    """A choice question (flows/pages/questions.py): {% choice_question form.products %}."""
+    return questions.choice_question(field)
+
+
+@register.simple_tag
+def input_question(field, required=False):
+    """A labelled input (flows/pages/questions.py):
+    {% input_question form.email required=True %}."""
+    return questions.input_question(field, required=bool(required))

@@ -9,6 +9,8 @@ again."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,14 +20,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from clients.auth import investor_required
+from clients.auth import current_investor, investor_id, investor_known, investor_required
 from common.exceptions import BusinessError
 
 from ..actors import Actor
 from ..engine import FlowPosition, FlowStep, flow_position
 from ..models import Application
 from ..pages import flash_keep, flash_take
-from ..selectors import investor_application, investor_applications, pending_application
+from ..selectors import (
+    investor_application_with_client,
+    investor_applications,
+    pending_application,
+)
 from ..services import application_abandon, application_start, step_act, step_submit
 
 TOKEN_SALT = "flows.step"  # noqa: S105 (a signing namespace, not a secret)
@@ -33,6 +39,31 @@ TOKEN_SALT = "flows.step"  # noqa: S105 (a signing namespace, not a secret)
 
 def step_url(application: Application, step: FlowStep) -> str:
     return reverse("flows:step", args=[application.acceptance_number, step.name])
+
+
+def investor_application_required(view):
+    """`investor_required` for the pages of one business: the view gets the investor's own
+    application of the URL's number, read with the investor in one query (a round trip to the
+    database fewer on every step page); another investor's number is simply not found (404)."""
+
+    @wraps(view)
+    def wrapped(request, *args, acceptance_number: str, **kwargs):
+        client_id = investor_id(request)
+        application = (
+            investor_application_with_client(
+                client_id=client_id, acceptance_number=acceptance_number
+            )
+            if client_id is not None
+            else None
+        )
+        if application is None:
+            if current_investor(request) is None:
+                return redirect("clients:login")
+            raise Http404
+        investor_known(request, application.client)
+        return view(request, *args, application=application, **kwargs)
+
+    return wrapped
 
 
 @investor_required
@@ -69,9 +100,8 @@ def _may_show_steps(application: Application) -> bool:
     return application.is_editable or application.is_with_witness
 
 
-@investor_required
-def resume(request, acceptance_number: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
+@investor_application_required
+def resume(request, application: Application):
     if not _may_show_steps(application):
         return redirect("flows:my_business")
     current = flow_position(application).current
@@ -79,9 +109,8 @@ def resume(request, acceptance_number: str):
 
 
 @require_POST
-@investor_required
-def abandon(request, acceptance_number: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
+@investor_application_required
+def abandon(request, application: Application):
     try:
         application_abandon(
             application=application,
@@ -95,21 +124,19 @@ def abandon(request, acceptance_number: str):
 
 
 @require_POST
-@investor_required
-def previous(request, acceptance_number: str, step: str):
+@investor_application_required
+def previous(request, application: Application, step: str):
     """ "上一步" as an explicit action: what was entered stays on the record."""
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     position = flow_position(application)
     target = position.find(step)
     if target is None or target.position == 0:
-        return redirect("flows:resume", acceptance_number)
+        return redirect("flows:resume", application.acceptance_number)
     return redirect(step_url(application, position.steps[target.position - 1]))
 
 
 @never_cache
-@investor_required
-def step(request, acceptance_number: str, step: str):
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
+@investor_application_required
+def step(request, application: Application, step: str):
     if not _may_show_steps(application):
         messages.info(
             request,
@@ -211,10 +238,9 @@ def _flash_key(application: Application, target: FlowStep) -> str:
 
 
 @require_POST
-@investor_required
-def step_action(request, acceptance_number: str, step: str, action: str):
+@investor_application_required
+def step_action(request, application: Application, step: str, action: str):
     """A step's background call, under the same rules as submitting the step."""
-    application = investor_application(client=request.investor, acceptance_number=acceptance_number)
     position = flow_position(application)
     target = position.find(step)
     if target is None:

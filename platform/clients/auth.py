@@ -25,14 +25,30 @@ def investor_logout(request: HttpRequest) -> None:
     request.session.cycle_key()
 
 
+def investor_id(request: HttpRequest) -> int | None:
+    """The logged-in investor's client id, as the session holds it (no query)."""
+    return request.session.get(SESSION_KEY)
+
+
+def investor_known(request: HttpRequest, client: Client) -> None:
+    """The logged-in investor, read by a view together with what it shows (one query where
+    `current_investor` and the view's own would make two); `client` must be the session's."""
+    if client.pk != investor_id(request):
+        raise ValueError("not the logged-in investor")
+    request._investor = client  # type: ignore[attr-defined]
+    request.investor = client  # type: ignore[attr-defined]
+
+
 def current_investor(request: HttpRequest) -> Client | None:
     session: SessionBase = request.session
     client_id = session.get(SESSION_KEY)
     if client_id is None:
         return None
     if not hasattr(request, "_investor"):
-        request._investor = Client.objects.select_related("branch").filter(pk=client_id).first()
-    return request._investor
+        request._investor = (  # type: ignore[attr-defined]
+            Client.objects.select_related("branch").filter(pk=client_id).first()
+        )
+    return request._investor  # type: ignore[attr-defined]
 
 
 def investor_required(view):

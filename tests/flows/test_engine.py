@@ -101,6 +101,30 @@ def test_another_investors_business_is_not_found(client):
     assert client.post(f"{base}/abandon/").status_code == 404
 
 
+def test_a_business_page_after_logging_out_asks_for_the_login(client):
+    # given: a business, then no investor in the session
+    log_in(client)
+    _, base = start(client)
+    client.post("/investor/logout/")
+
+    # when / then: the page of one business asks for the login, as every investor page does
+    assert client.get(f"{base}/photos/").url == "/investor/login/"
+    assert client.get(f"{base}/").url == "/investor/login/"
+
+
+def test_a_business_page_reads_the_investor_with_the_application(client):
+    # given
+    log_in(client)
+    application, base = start(client)
+
+    # when
+    page = client.get(f"{base}/photos/")
+
+    # then: the investor of the page is the application's own client
+    assert page.wsgi_request.investor == application.client
+    assert page.wsgi_request.investor is page.context["application"].client
+
+
 def test_completing_a_step_moves_on_and_every_reached_step_reloads(client):
     log_in(client)
     _, base = start(client)
