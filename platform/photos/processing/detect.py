@@ -31,7 +31,7 @@ REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
 ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal's sides be
 NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
-SAME_CARD_AREA = 1.25  # ... or the same card, a little larger, when they are as card-like
+SAME_CARD_AREA = 1.12  # ... or the same card, a little larger, when they are as card-like
 SAME_CARD_NEAR = 0.8  # ... scoring this share of the best at least
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
@@ -337,20 +337,20 @@ def _clusters(lab: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return nearest(pixels).reshape(lab.shape[:2]), centres
 
 
-def _face_quads(field: EdgeField, min_area: float) -> list[np.ndarray]:
+def _face_quads(field: EdgeField, min_area: float, busy: np.ndarray) -> list[np.ndarray]:
     """Outlines of large, nearly rectangular blobs of one colour: the card's face, whatever
     the surface. Text is closed over; thin bridges to patches of the surface of the same colour
     (the pale squares of a checked cloth, the paper of a page) are opened away, at two widths.
     Each colour alone, its plain part only (printed text on a page is as grey as a card), the
     plain part of two near colours and every plain part (uneven light can split a card's face
     in two colours).
-    Worked at a quarter of the size: refining snaps the sides onto the edges afterwards."""
+    Worked at a quarter of the size: refining snaps the sides onto the edges afterwards.
+    `busy`: the lightness gradient, blurred over 5 × 5 pixels (`_Likeness.busy`)."""
     half = (field.width // FACE_SCALE, field.height // FACE_SCALE)
     lab = cv2.resize(field.lab, half, interpolation=cv2.INTER_AREA)
     labels, centres = _clusters(lab, CLUSTERS)
-    busy = np.abs(field.gx[..., 0]) + np.abs(field.gy[..., 0])
-    plain = (cv2.blur(busy, (5, 5)) < FACE_PLAIN).astype(np.float32)  # a cell is plain when
-    plain = cv2.resize(plain, half, interpolation=cv2.INTER_AREA) > 0.9  # nearly all of it is
+    plain_px = (busy < FACE_PLAIN).astype(np.float32)  # a cell is plain when
+    plain = cv2.resize(plain_px, half, interpolation=cv2.INTER_AREA) > 0.9  # nearly all is
     short = min(lab.shape[:2])
     quads = []
     masks = [(plain, False)] + [(labels == c, True) for c in range(CLUSTERS)]
@@ -645,7 +645,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     rough = _rough_best(field, proposals(field), 2 * REFINE_TOP)
     # Faces always get a few turns of their own: on a patterned surface the outlines of its
     # lines can outscore the card's on edges alone and push it out of the rough ranking.
-    faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame), frame)
+    faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame, like.busy), frame)
     faces = _most_likely(_rough_best(field, faces, 2 * FACE_TOP), like)[:FACE_TOP]
     chosen = _most_likely(rough, like)
     chosen += [  # a face where a proposal already is refines to the same outline

@@ -31,7 +31,15 @@ def sharpness(gray: np.ndarray) -> float:
 
 
 def brightness(gray: np.ndarray) -> float:
-    return float(np.median(gray))
+    """The median grey level (as np.median gives it), from the histogram: several times faster
+    than sorting for 8-bit images."""
+    if gray.dtype != np.uint8 or gray.size == 0:
+        return float(np.median(gray))
+    counts = np.cumsum(np.bincount(gray.ravel(), minlength=256))
+    n = int(counts[-1])
+    low = int(np.searchsorted(counts, (n - 1) // 2, side="right"))
+    high = int(np.searchsorted(counts, n // 2, side="right"))
+    return (low + high) / 2
 
 
 def glare_fraction(rgb: np.ndarray) -> float:
