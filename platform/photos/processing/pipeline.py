@@ -44,7 +44,6 @@ PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
 WHOLE_CARD_LIKENESS = 0.95  # an outline this card-like (and traced) is sized before that check
-NOT_A_PART_LIKENESS = 0.9  # ... and one this card-like (and traced) is not a part of a card
 ANALYSIS_SIZE = (quality.ANALYSIS_WIDTH, round(quality.ANALYSIS_WIDTH / geo.CARD_ASPECT))
 
 
@@ -103,9 +102,7 @@ def _judge_card(
         # a whole card, traced all round: too small to read is what is wrong, if anything
         # (on a printed page the print around it would pass for the rest of a card)
         _check_card_size(detection.quad, work, to_full, limits, metrics)
-    if detection.contrast < PART_CHECK_BELOW_CONTRAST and not (
-        detection.likeness >= NOT_A_PART_LIKENESS and traced
-    ):  # (a ruled page or a form all round a card traced whole is no card around a part)
+    if detection.contrast < PART_CHECK_BELOW_CONTRAST:
         _check_part_of_card(detection.quad, work)
     _check_card_size(detection.quad, work, to_full, limits, metrics)
     quad = _rescale(geo.long_side_first(detection.quad), work_scale)  # in decoded pixels
