@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from api.base import ApiView
 from api.openapi import error_response
 from api.scopes import Scope
+from api.serializers import checked_body
 from audit.services import audit_record
 from common.exceptions import BusinessError
 from flows.actors import Actor, ActorKind
@@ -249,8 +250,7 @@ class TickApi(WitnessAgentApi):
     )
     def post(self, request, session_id: int):
         agent = self.agent(request)
-        body = TickRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(TickRequestSerializer, request)
         services.witness_tick(
             session_id=_session_of(agent, session_id).pk,
             agent=agent,
@@ -290,8 +290,7 @@ class PassApi(WitnessAgentApi):
     )
     def post(self, request, session_id: int):
         agent = self.agent(request)
-        body = PassRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(PassRequestSerializer, request)
         session = _session_of(agent, session_id)
         outcome = services.witness_pass(
             session_id=session.pk, agent=agent, remarks=body.validated_data.get("remarks", "")
@@ -351,8 +350,7 @@ class ReturnApi(WitnessAgentApi):
     )
     def post(self, request, session_id: int):
         agent = self.agent(request)
-        body = ReturnRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(ReturnRequestSerializer, request)
         services.witness_return(
             session_id=_session_of(agent, session_id).pk,
             agent=agent,
@@ -374,8 +372,7 @@ class ReleaseApi(WitnessAgentApi):
     )
     def post(self, request, session_id: int):
         agent = self.agent(request)
-        body = ReleaseRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(ReleaseRequestSerializer, request)
         services.witness_release(
             session_id=_session_of(agent, session_id).pk,
             agent=agent,

@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from api.serializers import checked_body
 from common.exceptions import BusinessError
 from flows.actors import ON_INVESTORS_BEHALF
 from flows.apis.base import ApplicationsApi, StrictSerializer, application_for
@@ -83,8 +84,7 @@ class QueueApi(ApplicationsApi):
     )
     def delete(self, request, acceptance_number: str):
         application, actor = application_for(request, acceptance_number)
-        body = LeaveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(LeaveSerializer, request)
         witness_queue_leave(
             application=application,
             actor=actor,
@@ -169,8 +169,7 @@ class AppointmentApi(ApplicationsApi):
     )
     def post(self, request, acceptance_number: str):
         application = _on_investors_behalf(request, acceptance_number)
-        body = BookSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(BookSerializer, request)
         booked = appointment_book(
             client=application.client, starts_at=body.validated_data["starts_at"]
         )

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from api.base import ApiView
 from api.scopes import Scope
+from api.serializers import checked_body
 
 from .catalog import WEBHOOK_EVENTS
 from .models import WebhookSubscription
@@ -109,8 +110,7 @@ class SubscriptionListApi(WebhooksApi):
         ],
     )
     def post(self, request):
-        given = SubscriptionCreateSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = checked_body(SubscriptionCreateSerializer, request)
         made = subscription_create(
             owner=request.user,
             url=given.validated_data["url"],

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from api.serializers import checked_body
 from clients.models import Client
 from clients.services import client_check_id_valid
 from common.exceptions import BusinessError
@@ -188,8 +189,7 @@ class ApplicationListApi(ApplicationsGenericApi):
         actor = request_actor(request)
         if actor.kind != ActorKind.INTEGRATOR:
             raise BusinessError(_("只有对接系统可以代客户发起业务。"), code="forbidden")
-        body = StartSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = checked_body(StartSerializer, request)
         client = (
             Client.objects.select_related("branch")
             .filter(client_no=body.validated_data["client_no"])
