@@ -544,10 +544,14 @@ class _Likeness:
         self.plain: dict[int, float] = {}
         self.full: dict[int, float] = {}
         self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
+        # the outlines measured, kept alive: an id is reused once its array is freed, and a new
+        # outline must not be given a freed one's likeness
+        self.measured: dict[int, np.ndarray] = {}
         self.busy = cv2.blur(np.abs(field.gx[..., 0]) + np.abs(field.gy[..., 0]), (5, 5))
 
     def without_layout(self, quad: np.ndarray) -> float:
         if id(quad) not in self.plain:
+            self.measured[id(quad)] = quad
             self.plain[id(quad)] = plain_likeness(self.field, quad, self.bright)
         return self.plain[id(quad)]
 
