@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from . import geometry as geo
-from .edges import EDGE_MIN, EdgeField
+from .edges import EDGE_MIN, EdgeField, colour_distance
 from .lines import line_quads
 from .orient import upright_score
 
@@ -215,7 +215,7 @@ def _sweep_side(
     """
     offsets = np.arange(-reach - step, reach + 2 * step, step, dtype=np.float64)
     probe = pts[:, None, :] + offsets[None, :, None] * normal
-    away = np.linalg.norm(field.colours(probe) - card, axis=2)
+    away = colour_distance(field.colours(probe) - card)
     rise = np.clip((away[:, 2:] - away[:, :-2]) / (2 * step), 0, 3 * EDGE_MIN)
     offsets = offsets[1:-1]
     idx = _band_lines(len(offsets), len(pts))
@@ -317,7 +317,7 @@ def _masks(field: EdgeField) -> list[np.ndarray]:
             lab[:, -band:].reshape(-1, 3),
         ]
     )
-    distance = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    distance = colour_distance(lab - np.median(border, axis=0))
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     planes = [lab[..., 0] * 2.55, np.clip(distance * 3, 0, 255), np.clip(chroma * 4, 0, 255)]
     kernel = np.ones((5, 5), np.uint8)
