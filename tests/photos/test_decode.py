@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from photos.processing import photo_judge
+from photos.processing.decode import decode_photo
 from photos.processing.result import DETAIL_MESSAGES
+from photos.processing.thresholds import thresholds
 
 from .photos_helpers import card_photo, reencode
 from .scoring import quad_iou, upright
@@ -26,6 +29,25 @@ def test_exif_orientation_is_applied_before_the_corners_are_given(orientation):
     assert result.ok, result
     assert quad_iou(result.corners, truth) >= 0.9
     assert upright(result.corners, truth)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_turns_the_pixels_as_pillow_does(orientation):
+    # given an odd-sized photo (no symmetry hides a wrong turn) with an orientation tag
+    rng = np.random.default_rng(orientation)
+    pixels = Image.fromarray(rng.integers(0, 256, (7, 5, 3), dtype=np.uint8))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    pixels.save(buf, "PNG", exif=exif)
+
+    # when
+    decoded = decode_photo(buf.getvalue(), thresholds())
+
+    # then the decoded array is what Pillow shows, and its size the displayed size
+    shown = np.asarray(ImageOps.exif_transpose(Image.open(io.BytesIO(buf.getvalue()))))
+    assert np.array_equal(decoded.rgb, shown)
+    assert decoded.size == (shown.shape[1], shown.shape[0])
 
 
 @pytest.mark.parametrize(("fmt", "params"), [("PNG", {}), ("WEBP", {"quality": 90})])

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from . import geometry as geo
-from .edges import EDGE_MIN, EdgeField
+from .edges import EDGE_MIN, EdgeField, colour_distance
 from .lines import line_quads
 from .orient import upright_score
 
@@ -90,6 +90,17 @@ def _steps(lo: float, hi: float, samples: int) -> np.ndarray:
     return steps
 
 
+def _median(values: np.ndarray, axis: int) -> np.ndarray:
+    """np.median along `axis`, the same numbers (the mean of the two middle values for an even
+    count), without its overhead: it runs hundreds of times per photo on a few hundred values."""
+    ordered = np.sort(values, axis=axis)
+    middle = values.shape[axis] // 2
+    high = np.take(ordered, middle, axis=axis)
+    if values.shape[axis] % 2:
+        return high
+    return (np.take(ordered, middle - 1, axis=axis) + high) / 2
+
+
 def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
     """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
     d = np.roll(quad, -1, axis=0) - quad
@@ -130,7 +141,7 @@ def _bands(field: EdgeField, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     step = offsets[None, None, :, None] * normal[:, None, None, :]
     inner = field.colours(pts[:, :, None, :] - step).reshape(4, -1, 3)
     outer = field.colours(pts[:, :, None, :] + step).reshape(4, -1, 3)
-    return np.median(inner, axis=1), np.median(outer, axis=1)
+    return _median(inner, 1), _median(outer, 1)
 
 
 def side_contrasts(field: EdgeField, quad: np.ndarray) -> np.ndarray:
@@ -178,7 +189,18 @@ def _card_colour(field: EdgeField, quad: np.ndarray) -> np.ndarray:
         + u * v * quad[2]
         + (1 - u) * v * quad[3]
     )
-    return np.median(field.colours(pts), axis=0)
+    return _median(field.colours(pts), 0)
+
+
+@functools.cache
+def _band_lines(k: int, count: int) -> np.ndarray:
+    """The offset index at each of `count` points of every straight line across a band of `k`
+    offsets (one row per start and end offset): the same few shapes for every side swept."""
+    start, end = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    t = np.linspace(0, 1, count)
+    idx = np.rint(start.reshape(-1, 1) + (end - start).reshape(-1, 1) * t).astype(np.intp)
+    idx.flags.writeable = False
+    return idx
 
 
 def _sweep_side(
@@ -193,13 +215,10 @@ def _sweep_side(
     """
     offsets = np.arange(-reach - step, reach + 2 * step, step, dtype=np.float64)
     probe = pts[:, None, :] + offsets[None, :, None] * normal
-    away = np.linalg.norm(field.colours(probe) - card, axis=2)
+    away = colour_distance(field.colours(probe) - card)
     rise = np.clip((away[:, 2:] - away[:, :-2]) / (2 * step), 0, 3 * EDGE_MIN)
     offsets = offsets[1:-1]
-    k = len(offsets)
-    start, end = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
-    t = np.linspace(0, 1, len(pts))
-    idx = np.rint(start.reshape(-1, 1) + (end - start).reshape(-1, 1) * t).astype(np.intp)
+    idx = _band_lines(len(offsets), len(pts))
     best = int(np.argmax(rise[np.arange(len(pts)), idx].mean(axis=1)))
     return pts + (offsets[idx[best]])[:, None] * normal
 
@@ -298,7 +317,7 @@ def _masks(field: EdgeField) -> list[np.ndarray]:
             lab[:, -band:].reshape(-1, 3),
         ]
     )
-    distance = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    distance = colour_distance(lab - np.median(border, axis=0))
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     planes = [lab[..., 0] * 2.55, np.clip(distance * 3, 0, 255), np.clip(chroma * 4, 0, 255)]
     kernel = np.ones((5, 5), np.uint8)
@@ -443,8 +462,8 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
         along = (on_line[:, half] * seen).sum(axis=1) - (beside[:, half] * seen).sum(axis=1)
         along = along / np.maximum(count, 1)
         split = np.linalg.norm(
-            np.median(left[:, half].reshape(4, -1, 3), axis=1)
-            - np.median(right[:, half].reshape(4, -1, 3), axis=1),
+            _median(left[:, half].reshape(4, -1, 3), 1)
+            - _median(right[:, half].reshape(4, -1, 3), 1),
             axis=1,
         )  # (points off the frame read its border: a few at most where it counts)
         still = np.clip(split / side_contrast, 0, 1)
@@ -544,10 +563,14 @@ class _Likeness:
         self.plain: dict[int, float] = {}
         self.full: dict[int, float] = {}
         self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
+        # the outlines measured, kept alive: an id is reused once its array is freed, and a new
+        # outline must not be given a freed one's likeness
+        self.measured: dict[int, np.ndarray] = {}
         self.busy = cv2.blur(np.abs(field.gx[..., 0]) + np.abs(field.gy[..., 0]), (5, 5))
 
     def without_layout(self, quad: np.ndarray) -> float:
         if id(quad) not in self.plain:
+            self.measured[id(quad)] = quad
             self.plain[id(quad)] = plain_likeness(self.field, quad, self.bright)
         return self.plain[id(quad)]
 

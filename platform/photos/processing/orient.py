@@ -16,6 +16,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .edges import colour_distance
+
 PORTRAIT_BOX = (0.62, 0.08, 0.95, 0.74)  # x0, y0, x1, y1 as shares of the card
 EMBLEM_BOX = (0.02, 0.03, 0.32, 0.52)
 RED_A_STAR = 22.0  # CIE a* above this is "red" (the emblem: ~50–60; the pale print: < 15)
@@ -42,7 +44,7 @@ def upright_score(card_rgb: np.ndarray, side: str) -> float:
     lab = cv2.cvtColor(card_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
     background = np.median(lab[::3, ::3].reshape(-1, 3), axis=0)  # (a ninth tells the same)
     coarse = cv2.GaussianBlur(lab, (0, 0), 0.015 * card_rgb.shape[1])
-    deviation = np.linalg.norm(coarse - background, axis=2)
+    deviation = colour_distance(coarse - background)
     if side == "back":
         red = np.clip(lab[..., 1] - RED_A_STAR, 0, None)
         return _contrast(red, EMBLEM_BOX) + 0.5 * _contrast(deviation, EMBLEM_BOX)

@@ -112,7 +112,8 @@ def _judge_card(
     if detection.support < TRACED_ALL_ROUND and abs(metrics["orientation_score"]) < NO_LAYOUT:
         raise _why_no_card(work, None, limits)  # a loose outline around no card layout
     if metrics["orientation_score"] < 0:
-        quad, card, small = np.roll(quad, 2, axis=0), card[::-1, ::-1], small[::-1, ::-1]
+        # (cv2.flip: a contiguous copy, many times faster than copying a reversed view)
+        quad, card, small = np.roll(quad, 2, axis=0), cv2.flip(card, -1), cv2.flip(small, -1)
     _check_card_quality(small, detection, limits, metrics)
     corners = _rescale(quad, decoded.scale)
     return PhotoResult(
