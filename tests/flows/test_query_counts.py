@@ -91,7 +91,7 @@ STEP_PAGE_QUERIES = {
     "photos": 3,  # + the photos on file (the letter: the rendition pinned)
     "basic_info": 3,  # + the questionnaire with its revisions (or the earlier answers)
     "exchanges": 5,  # + the exchanges with the client's accounts, the score reports
-    "agreements": 3,  # + the agreements' documents
+    "agreements": 2,  # + nothing: the renditions the application pinned (documents unread)
     "witness": 5,  # + the live appointment with the booked seats, the calendar
 }
 
