@@ -7,8 +7,10 @@
   server (uvicorn, as `make demo` and production run it) on loopback, against the bare view;
 - memory: the server's resident memory after the 10th and the 100th investor walked steps 1–4.
 
-On PostgreSQL when one answers (BENCH_POSTGRES_URL, a database of its own that is recreated), and
-on the embedded default (SQLite). Only 127.0.0.1 is contacted. Run by `make bench`, or alone:
+On PostgreSQL when one answers (BENCH_POSTGRES_URL, a database of its own that is recreated),
+with Redis as the cache when one answers (BENCH_REDIS_URL, else REDIS_URL, else db 0 on
+127.0.0.1: emptied first), as production runs; and on the embedded default (SQLite). Only
+127.0.0.1 is contacted. Run by `make bench`, or alone:
 
     .venv/bin/python bench/pages.py [--journeys 100] [--sqlite-only]
 """
@@ -48,6 +50,21 @@ def _postgres_fresh(url: str) -> bool:
     from bench.database import postgres_fresh
 
     return postgres_fresh(url)
+
+
+def _production_cache() -> dict[str, str]:
+    """The PostgreSQL run with Redis as production has it (the cache, so the sessions and the
+    theme read through it), a database of Redis emptied first; tasks still run inline (no
+    worker here). Nothing when no Redis answers."""
+    from bench.fanout import REDIS_URL, _redis_answers
+
+    if not _redis_answers(REDIS_URL):
+        print(f"step pages: no Redis answers at {REDIS_URL}; PostgreSQL without a shared cache")
+        return {}
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return {"REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "true"}
 
 
 async def _investor_at(base_url: str, n: int, peek: Peek, steps_done: int):
@@ -136,15 +153,18 @@ def _serve_and_measure(env: dict[str, str], tmp: Path, journeys: int) -> dict:
     return found
 
 
-def _timing(response: httpx.Response) -> tuple[float, int]:
-    """The server's own time (ms) and SQL queries of a request (bench/middleware.py)."""
-    found = re.match(r'app;dur=([\d.]+), db;desc="(\d+)"', response.headers["server-timing"])
-    return float(found[1]), int(found[2])
+def _timing(response: httpx.Response) -> tuple[float, float, int]:
+    """The server's own time and its request thread's CPU time (ms), and the SQL queries of a
+    request (bench/middleware.py)."""
+    found = re.match(
+        r'app;dur=([\d.]+), cpu;dur=([\d.]+), db;desc="(\d+)"', response.headers["server-timing"]
+    )
+    return float(found[1]), float(found[2]), int(found[3])
 
 
-def _server_time(base_url: str, positions: dict) -> list[tuple[str, list[float], list[float], int]]:
+def _server_time(base_url: str, positions: dict) -> list[tuple]:
     """Per step page: the server times of the page and of the bare view of its size, taken in
-    turns (so that load slows both alike), and the page's SQL queries."""
+    turns (so that load slows both alike), the page's SQL queries, and the CPU times of both."""
     rows = []
     with httpx.Client(base_url=base_url, timeout=60) as http:
         for kind, (path, cookies) in positions.items():
@@ -155,13 +175,15 @@ def _server_time(base_url: str, positions: dict) -> list[tuple[str, list[float],
                 raise SystemExit(f"{kind}: {path} answered {page.status_code}")
             bare_url = f"/bench/bare/{len(page.content)}/"
             times: dict[str, list[float]] = {"step": [], "bare": []}
+            cpu: dict[str, list[float]] = {"step": [], "bare": []}
             queries = 0
             for _ in range(RUNS):
                 for name, url in (("step", path), ("bare", bare_url)):
-                    spent, counted = _timing(http.get(url))
+                    spent, used, counted = _timing(http.get(url))
                     times[name].append(spent)
+                    cpu[name].append(used)
                     queries = counted if name == "step" else queries
-            rows.append((kind, times["step"], times["bare"], queries))
+            rows.append((kind, times["step"], times["bare"], queries, cpu))
     return rows
 
 
@@ -190,6 +212,7 @@ def main() -> None:
             }
             if url:
                 overrides["DATABASE_URL"] = url
+                overrides.update(_production_cache())
             env = demo_env(tmp, free_port(), **overrides)
             journeys = args.journeys if url == databases[0][1] else 0
             found = _serve_and_measure(env, tmp, journeys)
@@ -212,13 +235,22 @@ def main() -> None:
                     )
                 )
             print(f"  server time per step page, median / p95 of {RUNS} (ms), SQL queries:")
-            for kind, step, bare, queries in found["server_time"]:
+            for kind, step, bare, queries, _cpu in found["server_time"]:
                 median, bare_median = statistics.median(step), statistics.median(bare)
                 print(
                     f"    {kind:<11} {median:6.1f} / {_p95(step):6.1f}   bare view of its size "
                     f"{bare_median:5.1f} / {_p95(bare):5.1f}   ratio {median / bare_median:5.2f}"
                     f"   queries {queries:3d}   (goal: ratio <= 3)"
                 )
+            print("  request thread CPU, median (ms): step page / bare view (less load-bound)")
+            print(
+                "    "
+                + "   ".join(
+                    f"{kind} {statistics.median(cpu['step']):.1f} / "
+                    f"{statistics.median(cpu['bare']):.1f}"
+                    for kind, _s, _b, _q, cpu in found["server_time"]
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ class AgreementsPage(StepPage):
             "agreements_step": {
                 "items": [
                     {
-                        "document": document,
+                        "document_id": document_id,
                         "rendition": rendition,
-                        "read": self.service.is_read(readings.get(str(document.pk)), rendition),
+                        "read": self.service.is_read(readings.get(str(document_id)), rendition),
                     }
-                    for document, rendition in self.service.items
+                    for document_id, rendition in self.service.shown()
                 ]
             }
         }

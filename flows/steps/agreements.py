@@ -23,7 +23,7 @@ from content.models import Document, DocumentRendition
 
 from ..actors import Actor
 from ..models import StepRecord
-from ..selectors import application_documents
+from ..selectors import application_documents, renditions
 from .base import ActionResult, Data, Files, StepOutcome, StepService, StepSummary, value
 
 OPENED = "opened"
@@ -67,6 +67,20 @@ class AgreementsService(StepService):
         documents = [d for d in self.options.get("documents") or [] if d is not None]
         renditions = application_documents(application=self.application, documents=documents)
         return list(zip(documents, renditions, strict=True))
+
+    def shown(self) -> list[tuple[int, DocumentRendition]]:
+        """What the page shows: each agreement's id and the version this application pinned,
+        without reading the documents when every one was pinned (as the photos step's letter);
+        a pinned rendition keeps its document (PROTECT), so none of them is gone."""
+        raw = getattr(self.options, "raw", None)  # flows.engine.StepOptions, or a dict
+        chosen = _chosen_ids(raw("documents")) if raw else None
+        pinned = [self.application.pinned_documents.get(str(pk)) for pk in chosen or []]
+        if not chosen or None in pinned:
+            return [(document.pk, rendition) for document, rendition in self.items]
+        found = renditions(pinned)
+        if len(found) < len(set(pinned)):
+            return [(document.pk, rendition) for document, rendition in self.items]
+        return [(pk, found[rendition]) for pk, rendition in zip(chosen, pinned, strict=True)]
 
     def readings(self) -> dict[str, dict[str, Any]]:
         return dict((self.record.evidence or {}).get("readings", {}))
@@ -159,6 +173,21 @@ class AgreementsService(StepService):
                 for reading in readings.values()
             ],
         )
+
+
+def _chosen_ids(raw: Any) -> list[int] | None:
+    """The document ids of the step's ListBlock as the revision stores them: each item a
+    {"type": "item", "value": id} (Wagtail's format) or a bare id (the older one); None for
+    anything else, which the documents are then read to make sense of."""
+    if not isinstance(raw, list):
+        return None
+    ids: list[int] = []
+    for item in raw:
+        pk = item.get("value") if isinstance(item, dict) else item
+        if not isinstance(pk, int):
+            return None
+        ids.append(pk)
+    return ids
 
 
 def _opened(

@@ -83,16 +83,16 @@ def test_a_later_step_page_does_not_grow_with_the_steps_before_it(client):
 
 # The queries of each step page of a whole flow (the demo's: the letter, the suitability
 # questionnaire, exchanges, two agreements, the witness with its script), at that step: the
-# session, the application with its investor (one query), its step records, then what the page
-# shows. The CMS renditions an application pinned are read once per process
-# (flows.selectors.renditions); the options a page does not show (the witness script) are not
-# read (flows.engine.StepOptions).
+# application with its investor (one query), its step records, then what the page shows (the
+# session comes from the cache: common.sessions). The CMS renditions an application pinned are
+# read once per process (flows.selectors.renditions); the options a page does not show (the
+# witness script) are not read (flows.engine.StepOptions).
 STEP_PAGE_QUERIES = {
-    "photos": 4,  # + the photos on file (the letter: the rendition pinned)
-    "basic_info": 4,  # + the questionnaire with its revisions (or the earlier answers)
-    "exchanges": 6,  # + the exchanges with the client's accounts, the score reports
-    "agreements": 4,  # + the agreements' documents
-    "witness": 6,  # + the live appointment with the booked seats, the calendar
+    "photos": 3,  # + the photos on file (the letter: the rendition pinned)
+    "basic_info": 3,  # + the questionnaire with its revisions (or the earlier answers)
+    "exchanges": 5,  # + the exchanges with the client's accounts, the score reports
+    "agreements": 2,  # + nothing: the renditions the application pinned (documents unread)
+    "witness": 5,  # + the live appointment with the booked seats, the calendar
 }
 
 

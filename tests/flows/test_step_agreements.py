@@ -166,3 +166,17 @@ def test_the_page_shows_each_agreement_in_a_scroll_box_with_an_end_marker(client
     assert "甲条款" in page and "乙条款" in page
     assert 'data-message="请完整阅读该协议内容"' in page
     assert "flows/agreements.js" in page
+
+
+def test_the_page_names_each_agreement_by_its_document_pinned_or_not(client, two_agreements):
+    # given one agreement pinned at the start, the other not (as one published after it)
+    first, second = two_agreements
+    application, url = begin(client)
+    application.pinned_documents.pop(str(second.pk))
+    application.save(update_fields=["pinned_documents"])
+    # when
+    page = client.get(url).content.decode()
+    # then both are shown under their own documents, the unpinned one as it is now
+    assert f'data-document="{first.pk}"' in page and f'data-document="{second.pk}"' in page
+    assert page.index("甲条款") < page.index("乙条款")
+    assert act(client, url, "opened", second).json()["opened"] is True

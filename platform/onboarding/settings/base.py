@@ -165,6 +165,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Sessions read through the shared cache, kept in the database (common/sessions.py): every
+    # page of a logged-in investor or staff member reads its session, and the cache saves that
+    # query. Only with a cache every process shares: a logout in one process ends it in all.
+    SESSION_ENGINE = "common.sessions"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -21,6 +21,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions as production keeps them (through the cache, common/sessions.py): one process here
+SESSION_ENGINE = "common.sessions"
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 SMS_BACKEND = "outbox"
 # The second factor is tested where it is the subject (tests/staff/test_second_factor.py).
