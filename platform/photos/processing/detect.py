@@ -27,10 +27,7 @@ from .lines import line_quads
 from .orient import upright_score
 
 WORK_LONG_SIDE = 720
-REFINE_TOP = 8  # proposals refined (ranked by a forgiving score first)
-LIKELY_TOP = 2  # ... and those refined for the most card-like insides of the rest
-LIKELY_MIN = 0.5  # ... when their likeness (short of the layout) is at least this
-ROUGH_TOP = 20  # proposals ranked by the forgiving score for those turns
+REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
 ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal's sides be
 NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
@@ -629,8 +626,7 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
 
 def _most_likely(rough, like: _Likeness) -> list[np.ndarray]:
     """The REFINE_TOP proposals scoring best times their likeness (without the layout), going
-    down the rough scores only as far as one could still make it (likeness is at most 1); then
-    the LIKELY_TOP most card-like of the rest."""
+    down the rough scores only as far as one could still make it (likeness is at most 1)."""
     ranked: list[tuple[float, int]] = []
     for value, i, quad in rough:
         if len(ranked) >= REFINE_TOP and value < ranked[REFINE_TOP - 1][0]:
@@ -638,16 +634,7 @@ def _most_likely(rough, like: _Likeness) -> list[np.ndarray]:
         ranked.append((value * like.without_layout(quad), i))
         ranked.sort(key=lambda item: -item[0])
     by_index = {i: quad for _, i, quad in rough}
-    chosen = [i for _, i in ranked[:REFINE_TOP]]
-    # A few turns for the most card-like insides, however rough their outline: on a patterned
-    # surface an outline of the card with one side astray (refining snaps it onto the edge)
-    # scores below the pattern's outlines on edges alone.
-    plain = sorted(
-        ((like.without_layout(quad), value, i) for value, i, quad in rough if i not in chosen),
-        key=lambda item: (-item[0], -item[1]),
-    )
-    chosen += [i for p, _, i in plain[:LIKELY_TOP] if p >= LIKELY_MIN]
-    return [by_index[i] for i in chosen]
+    return [by_index[i] for _, i in ranked[:REFINE_TOP]]
 
 
 def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | None, EdgeField]:
@@ -655,7 +642,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     field = EdgeField(rgb)
     frame = field.width * field.height
     like = _Likeness(field, side)
-    rough = _rough_best(field, proposals(field), ROUGH_TOP)
+    rough = _rough_best(field, proposals(field), 2 * REFINE_TOP)
     # Faces always get a few turns of their own: on a patterned surface the outlines of its
     # lines can outscore the card's on edges alone and push it out of the rough ranking.
     faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame, like.busy), frame)
