@@ -12,6 +12,7 @@ from photos.processing import photo_judge
 
 from .scoring import quad_iou
 from .synth import Scene, photograph, render_bank_card, render_card
+from .synth.dataset import pattern_refusals
 
 PLAIN_DESK = "纯色的桌面"
 
@@ -101,3 +102,16 @@ def test_no_surface_makes_the_judgement_take_much_longer_than_a_plain_desk():
     # when / then
     for background in ("page", "form", "checked", "keyboard"):
         assert _cpu_seconds(_photo(background)[0]) <= 2.5 * plain, background
+
+
+def test_a_sheet_running_out_of_the_frame_is_not_taken_for_a_card():
+    # given a form photographed at a slant, its corner and a strip of the desk in view, and no
+    # card: the sheet's edge and the form's rules outline a card-like shape whose corners lie
+    # outside the photo (a photo drawn for a check of the hold-out scorer, seed 567000)
+    photo = pattern_refusals("none", 567_000, 1)[0]
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then it is refused as no card: a card's outline must lie inside the photo
+    assert (result.ok, result.reason) == (False, "no_card")

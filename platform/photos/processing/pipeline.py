@@ -44,6 +44,9 @@ PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
 WHOLE_CARD_LIKENESS = 0.95  # an outline this card-like (and traced) is sized before that check
+# a corner of the outline this far outside the photo (share of its short side; a rounded corner
+# touching the frame puts the sides' crossing a few pixels out) means a card cut off
+CUT_OFF_SHARE = 0.04
 ANALYSIS_SIZE = (quality.ANALYSIS_WIDTH, round(quality.ANALYSIS_WIDTH / geo.CARD_ASPECT))
 
 
@@ -96,6 +99,8 @@ def _judge_card(
         )
     if detection is None or not _convincing(detection, work):
         raise _why_no_card(work, detection, limits)
+    if _cut_off(detection.quad, work):
+        raise PhotoRefused("no_card", detail="card_cut_off")
     to_full = work_scale * decoded.scale
     traced = detection.support >= SMALL_MIN_SUPPORT
     if detection.likeness >= WHOLE_CARD_LIKENESS and traced:
@@ -141,6 +146,18 @@ def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
         detection.support >= support
         and detection.weakest_side >= weakest
         and detection.likeness >= MIN_LIKENESS
+    )
+
+
+def _cut_off(quad: np.ndarray, work: np.ndarray) -> bool:
+    """True when a corner of the outline lies well outside the photo: not a whole card (the
+    edge of a sheet of paper running out of the frame outlines one just as well)."""
+    h, w = work.shape[:2]
+    margin = CUT_OFF_SHARE * min(h, w)
+    return bool(
+        np.any(quad < -margin)
+        or np.any(quad[:, 0] > w - 1 + margin)
+        or np.any(quad[:, 1] > h - 1 + margin)
     )
 
 
