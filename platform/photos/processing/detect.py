@@ -114,16 +114,16 @@ def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9)
 def _across(field: EdgeField, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """`EdgeField.across` with one normal per side: pts is 4 × ..., normal 4 × 2."""
     shape = (4,) + (1,) * (pts.ndim - 2)
-    y, x = field._index(pts)
+    gx, gy = field.gradients(pts)
     nx, ny = normal[:, 0].reshape(shape), normal[:, 1].reshape(shape)
-    g = field.gx[y, x] * nx[..., None] + field.gy[y, x] * ny[..., None]
+    g = gx * nx[..., None] + gy * ny[..., None]
     inside = (
         (pts[..., 0] >= 1)
         & (pts[..., 0] <= field.width - 2)
         & (pts[..., 1] >= 1)
         & (pts[..., 1] <= field.height - 2)
     )
-    return np.sqrt(np.sum(g * g, axis=-1)) * inside
+    return colour_distance(g) * inside
 
 
 def side_support(field: EdgeField, quad: np.ndarray, reach: int = 2) -> np.ndarray:
@@ -436,12 +436,9 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
     line = p0[:, None, :] + t[None, :, None] * d[:, None, :]  # sides × 20 × 2
     shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0, -1.0, 1.0])  # last two: ±1 px probes on it
     pts = line[:, :, None, :] + shift[None, None, :, None] * normal[:, None, None, :]
-    y, x = field._index(pts)
-    g = (
-        field.gx[y, x] * normal[:, None, None, None, 0]
-        + field.gy[y, x] * normal[:, None, None, None, 1]
-    )
-    strength = np.sqrt(np.sum(g * g, axis=-1)) >= EDGE_MIN  # sides × 20 × 7
+    gx, gy = field.gradients(pts)
+    g = gx * normal[:, None, None, None, 0] + gy * normal[:, None, None, None, 1]
+    strength = colour_distance(g) >= EDGE_MIN  # sides × 20 × 7
     on_line = strength[..., 2] | strength[..., 5] | strength[..., 6]
     beside = strength[..., [0, 1, 3, 4]].mean(axis=2)
     band = np.arange(3.0, 8.0)

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from . import geometry as geo
-from .edges import EDGE_MIN, EdgeField
+from .edges import EDGE_MIN, EdgeField, colour_distance
 
 SPAN_GAP = 20  # pixels of gap bridged when following an edge to its end
 
@@ -126,18 +126,15 @@ def _line_profiles(field: EdgeField, lines: np.ndarray) -> tuple[np.ndarray, int
         pts[:, :, None, :]
         + np.array([-1.0, 0.0, 1.0])[None, None, :, None] * normal[:, None, None, :]
     )
-    y, x = field._index(probe)
-    g = (
-        field.gx[y, x] * normal[:, None, None, None, 0]
-        + field.gy[y, x] * normal[:, None, None, None, 1]
-    )
+    gx, gy = field.gradients(probe)
+    g = gx * normal[:, None, None, None, 0] + gy * normal[:, None, None, None, 1]
     inside = (
         (probe[..., 0] >= 1)
         & (probe[..., 0] <= field.width - 2)
         & (probe[..., 1] >= 1)
         & (probe[..., 1] <= field.height - 2)
     )
-    strength = np.sqrt(np.sum(g * g, axis=-1)) * inside
+    strength = colour_distance(g) * inside
     on_edge = strength.max(axis=2) >= EDGE_MIN
     zeros = np.zeros((len(lines), 1), np.int64)
     return np.concatenate([zeros, np.cumsum(on_edge, axis=1)], axis=1), reach
