@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from . import geometry as geo
-from .edges import EDGE_MIN, EdgeField, colour_distance
+from .edges import EDGE_MIN, EdgeField, colour_distance, median
 from .lines import line_quads
 from .orient import upright_score
 
@@ -90,17 +90,6 @@ def _steps(lo: float, hi: float, samples: int) -> np.ndarray:
     return steps
 
 
-def _median(values: np.ndarray, axis: int) -> np.ndarray:
-    """np.median along `axis`, the same numbers (the mean of the two middle values for an even
-    count), without its overhead: it runs hundreds of times per photo on a few hundred values."""
-    ordered = np.sort(values, axis=axis)
-    middle = values.shape[axis] // 2
-    high = np.take(ordered, middle, axis=axis)
-    if values.shape[axis] % 2:
-        return high
-    return (np.take(ordered, middle - 1, axis=axis) + high) / 2
-
-
 def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
     """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
     d = np.roll(quad, -1, axis=0) - quad
@@ -141,7 +130,7 @@ def _bands(field: EdgeField, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     step = offsets[None, None, :, None] * normal[:, None, None, :]
     inner = field.colours(pts[:, :, None, :] - step).reshape(4, -1, 3)
     outer = field.colours(pts[:, :, None, :] + step).reshape(4, -1, 3)
-    return _median(inner, 1), _median(outer, 1)
+    return median(inner, 1), median(outer, 1)
 
 
 def side_contrasts(field: EdgeField, quad: np.ndarray) -> np.ndarray:
@@ -189,7 +178,7 @@ def _card_colour(field: EdgeField, quad: np.ndarray) -> np.ndarray:
         + u * v * quad[2]
         + (1 - u) * v * quad[3]
     )
-    return _median(field.colours(pts), 0)
+    return median(field.colours(pts), 0)
 
 
 @functools.cache
@@ -459,8 +448,8 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
         along = (on_line[:, half] * seen).sum(axis=1) - (beside[:, half] * seen).sum(axis=1)
         along = along / np.maximum(count, 1)
         split = np.linalg.norm(
-            _median(left[:, half].reshape(4, -1, 3), 1)
-            - _median(right[:, half].reshape(4, -1, 3), 1),
+            median(left[:, half].reshape(4, -1, 3), 1)
+            - median(right[:, half].reshape(4, -1, 3), 1),
             axis=1,
         )  # (points off the frame read its border: a few at most where it counts)
         still = np.clip(split / side_contrast, 0, 1)
@@ -478,9 +467,9 @@ def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
     band = field.colours(pts[:, :, None, :] - inward).mean(axis=2)  # sides × 48 × 3
     padded = np.concatenate([band[:, 2::-1], band, band[:, :-4:-1]], axis=1)
     count = band.shape[1]
-    local = np.median(np.stack([padded[:, k : k + count] for k in range(7)]), axis=0)
-    busy = np.mean(np.linalg.norm(band - local, axis=2) > RIM_JUMP, axis=1)
-    return float(np.median(busy))
+    local = median(np.stack([padded[:, k : k + count] for k in range(7)]), 0)
+    busy = np.mean(colour_distance(band - local) > RIM_JUMP, axis=1)
+    return float(median(busy, 0))
 
 
 def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
@@ -544,10 +533,17 @@ def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) 
     ring = ring[reach.max(axis=1) > 3]
     if len(ring) < 30:
         return False
-    y, x = field._index(inside)
-    ry, rx = field._index(ring)
-    colour = np.linalg.norm(field.lab[y, x].mean(axis=0) - field.lab[ry, rx].mean(axis=0))
-    detail = abs(float(np.mean(busy[y, x] > FACE_PLAIN) - np.mean(busy[ry, rx] > FACE_PLAIN)))
+    pixel, ring_pixel = field._pixel(inside), field._pixel(ring)
+    colour = np.linalg.norm(
+        np.take(field._lab_rows, pixel, axis=0).mean(axis=0)
+        - np.take(field._lab_rows, ring_pixel, axis=0).mean(axis=0)
+    )
+    detail = abs(
+        float(
+            np.mean(np.take(busy, pixel) > FACE_PLAIN)
+            - np.mean(np.take(busy, ring_pixel) > FACE_PLAIN)
+        )
+    )
     return bool(colour < ALIKE_COLOUR and detail < ALIKE_DETAIL)
 
 

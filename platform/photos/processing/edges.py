@@ -22,6 +22,17 @@ def colour_distance(diff: np.ndarray) -> np.ndarray:
     return np.sqrt(total, out=total)
 
 
+def median(values: np.ndarray, axis: int) -> np.ndarray:
+    """np.median along `axis`, the same numbers (the mean of the two middle values for an even
+    count), without its overhead: it runs hundreds of times per photo on a few hundred values."""
+    ordered = np.sort(values, axis=axis)
+    middle = values.shape[axis] // 2
+    high = np.take(ordered, middle, axis=axis)
+    if values.shape[axis] % 2:
+        return high
+    return (np.take(ordered, middle - 1, axis=axis) + high) / 2
+
+
 class EdgeField:
     """The smoothed Lab image and its per-channel gradients, sampled along candidate sides."""
 
