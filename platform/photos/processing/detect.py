@@ -16,6 +16,7 @@ wins, or the whole card around it when the best is its portrait or a text block.
 from __future__ import annotations
 
 import functools
+import heapq
 from dataclasses import dataclass
 
 import cv2
@@ -577,17 +578,28 @@ class _Likeness:
             self.clarity[id(quad)] = 0.9 + 0.1 * clear
         return self.full[id(quad)]
 
+    def _best_first(self, scored: list[tuple[float, np.ndarray]]):
+        """(score × likeness without the layout, score, outline), best first (ties in the
+        given order). The score bounds the product (likeness is at most 1): an outline is
+        measured only once it could come next, so the ones after a cut-off are never measured."""
+        waiting = sorted(range(len(scored)), key=lambda i: -scored[i][0])
+        measured: list[tuple[float, int]] = []  # a heap of (-bound, index)
+        k = 0
+        while k < len(waiting) or measured:
+            while k < len(waiting) and (not measured or scored[waiting[k]][0] >= -measured[0][0]):
+                value, quad = scored[waiting[k]]
+                heapq.heappush(measured, (-(value * self.without_layout(quad)), waiting[k]))
+                k += 1
+            bound, i = heapq.heappop(measured)
+            yield -bound, scored[i][0], scored[i][1]
+
     def judge(self, scored: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
         """Each outline's score times its likeness (and the clarity of its layout, which
         decides between two card-like outlines); outlines that cannot come near the best even
         with a perfect layout are left out without measuring it."""
-        bounded = sorted(
-            ((value * self.without_layout(q), value, q) for value, q in scored),
-            key=lambda item: -item[0],
-        )
         judged: list[tuple[float, np.ndarray]] = []
         top = 0.0
-        for bound, value, quad in bounded:
+        for bound, value, quad in self._best_first(scored):
             if bound < NEAR_BEST * top:
                 break
             if any(np.abs(quad - seen).max() <= DUPLICATE_PX for _, seen in judged):
