@@ -93,7 +93,7 @@ def _steps(lo: float, hi: float, samples: int) -> np.ndarray:
 
 def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
     """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
-    d = np.roll(quad, -1, axis=0) - quad
+    d = quad[geo.NEXT] - quad
     normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
     normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
     outward = np.sum(normal * (quad + d / 2 - quad.mean(axis=0)), axis=1) >= 0
@@ -193,6 +193,14 @@ def _band_lines(k: int, count: int) -> np.ndarray:
     return idx
 
 
+@functools.cache
+def _band_cells(k: int, count: int) -> np.ndarray:
+    """`_band_lines` as flat indices into a (count × k) array: one np.take gathers every line."""
+    cells = _band_lines(k, count) + np.arange(count) * k
+    cells.flags.writeable = False
+    return cells
+
+
 def _sweep_side(
     field: EdgeField, pts: np.ndarray, normal: np.ndarray, reach: int, step: int, card: np.ndarray
 ) -> np.ndarray:
@@ -208,9 +216,9 @@ def _sweep_side(
     away = colour_distance(field.colours(probe) - card)
     rise = np.clip((away[:, 2:] - away[:, :-2]) / (2 * step), 0, 3 * EDGE_MIN)
     offsets = offsets[1:-1]
-    idx = _band_lines(len(offsets), len(pts))
-    best = int(np.argmax(rise[np.arange(len(pts)), idx].mean(axis=1)))
-    return pts + (offsets[idx[best]])[:, None] * normal
+    cells = _band_cells(len(offsets), len(pts))
+    best = int(np.argmax(np.take(rise, cells).mean(axis=1)))
+    return pts + (offsets[_band_lines(len(offsets), len(pts))[best]])[:, None] * normal
 
 
 def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
@@ -419,7 +427,7 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
     running near the card's edge separates paper from paper). All sides and ends at once."""
     inner, outer = _bands(field, quad)
     side_contrast = np.maximum(np.linalg.norm(inner - outer, axis=1), 2.0)
-    p0, d = quad, np.roll(quad, -1, axis=0) - quad
+    p0, d = quad, quad[geo.NEXT] - quad
     normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
     normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
     t = EXTENSION_STEPS
@@ -527,7 +535,7 @@ def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) 
         & (ring[:, 1] <= field.height - 1)
     ]
     # the ring's grid covers the inside too: only points over 3 px outside some side count
-    d = np.roll(quad, -1, axis=0) - quad
+    d = quad[geo.NEXT] - quad
     normal = np.stack([d[:, 1], -d[:, 0]], axis=1) / (np.linalg.norm(d, axis=1)[:, None] + 1e-9)
     normal *= np.where(np.sum(normal * (quad + d / 2 - centre), axis=1) >= 0, 1.0, -1.0)[:, None]
     reach = np.einsum("pk,sk->ps", ring, normal) - np.sum(normal * quad, axis=1)[None, :]
