@@ -33,3 +33,32 @@ def test_an_outline_is_never_given_the_likeness_of_one_measured_and_freed_before
     # then each has its own
     assert len(set(expected)) == len(expected)
     assert measured == expected
+
+
+def test_outlines_come_best_first_as_if_all_were_measured_but_only_those_that_could_come_next():
+    # given outlines whose likeness is known (some tied), scored so that the best by score is
+    # not the best by score × likeness
+    likeness = [0.5, 1.0, 0.2, 0.8, 0.5, 0.1]
+    values = [0.9, 0.5, 0.8, 0.5, 0.9, 0.3]
+    outlines = [np.full((4, 2), float(k)) for k in range(len(values))]
+    like = _Likeness.__new__(_Likeness)
+    asked: list[int] = []
+
+    def without_layout(quad: np.ndarray) -> float:
+        asked.append(int(quad[0, 0]))
+        return likeness[int(quad[0, 0])]
+
+    like.without_layout = without_layout  # type: ignore[method-assign]
+    scored = list(zip(values, outlines, strict=True))
+    everything = sorted(
+        ((v * likeness[k], v, k) for k, v in enumerate(values)), key=lambda item: -item[0]
+    )
+
+    # when the first four are taken
+    order = like._best_first(scored)
+    first = [next(order) for _ in range(4)]
+
+    # then they come in the order of measuring them all (ties: the given order), and the last
+    # outline, whose score is below the fourth product, is never measured
+    assert [(b, v, int(q[0, 0])) for b, v, q in first] == everything[:4]
+    assert 5 not in asked

@@ -16,13 +16,14 @@ wins, or the whole card around it when the best is its portrait or a text block.
 from __future__ import annotations
 
 import functools
+import heapq
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from . import geometry as geo
-from .edges import EDGE_MIN, EdgeField, colour_distance
+from .edges import EDGE_MIN, EdgeField, colour_distance, median
 from .lines import line_quads
 from .orient import upright_score
 
@@ -90,20 +91,9 @@ def _steps(lo: float, hi: float, samples: int) -> np.ndarray:
     return steps
 
 
-def _median(values: np.ndarray, axis: int) -> np.ndarray:
-    """np.median along `axis`, the same numbers (the mean of the two middle values for an even
-    count), without its overhead: it runs hundreds of times per photo on a few hundred values."""
-    ordered = np.sort(values, axis=axis)
-    middle = values.shape[axis] // 2
-    high = np.take(ordered, middle, axis=axis)
-    if values.shape[axis] % 2:
-        return high
-    return (np.take(ordered, middle - 1, axis=axis) + high) / 2
-
-
 def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9):
     """`_sides` for all four at once: points (4 × samples × 2) and outward normals (4 × 2)."""
-    d = np.roll(quad, -1, axis=0) - quad
+    d = quad[geo.NEXT] - quad
     normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
     normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
     outward = np.sum(normal * (quad + d / 2 - quad.mean(axis=0)), axis=1) >= 0
@@ -114,16 +104,16 @@ def _all_sides(quad: np.ndarray, samples: int, lo: float = 0.1, hi: float = 0.9)
 def _across(field: EdgeField, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """`EdgeField.across` with one normal per side: pts is 4 × ..., normal 4 × 2."""
     shape = (4,) + (1,) * (pts.ndim - 2)
-    y, x = field._index(pts)
+    gx, gy = field.gradients(pts)
     nx, ny = normal[:, 0].reshape(shape), normal[:, 1].reshape(shape)
-    g = field.gx[y, x] * nx[..., None] + field.gy[y, x] * ny[..., None]
+    g = gx * nx[..., None] + gy * ny[..., None]
     inside = (
         (pts[..., 0] >= 1)
         & (pts[..., 0] <= field.width - 2)
         & (pts[..., 1] >= 1)
         & (pts[..., 1] <= field.height - 2)
     )
-    return np.sqrt(np.sum(g * g, axis=-1)) * inside
+    return colour_distance(g) * inside
 
 
 def side_support(field: EdgeField, quad: np.ndarray, reach: int = 2) -> np.ndarray:
@@ -141,7 +131,7 @@ def _bands(field: EdgeField, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     step = offsets[None, None, :, None] * normal[:, None, None, :]
     inner = field.colours(pts[:, :, None, :] - step).reshape(4, -1, 3)
     outer = field.colours(pts[:, :, None, :] + step).reshape(4, -1, 3)
-    return _median(inner, 1), _median(outer, 1)
+    return median(inner, 1), median(outer, 1)
 
 
 def side_contrasts(field: EdgeField, quad: np.ndarray) -> np.ndarray:
@@ -189,7 +179,7 @@ def _card_colour(field: EdgeField, quad: np.ndarray) -> np.ndarray:
         + u * v * quad[2]
         + (1 - u) * v * quad[3]
     )
-    return _median(field.colours(pts), 0)
+    return median(field.colours(pts), 0)
 
 
 @functools.cache
@@ -201,6 +191,14 @@ def _band_lines(k: int, count: int) -> np.ndarray:
     idx = np.rint(start.reshape(-1, 1) + (end - start).reshape(-1, 1) * t).astype(np.intp)
     idx.flags.writeable = False
     return idx
+
+
+@functools.cache
+def _band_cells(k: int, count: int) -> np.ndarray:
+    """`_band_lines` as flat indices into a (count × k) array: one np.take gathers every line."""
+    cells = _band_lines(k, count) + np.arange(count) * k
+    cells.flags.writeable = False
+    return cells
 
 
 def _sweep_side(
@@ -218,9 +216,9 @@ def _sweep_side(
     away = colour_distance(field.colours(probe) - card)
     rise = np.clip((away[:, 2:] - away[:, :-2]) / (2 * step), 0, 3 * EDGE_MIN)
     offsets = offsets[1:-1]
-    idx = _band_lines(len(offsets), len(pts))
-    best = int(np.argmax(rise[np.arange(len(pts)), idx].mean(axis=1)))
-    return pts + (offsets[idx[best]])[:, None] * normal
+    cells = _band_cells(len(offsets), len(pts))
+    best = int(np.argmax(np.take(rise, cells).mean(axis=1)))
+    return pts + (offsets[_band_lines(len(offsets), len(pts))[best]])[:, None] * normal
 
 
 def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
@@ -429,19 +427,16 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
     running near the card's edge separates paper from paper). All sides and ends at once."""
     inner, outer = _bands(field, quad)
     side_contrast = np.maximum(np.linalg.norm(inner - outer, axis=1), 2.0)
-    p0, d = quad, np.roll(quad, -1, axis=0) - quad
+    p0, d = quad, quad[geo.NEXT] - quad
     normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
     normal /= np.sqrt(np.sum(d * d, axis=1, keepdims=True)) + 1e-9
     t = EXTENSION_STEPS
     line = p0[:, None, :] + t[None, :, None] * d[:, None, :]  # sides × 20 × 2
     shift = np.array([-7.0, -5.0, 0.0, 5.0, 7.0, -1.0, 1.0])  # last two: ±1 px probes on it
     pts = line[:, :, None, :] + shift[None, None, :, None] * normal[:, None, None, :]
-    y, x = field._index(pts)
-    g = (
-        field.gx[y, x] * normal[:, None, None, None, 0]
-        + field.gy[y, x] * normal[:, None, None, None, 1]
-    )
-    strength = np.sqrt(np.sum(g * g, axis=-1)) >= EDGE_MIN  # sides × 20 × 7
+    gx, gy = field.gradients(pts)
+    g = gx * normal[:, None, None, None, 0] + gy * normal[:, None, None, None, 1]
+    strength = colour_distance(g) >= EDGE_MIN  # sides × 20 × 7
     on_line = strength[..., 2] | strength[..., 5] | strength[..., 6]
     beside = strength[..., [0, 1, 3, 4]].mean(axis=2)
     band = np.arange(3.0, 8.0)
@@ -462,8 +457,8 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
         along = (on_line[:, half] * seen).sum(axis=1) - (beside[:, half] * seen).sum(axis=1)
         along = along / np.maximum(count, 1)
         split = np.linalg.norm(
-            _median(left[:, half].reshape(4, -1, 3), 1)
-            - _median(right[:, half].reshape(4, -1, 3), 1),
+            median(left[:, half].reshape(4, -1, 3), 1)
+            - median(right[:, half].reshape(4, -1, 3), 1),
             axis=1,
         )  # (points off the frame read its border: a few at most where it counts)
         still = np.clip(split / side_contrast, 0, 1)
@@ -481,9 +476,9 @@ def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
     band = field.colours(pts[:, :, None, :] - inward).mean(axis=2)  # sides × 48 × 3
     padded = np.concatenate([band[:, 2::-1], band, band[:, :-4:-1]], axis=1)
     count = band.shape[1]
-    local = np.median(np.stack([padded[:, k : k + count] for k in range(7)]), axis=0)
-    busy = np.mean(np.linalg.norm(band - local, axis=2) > RIM_JUMP, axis=1)
-    return float(np.median(busy))
+    local = median(np.stack([padded[:, k : k + count] for k in range(7)]), 0)
+    busy = np.mean(colour_distance(band - local) > RIM_JUMP, axis=1)
+    return float(median(busy, 0))
 
 
 def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
@@ -540,17 +535,24 @@ def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) 
         & (ring[:, 1] <= field.height - 1)
     ]
     # the ring's grid covers the inside too: only points over 3 px outside some side count
-    d = np.roll(quad, -1, axis=0) - quad
+    d = quad[geo.NEXT] - quad
     normal = np.stack([d[:, 1], -d[:, 0]], axis=1) / (np.linalg.norm(d, axis=1)[:, None] + 1e-9)
     normal *= np.where(np.sum(normal * (quad + d / 2 - centre), axis=1) >= 0, 1.0, -1.0)[:, None]
     reach = np.einsum("pk,sk->ps", ring, normal) - np.sum(normal * quad, axis=1)[None, :]
     ring = ring[reach.max(axis=1) > 3]
     if len(ring) < 30:
         return False
-    y, x = field._index(inside)
-    ry, rx = field._index(ring)
-    colour = np.linalg.norm(field.lab[y, x].mean(axis=0) - field.lab[ry, rx].mean(axis=0))
-    detail = abs(float(np.mean(busy[y, x] > FACE_PLAIN) - np.mean(busy[ry, rx] > FACE_PLAIN)))
+    pixel, ring_pixel = field._pixel(inside), field._pixel(ring)
+    colour = np.linalg.norm(
+        np.take(field._lab_rows, pixel, axis=0).mean(axis=0)
+        - np.take(field._lab_rows, ring_pixel, axis=0).mean(axis=0)
+    )
+    detail = abs(
+        float(
+            np.mean(np.take(busy, pixel) > FACE_PLAIN)
+            - np.mean(np.take(busy, ring_pixel) > FACE_PLAIN)
+        )
+    )
     return bool(colour < ALIKE_COLOUR and detail < ALIKE_DETAIL)
 
 
@@ -584,17 +586,28 @@ class _Likeness:
             self.clarity[id(quad)] = 0.9 + 0.1 * clear
         return self.full[id(quad)]
 
+    def _best_first(self, scored: list[tuple[float, np.ndarray]]):
+        """(score × likeness without the layout, score, outline), best first (ties in the
+        given order). The score bounds the product (likeness is at most 1): an outline is
+        measured only once it could come next, so the ones after a cut-off are never measured."""
+        waiting = sorted(range(len(scored)), key=lambda i: -scored[i][0])
+        measured: list[tuple[float, int]] = []  # a heap of (-bound, index)
+        k = 0
+        while k < len(waiting) or measured:
+            while k < len(waiting) and (not measured or scored[waiting[k]][0] >= -measured[0][0]):
+                value, quad = scored[waiting[k]]
+                heapq.heappush(measured, (-(value * self.without_layout(quad)), waiting[k]))
+                k += 1
+            bound, i = heapq.heappop(measured)
+            yield -bound, scored[i][0], scored[i][1]
+
     def judge(self, scored: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
         """Each outline's score times its likeness (and the clarity of its layout, which
         decides between two card-like outlines); outlines that cannot come near the best even
         with a perfect layout are left out without measuring it."""
-        bounded = sorted(
-            ((value * self.without_layout(q), value, q) for value, q in scored),
-            key=lambda item: -item[0],
-        )
         judged: list[tuple[float, np.ndarray]] = []
         top = 0.0
-        for bound, value, quad in bounded:
+        for bound, value, quad in self._best_first(scored):
             if bound < NEAR_BEST * top:
                 break
             if any(np.abs(quad - seen).max() <= DUPLICATE_PX for _, seen in judged):

@@ -84,9 +84,9 @@ def plausible(quad: np.ndarray, frame_area: float) -> bool:
     if not is_convex(quad):
         return False
     area = abs(signed_area(quad)) / frame_area
-    angles = corner_angles(quad)
-    return (
-        MIN_AREA_FRACTION <= area <= 0.985
-        and ASPECT_RANGE[0] <= aspect(quad) <= ASPECT_RANGE[1]
-        and bool(np.all((angles >= ANGLE_RANGE[0]) & (angles <= ANGLE_RANGE[1])))
-    )
+    if not (
+        MIN_AREA_FRACTION <= area <= 0.985 and ASPECT_RANGE[0] <= aspect(quad) <= ASPECT_RANGE[1]
+    ):
+        return False
+    angles = corner_angles(quad)  # (the dearest test, last)
+    return bool(np.all((angles >= ANGLE_RANGE[0]) & (angles <= ANGLE_RANGE[1])))

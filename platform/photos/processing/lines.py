@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from . import geometry as geo
-from .edges import EDGE_MIN, EdgeField
+from .edges import EDGE_MIN, EdgeField, colour_distance
 
 SPAN_GAP = 20  # pixels of gap bridged when following an edge to its end
 
@@ -126,18 +126,15 @@ def _line_profiles(field: EdgeField, lines: np.ndarray) -> tuple[np.ndarray, int
         pts[:, :, None, :]
         + np.array([-1.0, 0.0, 1.0])[None, None, :, None] * normal[:, None, None, :]
     )
-    y, x = field._index(probe)
-    g = (
-        field.gx[y, x] * normal[:, None, None, None, 0]
-        + field.gy[y, x] * normal[:, None, None, None, 1]
-    )
+    gx, gy = field.gradients(probe)
+    g = gx * normal[:, None, None, None, 0] + gy * normal[:, None, None, None, 1]
     inside = (
         (probe[..., 0] >= 1)
         & (probe[..., 0] <= field.width - 2)
         & (probe[..., 1] >= 1)
         & (probe[..., 1] <= field.height - 2)
     )
-    strength = np.sqrt(np.sum(g * g, axis=-1)) * inside
+    strength = colour_distance(g) * inside
     on_edge = strength.max(axis=2) >= EDGE_MIN
     zeros = np.zeros((len(lines), 1), np.int64)
     return np.concatenate([zeros, np.cumsum(on_edge, axis=1)], axis=1), reach
@@ -160,13 +157,22 @@ def _stretch_support(
     c_to: np.ndarray,
 ) -> np.ndarray:
     """The share of edge pixels along each line between two corners (their middle 80%)."""
-    s0 = np.sum((c_from - lines[line, 2:]) * lines[line, :2], axis=1)
-    s1 = np.sum((c_to - lines[line, 2:]) * lines[line, :2], axis=1)
+    # (the sums of two products written out, the profiles gathered by flat index, clipping
+    # with ufuncs: the same numbers, this runs on every combination of lines)
+    chosen = lines[line]
+    dx, dy, ax, ay = chosen[:, 0], chosen[:, 1], chosen[:, 2], chosen[:, 3]
+    s0 = (c_from[:, 0] - ax) * dx + (c_from[:, 1] - ay) * dy
+    s1 = (c_to[:, 0] - ax) * dx + (c_to[:, 1] - ay) * dy
     lo, hi = np.minimum(s0, s1), np.maximum(s0, s1)
     lo, hi = lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo)
-    lo_i = np.clip(np.rint(lo).astype(np.intp) + reach, 0, 2 * reach + 1)
-    hi_i = np.clip(np.rint(hi).astype(np.intp) + reach, 0, 2 * reach + 1)
-    return (cums[line, hi_i] - cums[line, lo_i]) / np.maximum(hi_i - lo_i, 1)
+    ends = []
+    for end in (lo, hi):
+        index = np.rint(end).astype(np.intp)
+        index += reach
+        ends.append(np.minimum(np.maximum(index, 0, out=index), 2 * reach + 1, out=index))
+    lo_i, hi_i = ends
+    row = line * cums.shape[1]
+    return (np.take(cums, row + hi_i) - np.take(cums, row + lo_i)) / np.maximum(hi_i - lo_i, 1)
 
 
 def _best_quads(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .edges import colour_distance
+from .edges import colour_distance, median
 
 PORTRAIT_BOX = (0.62, 0.08, 0.95, 0.74)  # x0, y0, x1, y1 as shares of the card
 EMBLEM_BOX = (0.02, 0.03, 0.32, 0.52)
@@ -42,7 +42,7 @@ def _contrast(plane: np.ndarray, box: tuple[float, float, float, float]) -> floa
 def upright_score(card_rgb: np.ndarray, side: str) -> float:
     """Positive when `card_rgb` (flattened, landscape) reads upright, negative when turned."""
     lab = cv2.cvtColor(card_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
-    background = np.median(lab[::3, ::3].reshape(-1, 3), axis=0)  # (a ninth tells the same)
+    background = median(lab[::3, ::3].reshape(-1, 3), 0)  # (a ninth tells the same)
     coarse = cv2.GaussianBlur(lab, (0, 0), 0.015 * card_rgb.shape[1])
     deviation = colour_distance(coarse - background)
     if side == "back":
