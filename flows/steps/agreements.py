@@ -72,8 +72,7 @@ class AgreementsService(StepService):
         """What the page shows: each agreement's id and the version this application pinned,
         without reading the documents when every one was pinned (as the photos step's letter);
         a pinned rendition keeps its document (PROTECT), so none of them is gone."""
-        raw = getattr(self.options, "raw", None)  # flows.engine.StepOptions, or a dict
-        chosen = _chosen_ids(raw("documents")) if raw else None
+        chosen = _chosen_ids(self.stored_option("documents"))
         pinned = [self.application.pinned_documents.get(str(pk)) for pk in chosen or []]
         if not chosen or None in pinned:
             return [(document.pk, rendition) for document, rendition in self.items]

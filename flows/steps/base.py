@@ -176,6 +176,12 @@ class StepService:
         self.record = record
         self.options = options or {}
 
+    def stored_option(self, name: str) -> Any:
+        """An option as the flow revision stores it (a chosen snippet's id, a list of ids),
+        without reading what it names; None when the options are a plain dict (no revision)."""
+        raw = getattr(self.options, "raw", None)  # flows.engine.StepOptions, or a dict
+        return raw(name) if raw else None
+
     # --- reading --------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
         """Plain data an adapter shows for this step (JSON-able)."""

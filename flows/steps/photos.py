@@ -65,8 +65,7 @@ class PhotosSummary(StepSummary):
 
 class PhotosService(StepService):
     def letter(self):
-        raw = getattr(self.options, "raw", None)  # flows.engine.StepOptions, or a dict
-        chosen = raw("security_letter") if raw else None
+        chosen = self.stored_option("security_letter")
         pinned = self.application.pinned_documents.get(str(chosen)) if chosen else None
         if pinned is not None:  # the version pinned at the start, without reading the document
             found = renditions([pinned]).get(pinned)
