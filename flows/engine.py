@@ -18,6 +18,8 @@ from django.dispatch import receiver
 from wagtail.blocks import StreamValue, StructBlock
 from wagtail.models import Revision
 
+from common.prepared import PreparedRead
+
 from .models import Application, FlowDefinition, StepRecord
 from .steps import StepKind, registry
 
@@ -115,7 +117,16 @@ def flow_steps(application: Application) -> list[FlowStep]:
 
 
 def step_records(application: Application) -> dict[str, StepRecord]:
-    return {record.kind: record for record in application.step_records.all()}
+    """The application's step records by kind (read on every step page: SQL built once)."""
+    records = _step_records(application_id=application.pk)
+    for record in records:
+        record.application = application
+    return {record.kind: record for record in records}
+
+
+_step_records = PreparedRead(
+    lambda application_id: StepRecord.objects.filter(application_id=application_id)
+)
 
 
 def current_step(

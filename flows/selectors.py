@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
+from common.prepared import PreparedRead
 from content.models import Document, DocumentRendition
 from content.selectors import document_snapshot
 
@@ -109,12 +110,17 @@ def investor_application_with_client(
     *, client_id: int, acceptance_number: str
 ) -> Application | None:
     """The application of this number if it is this client's, read with its client (and the
-    client's branch) in one query; None otherwise."""
-    return (
-        Application.objects.select_related("client__branch")
-        .filter(client_id=client_id, acceptance_number=acceptance_number)
-        .first()
-    )
+    client's branch) in one query; None otherwise. Every step page reads it: its SQL is built
+    once (common.prepared)."""
+    found = _application_with_client(client_id=client_id, acceptance_number=acceptance_number)
+    return found[0] if found else None
+
+
+_application_with_client = PreparedRead(
+    lambda client_id, acceptance_number: Application.objects.select_related(
+        "client__branch"
+    ).filter(client_id=client_id, acceptance_number=acceptance_number)[:1]
+)
 
 
 def applications_to_review(

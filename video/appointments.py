@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from common.exceptions import BusinessError
 from common.locking import lock
+from common.prepared import PreparedRead
 from content.models import Branch, working_days
 
 from .models import Appointment, AppointmentStatus
@@ -127,14 +128,18 @@ def appointment_live_and_booked(
     client's branch from `now` on (what `slots_ahead` counts), read in one query: the witness
     page shows one or the other, and each round trip to the database counts on that page."""
     now = now or timezone.now()
-    rows = list(
-        Appointment.objects.filter(status=AppointmentStatus.BOOKED).filter(
-            Q(client=client, ends_at__gt=now) | Q(branch_id=client.branch_id, starts_at__gte=now)
-        )
-    )
+    rows = _live_and_booked(client_id=client.pk, branch_id=client.branch_id, now=now)
     live = next((a for a in rows if a.client_id == client.pk and a.ends_at > now), None)
     booked = [a.starts_at for a in rows if a.branch_id == client.branch_id and a.starts_at >= now]
     return live, booked
+
+
+# on every witness page: its SQL built once
+_live_and_booked = PreparedRead(
+    lambda client_id, branch_id, now: Appointment.objects.filter(
+        status=AppointmentStatus.BOOKED
+    ).filter(Q(client_id=client_id, ends_at__gt=now) | Q(branch_id=branch_id, starts_at__gte=now))
+)
 
 
 def appointment_book(

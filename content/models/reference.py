@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.prepared import PreparedRead
+
 
 class BusinessType(models.TextChoices):
     ADD_TRADING_CODE = "add_trading_code", _("增开交易编码")
@@ -136,11 +138,17 @@ def is_working_day(day: datetime.date) -> bool:
 
 def working_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """The working days from `first` to `last` inclusive, with the calendar read once."""
-    exceptions = dict(
-        CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "kind")
-    )
+    exceptions = dict(_calendar_between(first=first, last=last))
     days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
     return [day for day in days if _works(day, exceptions.get(day))]
+
+
+# read by every witness page (the slots of the next 30 days): its SQL built once
+_calendar_between = PreparedRead(
+    lambda first, last: CalendarDay.objects.filter(date__range=(first, last)).values_list(
+        "date", "kind"
+    )
+)
 
 
 def _works(day: datetime.date, exception: str | None) -> bool:

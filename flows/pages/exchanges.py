@@ -6,7 +6,7 @@ from content.models import ExchangeCategory
 
 from ..steps.exchange_notices import CHOICE_LABELS, PendingNotice
 from ..steps.exchanges import ExchangesService
-from ..steps.score_reports import MAX_REPORTS, MIN_REPORTS, reports_needed
+from ..steps.score_reports import MAX_REPORTS, MIN_REPORTS, reports_needed, score_reports_of
 from .base import FormActionsPage
 
 
@@ -34,7 +34,7 @@ class ExchangesPage(FormActionsPage):
                 "reports_possible": reports_needed(
                     service.client, service.offered().values(), service.opened_categories
                 ),
-                "reports": list(self.application.score_reports.all()),
+                "reports": score_reports_of(self.application),
                 "score_choice": draft.get("score_choice", "upload"),
                 "knowledge_test": bool(service.knowledge_test_url),
                 "min_reports": MIN_REPORTS,

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import ClientExchange
 from common.exceptions import BusinessError
+from common.prepared import PreparedRead
 from content.models import Exchange
 
 from ..actors import Actor
@@ -102,6 +103,22 @@ class ExchangesSummary(StepSummary):
         return rows
 
 
+def _catalogue_of(client_id: int) -> QuerySet[Exchange]:
+    accounts = ClientExchange.objects.filter(client_id=client_id)
+    return (
+        Exchange.objects.filter(Q(active=True) | Q(pk__in=accounts.values("exchange_id")))
+        .annotate(
+            client_trading_code=Subquery(
+                accounts.filter(exchange=OuterRef("pk")).values("trading_code")[:1]
+            )
+        )
+        .order_by("sort_order", "code")
+    )
+
+
+_catalogue_read = PreparedRead(_catalogue_of)  # on every exchanges page: its SQL built once
+
+
 class ExchangesService(StepService):
     actions = ("acknowledge", "knowledge-test", "remove-report")
 
@@ -114,16 +131,7 @@ class ExchangesService(StepService):
     def _catalogue(self) -> list[Exchange]:
         """The active exchanges and those the client opened (active or not), each with the
         client's trading code or None, in one query (the step's page was two round trips)."""
-        accounts = ClientExchange.objects.filter(client=self.client)
-        return list(
-            Exchange.objects.filter(Q(active=True) | Q(pk__in=accounts.values("exchange_id")))
-            .annotate(
-                client_trading_code=Subquery(
-                    accounts.filter(exchange=OuterRef("pk")).values("trading_code")[:1]
-                )
-            )
-            .order_by("sort_order", "code")
-        )
+        return _catalogue_read(client_id=self.client.pk)
 
     @cached_property
     def _accounts(self) -> list[tuple[int, str, str]]:

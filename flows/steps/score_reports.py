@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from common.prepared import PreparedRead
 from content.models import Exchange
 from photos.processing.decode import is_complete
 from privacy import crypto
@@ -159,6 +160,19 @@ def score_report_read(report: ScoreReport) -> bytes:
     """The image as uploaded, for a view that has checked who asks (the reviewer, the owner)."""
     with default_storage.open(str(report.file.name), "rb") as stored:
         return crypto.decrypt(stored.read())
+
+
+def score_reports_of(application: Application) -> list[ScoreReport]:
+    """The application's reports, oldest first (on every exchanges page: SQL built once)."""
+    reports = _reports_of(application_id=application.pk)
+    for report in reports:
+        report.application = application
+    return reports
+
+
+_reports_of = PreparedRead(
+    lambda application_id: ScoreReport.objects.filter(application_id=application_id)
+)
 
 
 def score_reports_evidence(application: Application) -> list[dict]:

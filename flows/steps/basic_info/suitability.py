@@ -20,6 +20,7 @@ from audit.services import audit_record
 from clients.models import Client
 from common.exceptions import BusinessError
 from common.locking import lock
+from common.prepared import PreparedRead
 from content.models import Questionnaire, QuestionnaireKind
 from content.services import questionnaire_score
 
@@ -62,8 +63,8 @@ def suitability_questionnaire(
     questionnaire = None
     if configured is not None:
         pk = configured if isinstance(configured, int) else configured.pk
-        live = Questionnaire.objects.filter(pk=pk, live=True).select_related(*_REVISIONS)
-        questionnaire = live.first()
+        found = _live_questionnaire(pk=pk)
+        questionnaire = found[0] if found else None
     if questionnaire is None:
         questionnaire = (
             Questionnaire.objects.filter(
@@ -84,6 +85,11 @@ def suitability_questionnaire(
 
 # read with the questionnaire: the one shown, and the latest (which with_content_json keeps)
 _REVISIONS = ("live_revision", "latest_revision")
+
+# on every basic information page: its SQL built once
+_live_questionnaire = PreparedRead(
+    lambda pk: Questionnaire.objects.filter(pk=pk, live=True).select_related(*_REVISIONS)[:1]
+)
 
 
 def suitability_assessment_record(
