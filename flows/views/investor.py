@@ -174,7 +174,7 @@ def _show(
         "flows/step.html",
         {
             "application": application,
-            "steps": _progress(position),
+            "steps": _progress(application, position, target),
             "step": target,
             "page": page,
             "locked": locked,
@@ -265,14 +265,27 @@ def step_action(request, application: Application, step: str, action: str):
     return page.action_response(action, result)
 
 
-def _progress(position: FlowPosition) -> list[dict]:
+def _progress(application: Application, position: FlowPosition, viewing: FlowStep) -> list[dict]:
+    """The progress list: each step's label, link (steps up to the current one) and state,
+    worked out here rather than in the template (it is on every step page)."""
     current = position.current
-    return [
-        {
-            "step": s,
-            "done": position.is_complete(s),
-            "current": current is not None and s.position == current.position,
-            "reachable": current is not None and s.position <= current.position,
-        }
-        for s in position.steps
-    ]
+    items = []
+    for s in position.steps:
+        reachable = current is not None and s.position <= current.position
+        done = position.is_complete(s)
+        states = (
+            ("done", done),
+            ("current", current is not None and s.position == current.position),
+            ("viewing", s.position == viewing.position),
+            ("later", not reachable),
+        )
+        items.append(
+            {
+                "label": s.kind.label,
+                "url": step_url(application, s) if reachable else "",
+                "done": done,
+                "viewing": s.position == viewing.position,
+                "classes": " ".join(name for name, on in states if on),
+            }
+        )
+    return items
