@@ -84,18 +84,29 @@ def investor_applications(*, client) -> QuerySet[Application]:
 
 def earlier_step_record(*, application: Application, kind: str) -> StepRecord | None:
     """The client's latest completed record of this step kind in an earlier business (given up,
-    rejected or finished): what they answered last time, to offer again rather than ask afresh."""
-    return (
+    rejected or finished): what they answered last time, to offer again rather than ask afresh.
+    Read by every basic information page: its SQL built once."""
+    found = _earlier_step_record(
+        client_id=application.client_id,
+        created_at=application.created_at,
+        application_id=application.pk,
+        kind=kind,
+    )
+    return found[0] if found else None
+
+
+_earlier_step_record = PreparedRead(
+    lambda client_id, created_at, application_id, kind: (
         StepRecord.objects.filter(
-            application__client_id=application.client_id,
-            application__created_at__lt=application.created_at,
+            application__client_id=client_id,
+            application__created_at__lt=created_at,
             kind=kind,
             completed_at__isnull=False,
         )
-        .exclude(application_id=application.pk)
-        .order_by("-completed_at")
-        .first()
+        .exclude(application_id=application_id)
+        .order_by("-completed_at", "-pk")[:1]
     )
+)
 
 
 def investor_application(*, client, acceptance_number: str) -> Application:
