@@ -207,3 +207,16 @@ def test_a_shape_django_answers_without_sql_is_built_each_time():
     client = ClientFactory()
     read = PreparedRead(lambda client_id: Client.objects.filter(pk=client_id, pk__in=[]))
     assert read(client_id=client.pk) == []
+
+
+def test_a_small_integer_column_is_kept_whatever_its_range():
+    # given exchanges ordered by a small positive integer
+    ExchangeFactory(code="SHFE", sort_order=3)
+    ExchangeFactory(code="DCE", sort_order=5)
+    build = Counting(lambda position: Exchange.objects.filter(sort_order=position))
+    read = PreparedRead(build)
+    # when read by position
+    found = [[e.code for e in read(position=p)] for p in (3, 5, 7)]
+    # then each is right, from SQL built once
+    assert found == [["SHFE"], ["DCE"], []]
+    assert build.calls == 2
