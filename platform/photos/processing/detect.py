@@ -673,10 +673,15 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     # lines can outscore the card's on edges alone and push it out of the rough ranking.
     faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame, like.busy), frame)
     faces = _most_likely(_rough_best(field, faces, 2 * FACE_TOP), like)[:FACE_TOP]
-    # So do the regions of the photo with its print lifted: a card on paperwork.
-    lifted = _distinct(lifted_quads(field, geo.MIN_AREA_FRACTION * frame), frame)
-    faces += _most_likely(_rough_best(field, lifted, 2 * LIFTED_TOP), like)[:LIFTED_TOP]
     chosen = _most_likely(rough, like)
+    # So do the regions of the photo with its print lifted (a card on paperwork), those where
+    # no proposal refined anyway is (on a plain desk, most are)
+    lifted = [
+        quad
+        for quad in _distinct(lifted_quads(field, geo.MIN_AREA_FRACTION * frame), frame)
+        if all(np.abs(quad - q).max() > FACE_SAME_PX for q in chosen)
+    ]
+    faces += _most_likely(_rough_best(field, lifted, 2 * LIFTED_TOP), like)[:LIFTED_TOP]
     chosen += [  # a face where a proposal already is refines to the same outline
         face for face in faces if all(np.abs(face - q).max() > FACE_SAME_PX for q in chosen)
     ]

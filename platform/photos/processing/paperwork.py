@@ -22,7 +22,7 @@ from .edges import EdgeField
 LIFT = 7  # px at the working size: strokes narrower than this are lifted (print at arm's length)
 SCALE = 4  # the lifted photo's regions are found at this fraction of the working size
 EDGE_LOW, EDGE_HIGH = 0.4, 0.8  # Lab units per pixel (of the small lifted photo): faint edges
-REGIONS = 6  # the largest regions outlined, per edge map
+REGIONS = 4  # the largest regions outlined, per edge map
 # px of the small photo a region's outline is moved out: onto the edge closing it off, and by
 # as much again as the edges were thickened
 GROW = 2.0
