@@ -38,6 +38,19 @@ from tests.photos.synth.dataset import GOOD_KINDS, kind_photos  # noqa: E402
 HOLDOUT_SEED = 770_000
 
 
+def _lifted(field, like, truth) -> str:
+    """The outlines found with the print lifted (`paperwork`): the nearest, and the IoU of
+    those that get a turn of their own."""
+    frame = field.width * field.height
+    lifted = detect._distinct(
+        detect.lifted_quads(field, detect.geo.MIN_AREA_FRACTION * frame), frame
+    )
+    turns = detect._most_likely(detect._rough_best(field, lifted, 2 * detect.LIFTED_TOP), like)
+    near = max((quad_iou(q, truth) for q in lifted), default=0)
+    taken = ", ".join(f"{quad_iou(q, truth):.2f}" for q in turns[: detect.LIFTED_TOP])
+    return f"  print lifted: {len(lifted)} outlines, nearest IoU {near:.2f}; refined: {taken}"
+
+
 def trace(photo) -> str:
     decoded = decode_photo(photo.data, thresholds())
     work, work_scale = judging._work_image(decoded.rgb)
@@ -55,6 +68,7 @@ def trace(photo) -> str:
     lines = [
         f"  proposals {len(proposed)}; nearest IoU {max(ious, default=0):.2f}, "
         f"forgiving rank {place}, refined {refined}",
+        _lifted(field, like, truth),
         f"  true outline: score {detect.score(field, truth):.2f}, forgiving "
         f"{detect.score(field, truth, detect.ROUGH_REACH):.2f}, likeness {like(truth):.2f} "
         f"(plain {like.without_layout(truth):.2f}: runs on past corners "

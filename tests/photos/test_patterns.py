@@ -3,6 +3,7 @@ surface, never cropped to the surface's lines; and judged in about the usual tim
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -67,6 +68,39 @@ def test_a_card_on_a_patterned_surface_is_cropped_to_the_card(background):
 
     # when
     result = photo_judge(data=data, side="front")
+
+    # then
+    assert result.ok, result
+    assert quad_iou(result.corners, truth) >= 0.9
+
+
+def _pale_card_on_print(seed: int, side: str):
+    """A pale card on a printed page, its edges along the lines of print, no shadow round it and
+    near the frame's border: its faint edges are outscored by the lines of print, and the paper
+    between the lines runs into its face."""
+    rng = np.random.default_rng(seed)
+    scene = Scene(
+        size=(1440, 1080),
+        background="page",
+        quarter=1,
+        skew_deg=-4.0,
+        tilt_deg=(-2.0, 1.0),
+        area_fraction=0.3,
+        position=(0.2, 0.3),
+        light=(1.6, 0.3, 1.0),
+        shadow=False,
+        pattern_angle=math.radians(93),
+    )
+    return photograph(scene, render_card(side, rng), rng)
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_a_pale_card_lying_along_the_lines_of_a_printed_page_is_cropped_to_the_card(seed):
+    # given
+    data, truth = _pale_card_on_print(seed, "back")
+
+    # when
+    result = photo_judge(data=data, side="back")
 
     # then
     assert result.ok, result

@@ -26,6 +26,7 @@ from . import geometry as geo
 from .edges import EDGE_MIN, EdgeField, colour_distance, median
 from .lines import line_quads
 from .orient import upright_score
+from .paperwork import lifted_quads
 
 WORK_LONG_SIDE = 720
 REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
@@ -50,6 +51,7 @@ FACE_FILL = 0.85  # a blob must fill this much of its outline to be a face
 FACE_NEAR_COLOURS = 15.0  # ΔE between two clusters' colours that may both be the card's face
 FACE_PLAIN = 1.5  # Lab units per pixel: a card's face is plainer than print or a weave
 FACE_TOP = 2  # faces refined besides the best proposals
+LIFTED_TOP = 2  # ... and outlines found with the print lifted (`paperwork`)
 FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners this close
 # An outline whose inside matches its surroundings this closely (mean colour ΔE, share of
 # detailed points) is a stretch of the surface: its likeness is multiplied by ALIKE_FACTOR.
@@ -283,23 +285,11 @@ def _rough_best(field: EdgeField, quads: list[np.ndarray], keep: int):
     return rough[:keep]
 
 
-def _quad_from_points(points: np.ndarray) -> np.ndarray | None:
-    hull = cv2.convexHull(points)
-    perimeter = cv2.arcLength(hull, True)
-    for eps in (0.015, 0.025, 0.04, 0.06, 0.09):
-        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
-        if len(approx) == 4:
-            return geo.clockwise(approx.reshape(4, 2).astype(np.float64))
-        if len(approx) < 4:
-            break
-    return geo.clockwise(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float64))
-
-
 def _contour_quads(mask: np.ndarray, min_area: float, mode: int, limit: int = 4):
     contours, _ = cv2.findContours(mask, mode, cv2.CHAIN_APPROX_SIMPLE)
     big = [c for c in contours if cv2.contourArea(c) >= min_area]
     big.sort(key=cv2.contourArea, reverse=True)
-    return [q for q in (_quad_from_points(c) for c in big[:limit]) if q is not None]
+    return [q for q in (geo.quad_from_points(c) for c in big[:limit]) if q is not None]
 
 
 def _masks(field: EdgeField) -> list[np.ndarray]:
@@ -390,7 +380,7 @@ def _face_quads(field: EdgeField, min_area: float, busy: np.ndarray) -> list[np.
                 area = cv2.contourArea(contour)
                 if FACE_SCALE * FACE_SCALE * area < min_area:
                     continue
-                quad = _quad_from_points(contour)
+                quad = geo.quad_from_points(contour)
                 if quad is not None and area >= FACE_FILL * abs(geo.signed_area(quad)):
                     quads.append(quad * FACE_SCALE + (FACE_SCALE - 1) / 2)
     return quads
@@ -684,6 +674,14 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame, like.busy), frame)
     faces = _most_likely(_rough_best(field, faces, 2 * FACE_TOP), like)[:FACE_TOP]
     chosen = _most_likely(rough, like)
+    # So do the regions of the photo with its print lifted (a card on paperwork), those where
+    # no proposal refined anyway is (on a plain desk, most are)
+    lifted = [
+        quad
+        for quad in _distinct(lifted_quads(field, geo.MIN_AREA_FRACTION * frame), frame)
+        if all(np.abs(quad - q).max() > FACE_SAME_PX for q in chosen)
+    ]
+    faces += _most_likely(_rough_best(field, lifted, 2 * LIFTED_TOP), like)[:LIFTED_TOP]
     chosen += [  # a face where a proposal already is refines to the same outline
         face for face in faces if all(np.abs(face - q).max() > FACE_SAME_PX for q in chosen)
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 CARD_ASPECT = 85.6 / 54.0  # ISO/IEC 7810 ID-1
@@ -90,3 +91,17 @@ def plausible(quad: np.ndarray, frame_area: float) -> bool:
         return False
     angles = corner_angles(quad)  # (the dearest test, last)
     return bool(np.all((angles >= ANGLE_RANGE[0]) & (angles <= ANGLE_RANGE[1])))
+
+
+def quad_from_points(points: np.ndarray) -> np.ndarray:
+    """The four corners of a blob's outline (a contour's points): its convex hull simplified
+    to four corners, or its smallest bounding rectangle when it will not simplify to four."""
+    hull = cv2.convexHull(points)
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.015, 0.025, 0.04, 0.06, 0.09):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            return clockwise(approx.reshape(4, 2).astype(np.float64))
+        if len(approx) < 4:
+            break
+    return clockwise(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float64))
