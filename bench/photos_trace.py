@@ -61,9 +61,9 @@ def trace(photo) -> str:
     proposed = detect.proposals(field)
     ious = [quad_iou(q, truth) for q in proposed]
     nearest = int(np.argmax(ious)) if ious else -1
-    ranked = detect._rough_best(field, proposed, len(proposed))
-    place = next((k for k, (_, i, _) in enumerate(ranked) if i == nearest), None)
-    chosen = detect._most_likely(ranked[: detect.REFINE_TOP * 2], like)
+    forgiving = [detect.score(field, q, detect.ROUGH_REACH) for q in proposed]
+    place = sum(value > forgiving[nearest] for value in forgiving) if ious else None
+    chosen = detect._most_likely(field, proposed, like, detect.REFINE_TOP)
     refined = any(np.abs(q - proposed[nearest]).max() < 1e-6 for q in chosen) if ious else False
     lines = [
         f"  proposals {len(proposed)}; nearest IoU {max(ious, default=0):.2f}, "

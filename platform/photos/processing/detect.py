@@ -15,6 +15,7 @@ wins, or the whole card around it when the best is its portrait or a text block.
 
 from __future__ import annotations
 
+import copy
 import functools
 import heapq
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from .orient import upright_score
 from .paperwork import lifted_quads
 
 WORK_LONG_SIDE = 720
-REFINE_TOP = 10  # proposals refined (ranked by a forgiving score first)
+REFINE_TOP = 10  # proposals refined (a forgiving score times their likeness)
 ROUGH_REACH = 6  # px: how far off the edges the forgiving score lets a proposal's sides be
 NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card around it
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
@@ -56,6 +57,8 @@ FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners t
 # An outline whose inside matches its surroundings this closely (mean colour ΔE, share of
 # detailed points) is a stretch of the surface: its likeness is multiplied by ALIKE_FACTOR.
 ALIKE_COLOUR, ALIKE_DETAIL, ALIKE_FACTOR = 2.5, 0.15, 0.3
+CARD_LIKE = 0.9  # likeness (without the layout) of an inside that is clearly a card's
+FORGIVE_BELOW = 0.72  # the likeness a card needs (pipeline.MIN_LIKENESS): below, a second look
 
 
 @dataclass(frozen=True)
@@ -266,25 +269,6 @@ def _shape(quad: np.ndarray) -> float:
     return 0.6 + 0.4 * float(np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2)))
 
 
-def _rough_best(field: EdgeField, quads: list[np.ndarray], keep: int):
-    """The `keep` proposals with the best forgiving score, (score, index, quad), best first.
-    Edge support alone bounds the score from above (the other factors are at most 1), so the
-    colours are measured only for proposals that could still make it."""
-    bounded = []
-    for i, quad in enumerate(quads):
-        support = side_support(field, quad, ROUGH_REACH)
-        bound = float(support.mean() * np.sqrt(support.min())) * _shape(quad)
-        bounded.append((bound, i, quad, support))
-    bounded.sort(key=lambda item: -item[0])
-    rough: list[tuple[float, int, np.ndarray]] = []
-    for bound, i, quad, support in bounded:
-        if len(rough) >= keep and bound < rough[keep - 1][0]:
-            break
-        rough.append((score(field, quad, ROUGH_REACH, support), i, quad))
-        rough.sort(key=lambda item: (-item[0], item[1]))
-    return rough[:keep]
-
-
 def _contour_quads(mask: np.ndarray, min_area: float, mode: int, limit: int = 4):
     contours, _ = cv2.findContours(mask, mode, cv2.CHAIN_APPROX_SIMPLE)
     big = [c for c in contours if cv2.contourArea(c) >= min_area]
@@ -409,12 +393,13 @@ def proposals(field: EdgeField) -> list[np.ndarray]:
     return _distinct(quads, frame)
 
 
-def extension_support(field: EdgeField, quad: np.ndarray) -> float:
-    """How much each side, continued past the corners, is still the same edge: a card's edges
-    stop at its corners, a pattern's lines go on. Continued, a line must both run along an edge
-    more than the lines just beside it do (text or grain around the card is as dense on the
-    line as beside it) and keep separating two colours as the side does (a rule of a form
-    running near the card's edge separates paper from paper). All sides and ends at once."""
+def extension_ends(field: EdgeField, quad: np.ndarray) -> np.ndarray:
+    """How much each side, continued past the corners, is still the same edge (2 ends × 4
+    sides; NaN where the continuation lies off the frame): a card's edges stop at its corners,
+    a pattern's lines go on. Continued, a line must both run along an edge more than the lines
+    just beside it do (text or grain around the card is as dense on the line as beside it) and
+    keep separating two colours as the side does (a rule of a form running near the card's
+    edge separates paper from paper). All sides and ends at once."""
     inner, outer = _bands(field, quad)
     side_contrast = np.maximum(np.linalg.norm(inner - outer, axis=1), 2.0)
     p0, d = quad, quad[geo.NEXT] - quad
@@ -440,8 +425,8 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
         & (line[..., 1] >= 1)
         & (line[..., 1] <= field.height - 2)
     )  # sides × 20
-    excess = []
-    for half in (slice(0, 10), slice(10, 20)):
+    ends = np.full((2, 4), np.nan)
+    for end, half in enumerate((slice(0, 10), slice(10, 20))):
         seen = inside[:, half]
         count = seen.sum(axis=1)
         along = (on_line[:, half] * seen).sum(axis=1) - (beside[:, half] * seen).sum(axis=1)
@@ -453,8 +438,33 @@ def extension_support(field: EdgeField, quad: np.ndarray) -> float:
         )  # (points off the frame read its border: a few at most where it counts)
         still = np.clip(split / side_contrast, 0, 1)
         value = np.maximum(0.0, np.minimum(along, still))
-        excess += list(value[count >= 4])
-    return float(np.mean(excess)) if excess else 0.0
+        ends[end] = np.where(count >= 4, value, np.nan)
+    return ends
+
+
+def extension_support(
+    field: EdgeField, quad: np.ndarray, ends: np.ndarray | None = None, forgive: bool = False
+) -> float:
+    """The mean of `extension_ends` over the ends in the frame. `forgive`: the side that runs
+    on most left out — a card laid along a line of a cloth, or whose faint edge refining put
+    on that line, runs on at that one side; a rectangle of a pattern's lines at two or more."""
+    ends = extension_ends(field, quad) if ends is None else ends
+    if forgive:
+        ends = ends[:, np.arange(4) != np.argmax(np.nansum(ends, axis=0))]
+    seen = ends[~np.isnan(ends)]
+    return float(np.mean(seen)) if seen.size else 0.0
+
+
+def one_side_runs_on(ends: np.ndarray) -> bool:
+    """True when one side clearly runs on past its corners (a line of the surface, on average
+    at least half the run-on a line can show) and at least two ends of the other sides are in
+    the frame and stop there (`extension_ends`): what a card laid along a line shows. Weak
+    run-on is print or grain, and an outline whose other corners lie off the frame shows
+    nothing of how its sides end."""
+    side = int(np.argmax(np.nansum(ends, axis=0)))
+    runs, others = ends[:, side], ends[:, np.arange(4) != side]
+    runs, others = runs[~np.isnan(runs)], others[~np.isnan(others)]
+    return bool(runs.size and runs.mean() >= 0.5 and others.size >= 2 and others.max() <= 0.1)
 
 
 def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
@@ -471,16 +481,27 @@ def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
     return float(median(busy, 0))
 
 
-def plain_likeness(field: EdgeField, quad: np.ndarray, bright: float) -> float:
+def plain_likeness(
+    field: EdgeField, quad: np.ndarray, bright: float, ext: float | None = None
+) -> float:
     """0–1: how much the inside of an outline looks like an ID card rather than the surface it
     lies on, short of its layout: its edges stop at the corners (a pattern's lines run on), its
     margin is plain all round, its face is pale against the brightest part of the photo (a bank
-    card mostly is not)."""
-    ext = extension_support(field, quad)
+    card mostly is not). `ext`: the edges' run-on (`extension_support`), when measured."""
+    margin, face = _face_parts(field, quad, bright)
+    return _run_on_part(extension_support(field, quad) if ext is None else ext, margin, face)
+
+
+def _run_on_part(ext: float, margin: float, face: float) -> float:
+    """`plain_likeness` from the edges' run-on and the other two parts (`_face_parts`)."""
+    return _within(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1) * margin * face
+
+
+def _face_parts(field: EdgeField, quad: np.ndarray, bright: float) -> tuple[float, float]:
+    """The parts of `plain_likeness` that do not hang on the edges: a plain margin, a pale face."""
     lightness = float(_card_colour(field, quad)[0])
-    factor = _within(1 - 1.5 * max(0.0, ext - 0.1), 0.05, 1)
-    factor *= _within(1 - 2.0 * (rim_busy(field, quad) - RIM_BUSY_FREE), 0.1, 1)
-    return factor * _within((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1)
+    margin = _within(1 - 2.0 * (rim_busy(field, quad) - RIM_BUSY_FREE), 0.1, 1)
+    return margin, _within((lightness / max(bright, 1.0) - 0.35) / 0.3, 0.05, 1)
 
 
 def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tuple[float, float]:
@@ -549,10 +570,13 @@ def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) 
 class _Likeness:
     """The likeness of each outline, measured once, the layout only when it can matter."""
 
+    forgiving = False  # one side's run-on forgiven where the card's layout is inside
+
     def __init__(self, field: EdgeField, side: str | None):
         self.field, self.side = field, side
         self.bright = float(np.percentile(field.lab[..., 0], 99))
         self.plain: dict[int, float] = {}
+        self.forgiven: dict[int, float] = {}  # the same, one side's run-on forgiven
         self.full: dict[int, float] = {}
         self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
         # the outlines measured, kept alive: an id is reused once its array is freed, and a new
@@ -563,13 +587,39 @@ class _Likeness:
     def without_layout(self, quad: np.ndarray) -> float:
         if id(quad) not in self.plain:
             self.measured[id(quad)] = quad
-            self.plain[id(quad)] = plain_likeness(self.field, quad, self.bright)
+            ends = extension_ends(self.field, quad)
+            margin, face = _face_parts(self.field, quad, self.bright)
+            ext = extension_support(self.field, quad, ends)
+            self.plain[id(quad)] = _run_on_part(ext, margin, face)
+            if one_side_runs_on(ends):
+                ext = extension_support(self.field, quad, ends, forgive=True)
+            self.forgiven[id(quad)] = _run_on_part(ext, margin, face)
         return self.plain[id(quad)]
+
+    def _ceiling(self, quad: np.ndarray) -> float:
+        """The most likeness an outline can have before its layout is measured (see
+        `__call__`)."""
+        plain = self.without_layout(quad)
+        return max(plain, self.forgiven[id(quad)]) if self.forgiving else plain
+
+    def forgiving_one_side(self) -> _Likeness:
+        """The same measures, but where an outline holds the card's layout a side that runs on
+        past its corners is forgiven when the other three stop there: a card laid along a line
+        of a cloth (or whose faint edge refining put on that line) runs on at that one side, a
+        rectangle of a pattern's lines at two or more. Only a second look, when no outline was
+        card-like enough: forgiving from the start lets a card with a strip of a page beside it
+        outscore the card."""
+        again = copy.copy(self)
+        again.forgiving, again.full, again.clarity = True, {}, {}
+        return again
 
     def __call__(self, quad: np.ndarray) -> float:
         if id(quad) not in self.full:
             layout, strength = layout_likeness(self.field, quad, self.side)
-            self.full[id(quad)] = self.without_layout(quad) * layout
+            plain = self.without_layout(quad)
+            if self.forgiving and strength >= LAYOUT_FULL:
+                plain = max(plain, self.forgiven[id(quad)])
+            self.full[id(quad)] = plain * layout
             if like_its_surroundings(self.field, self.busy, quad):  # (only lowers: bounds hold)
                 self.full[id(quad)] *= ALIKE_FACTOR
             clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
@@ -577,8 +627,8 @@ class _Likeness:
         return self.full[id(quad)]
 
     def _best_first(self, scored: list[tuple[float, np.ndarray]]):
-        """(score × likeness without the layout, score, outline), best first (ties in the
-        given order). The score bounds the product (likeness is at most 1): an outline is
+        """(score × the most likeness before the layout, score, outline), best first (ties in
+        the given order). The score bounds the product (likeness is at most 1): an outline is
         measured only once it could come next, so the ones after a cut-off are never measured."""
         waiting = sorted(range(len(scored)), key=lambda i: -scored[i][0])
         measured: list[tuple[float, int]] = []  # a heap of (-bound, index)
@@ -586,7 +636,7 @@ class _Likeness:
         while k < len(waiting) or measured:
             while k < len(waiting) and (not measured or scored[waiting[k]][0] >= -measured[0][0]):
                 value, quad = scored[waiting[k]]
-                heapq.heappush(measured, (-(value * self.without_layout(quad)), waiting[k]))
+                heapq.heappush(measured, (-(value * self._ceiling(quad)), waiting[k]))
                 k += 1
             bound, i = heapq.heappop(measured)
             yield -bound, scored[i][0], scored[i][1]
@@ -650,17 +700,48 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     )
 
 
-def _most_likely(rough, like: _Likeness) -> list[np.ndarray]:
-    """The REFINE_TOP proposals scoring best times their likeness (without the layout), going
-    down the rough scores only as far as one could still make it (likeness is at most 1)."""
-    ranked: list[tuple[float, int]] = []
-    for value, i, quad in rough:
-        if len(ranked) >= REFINE_TOP and value < ranked[REFINE_TOP - 1][0]:
+def _most_likely(
+    field: EdgeField, quads: list[np.ndarray], like: _Likeness, keep: int
+) -> list[np.ndarray]:
+    """The `keep` proposals whose forgiving score times their likeness (without the layout) is
+    best: of the `2 * keep` best on the forgiving score, and of the others those whose inside
+    is clearly a card's (`CARD_LIKE`): on a checked cloth twenty of its cells can outscore a
+    card's rough first outline on edges alone, and only its likeness tells them apart (not
+    any likeness: a loose outline over ruled paper must not take a turn from them). Edge
+    support bounds the score from above and the score bounds the product (the other factors
+    are at most 1), so each proposal is measured, best bound first, only as far as it could
+    still make it."""
+    bounded = []
+    for i, quad in enumerate(quads):
+        support = side_support(field, quad, ROUGH_REACH)
+        bound = float(support.mean() * np.sqrt(support.min())) * _shape(quad)
+        bounded.append((bound, i, quad, support))
+    bounded.sort(key=lambda item: -item[0])
+    pool = 2 * keep
+    rough: list[tuple[float, int, np.ndarray]] = []
+    k = 0  # the proposals before k are scored
+    while k < len(bounded) and (len(rough) < pool or bounded[k][0] >= rough[pool - 1][0]):
+        _, i, quad, support = bounded[k]
+        rough.append((score(field, quad, ROUGH_REACH, support), i, quad))
+        rough.sort(key=lambda item: (-item[0], item[1]))
+        k += 1
+    ranked: list[tuple[float, int, np.ndarray]] = []  # (product, index, quad), best first
+    for value, i, quad in rough[:pool]:
+        if len(ranked) >= keep and value < ranked[keep - 1][0]:
             break
-        ranked.append((value * like.without_layout(quad), i))
+        ranked.append((value * like.without_layout(quad), i, quad))
         ranked.sort(key=lambda item: -item[0])
-    by_index = {i: quad for _, i, quad in rough}
-    return [by_index[i] for _, i in ranked[:REFINE_TOP]]
+    others = [(value, i, quad, None) for value, i, quad in rough[pool:]]
+    others += [(bound, i, quad, support) for bound, i, quad, support in bounded[k:]]
+    for bound, i, quad, support in sorted(others, key=lambda item: -item[0]):
+        floor = ranked[keep - 1][0] if len(ranked) >= keep else -1.0
+        if bound < floor:
+            break
+        value = bound if support is None else score(field, quad, ROUGH_REACH, support)
+        if value >= floor and like.without_layout(quad) >= CARD_LIKE:
+            ranked.append((value * like.without_layout(quad), i, quad))
+            ranked.sort(key=lambda item: -item[0])
+    return [quad for _, _, quad in ranked[:keep]]
 
 
 def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | None, EdgeField]:
@@ -668,12 +749,11 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     field = EdgeField(rgb)
     frame = field.width * field.height
     like = _Likeness(field, side)
-    rough = _rough_best(field, proposals(field), 2 * REFINE_TOP)
     # Faces always get a few turns of their own: on a patterned surface the outlines of its
     # lines can outscore the card's on edges alone and push it out of the rough ranking.
     faces = _distinct(_face_quads(field, geo.MIN_AREA_FRACTION * frame, like.busy), frame)
-    faces = _most_likely(_rough_best(field, faces, 2 * FACE_TOP), like)[:FACE_TOP]
-    chosen = _most_likely(rough, like)
+    faces = _most_likely(field, faces, like, FACE_TOP)
+    chosen = _most_likely(field, proposals(field), like, REFINE_TOP)
     # So do the regions of the photo with its print lifted (a card on paperwork), those where
     # no proposal refined anyway is (on a plain desk, most are)
     lifted = [
@@ -681,7 +761,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         for quad in _distinct(lifted_quads(field, geo.MIN_AREA_FRACTION * frame), frame)
         if all(np.abs(quad - q).max() > FACE_SAME_PX for q in chosen)
     ]
-    faces += _most_likely(_rough_best(field, lifted, 2 * LIFTED_TOP), like)[:LIFTED_TOP]
+    faces += _most_likely(field, lifted, like, LIFTED_TOP)
     chosen += [  # a face where a proposal already is refines to the same outline
         face for face in faces if all(np.abs(face - q).max() > FACE_SAME_PX for q in chosen)
     ]
@@ -694,6 +774,11 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
     if not scored:
         return None, field
     quad = _whole_card(like.judge(scored), like)
+    if like(quad) < FORGIVE_BELOW and side in ("front", "back"):
+        again = like.forgiving_one_side()
+        second = _whole_card(again.judge(scored), again)
+        if again.forgiven[id(second)] > again.plain[id(second)]:  # (else not what it is for)
+            like, quad = again, second
     support = side_support(field, quad)
     return Detection(
         quad=quad,
