@@ -36,14 +36,16 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
-# Probe values no real row or filter holds: two of each kind, so that what varies is known to be
-# a value. Dates and datetimes reach the database adapted by its backend (`_ADAPTERS`).
+# Probe values: two of each kind, so that what varies is known to be a value. Dates and
+# datetimes reach the database adapted by its backend (`_ADAPTERS`); a str must reach it as it
+# is: the probe holds what a lookup would escape, case or strip (LIKE's % _ \, capitals,
+# spaces), so a lookup that changes its value in Python (`iexact` on SQLite) is not kept.
 _UTC = datetime.UTC
 _PROBES: dict[type, Callable[[int, int], Any]] = {
     # within every integer field's range (Django answers an out-of-range lookup without SQL);
     # a probe equal to a constant of the query is harmless: constants are equal in both SQLs
     int: lambda index, n: 17_001 + 2 * n + index,
-    str: lambda index, n: f"\x00probe-{index}-{n}",
+    str: lambda index, n: f" \x00Probe%_\\{index}-{n} ",
     datetime.datetime: lambda index, n: datetime.datetime(1901 + index, 2, 3, 4, 5, n, tzinfo=_UTC),
     datetime.date: lambda index, n: datetime.date(1901 + index, 2, 3 + n),
 }
@@ -163,13 +165,18 @@ def _slots(
         )
         if name is None:
             return None
-        slots.append((position, name, adapters[name]))
+        adapt = adapters[name]
+        if type(a) is not type(probes[0][name]) and type(probes[0][name]) is int:
+            adapt = type(a)  # an int the backend types for its column (psycopg's Int2, Int4)
+        slots.append((position, name, adapt))
     if {name for _position, name, _adapt in slots} != set(probes[0]):
         return None
     return tuple(slots)
 
 
 def _same_value(expected: Any, got: Any) -> bool:
+    if type(expected) is int and isinstance(got, int) and not isinstance(got, bool):
+        return expected == got  # an int, or one typed for its column (psycopg's Int2)
     return type(expected) is type(got) and expected == got
 
 

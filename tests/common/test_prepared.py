@@ -220,3 +220,15 @@ def test_a_small_integer_column_is_kept_whatever_its_range():
     # then each is right, from SQL built once
     assert found == [["SHFE"], ["DCE"], []]
     assert build.calls == 2
+
+
+def test_a_lookup_that_escapes_its_value_is_not_kept():
+    # given a client, and a read by a case-insensitive number (SQLite escapes LIKE's wildcards
+    # in the value itself)
+    client = ClientFactory(client_no="90000123")
+    read = PreparedRead(lambda number: Client.objects.filter(client_no__iexact=number))
+    # when read with its number, then with wildcards that would match it unescaped
+    assert [c.pk for c in read(number="90000123")] == [client.pk]
+    # then a wildcard is a character, never a pattern
+    assert read(number="9000012_") == []
+    assert read(number="%") == []
