@@ -20,7 +20,7 @@ import copy
 import datetime
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
@@ -67,8 +67,8 @@ class _Compiled:
     """One shape's SQL: the compiler that wrote it (its select list and converters), the SQL,
     the constant parameters, and where each value goes."""
 
-    queryset: QuerySet
-    compiler: SQLCompiler
+    queryset: QuerySet = field(repr=False)  # built with probes: never to be evaluated
+    compiler: SQLCompiler = field(repr=False)
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]

@@ -4,6 +4,8 @@ logged-in investor at that step, with a little and with a lot of configuration."
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -132,3 +134,57 @@ def test_each_step_page_of_a_whole_flow_makes_a_few_queries(
     assert client.get(url).status_code == 200  # warm: the first view may create records
     with django_assert_max_num_queries(STEP_PAGE_QUERIES[kind]):
         assert client.get(url).status_code == 200
+
+
+def test_the_reads_of_every_step_page_keep_their_sql(client):
+    # given a whole flow
+    from content.models import reference
+    from flows import engine, selectors
+    from flows.steps import exchanges, score_reports
+    from flows.steps.basic_info import suitability
+    from photos import selectors as photo_selectors
+    from video import appointments
+
+    reads = {
+        "application": selectors._application_with_client,
+        "step records": engine._step_records,
+        "earlier answers": selectors._earlier_step_record,
+        "questionnaire": suitability._live_questionnaire,
+        "exchanges": exchanges._catalogue_read,
+        "score reports": score_reports._reports_of,
+        "photos on file": photo_selectors._photos_of,
+        "appointments": appointments._live_and_booked,
+        "calendar": reference._calendar_between,
+    }
+    for read in reads.values():
+        read._compiled.clear()
+    kinds = _whole_flow()
+    investor = log_in(client, ClientFactory(suitability_expires=datetime.date(2099, 1, 1)))
+    assert client.get("/business/enter/").status_code == 302
+    application = Application.objects.filter(client=investor).get()
+    # when each step page is shown while it is the current step
+    for kind in kinds:
+        url = f"/business/{application.acceptance_number}/{kind}/"
+        assert client.get(url).status_code == 200
+        StepRecord.objects.update_or_create(
+            application=application,
+            kind=kind,
+            defaults={"completed_at": "2026-12-01T10:00:00+08:00"},
+        )
+    # and the basic information page of an investor due a suitability assessment
+    client.logout()
+    due = log_in(client, ClientFactory(suitability_expires=None))
+    assert client.get("/business/enter/").status_code == 302
+    second = Application.objects.filter(client=due).get()
+    StepRecord.objects.create(
+        application=second, kind="photos", completed_at="2026-12-01T10:00:00+08:00"
+    )
+    page = client.get(f"/business/{second.acceptance_number}/basic_info/")
+    assert page.status_code == 200
+    # then each read kept its SQL (none fell back to building its queryset on every request)
+    not_kept = [
+        name
+        for name, read in reads.items()
+        if not read._compiled or None in read._compiled.values()
+    ]
+    assert not_kept == []
