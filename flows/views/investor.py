@@ -15,13 +15,15 @@ from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.auth import current_investor, investor_id, investor_known, investor_required
 from common.exceptions import BusinessError
+from common.urls import reverse_kept
 
 from ..actors import Actor
 from ..engine import FlowPosition, FlowStep, flow_position
@@ -38,7 +40,7 @@ TOKEN_SALT = "flows.step"  # noqa: S105 (a signing namespace, not a secret)
 
 
 def step_url(application: Application, step: FlowStep) -> str:
-    return reverse("flows:step", args=[application.acceptance_number, step.name])
+    return reverse_kept("flows:step", application.acceptance_number, step.name)
 
 
 def investor_application_required(view):
@@ -174,7 +176,7 @@ def _show(
         "flows/step.html",
         {
             "application": application,
-            "steps": _progress(application, position, target),
+            "progress": _progress(application, position, target),
             "step": target,
             "page": page,
             "locked": locked,
@@ -265,9 +267,10 @@ def step_action(request, application: Application, step: str, action: str):
     return page.action_response(action, result)
 
 
-def _progress(application: Application, position: FlowPosition, viewing: FlowStep) -> list[dict]:
-    """The progress list: each step's label, link (steps up to the current one) and state,
-    worked out here rather than in the template (it is on every step page)."""
+def _progress(application: Application, position: FlowPosition, viewing: FlowStep) -> SafeString:
+    """The progress list's items: each step's label, link (steps up to the current one) and
+    state. Written out here rather than in the template: it is on every step page, and as a
+    template loop it was a sixth of the page's template time."""
     current = position.current
     items = []
     for s in position.steps:
@@ -279,13 +282,20 @@ def _progress(application: Application, position: FlowPosition, viewing: FlowSte
             ("viewing", s.position == viewing.position),
             ("later", not reachable),
         )
-        items.append(
-            {
-                "label": s.kind.label,
-                "url": step_url(application, s) if reachable else "",
-                "done": done,
-                "viewing": s.position == viewing.position,
-                "classes": " ".join(name for name, on in states if on),
-            }
-        )
-    return items
+        classes = " ".join(name for name, on in states if on)
+        aria = mark_safe(' aria-current="step"') if s.position == viewing.position else ""
+        if reachable:
+            done_note = format_html(_DONE, _("（已完成）")) if done else ""
+            inside = format_html(_LINK, step_url(application, s), s.kind.label, done_note)
+        else:
+            inside = format_html(_LATER, s.kind.label, _("未开放"), _("：完成前面的步骤后才能办理"))
+        items.append(format_html(_ITEM, classes, aria, inside))
+    return mark_safe("".join(items))  # noqa: S308 (each item built by format_html)
+
+
+_ITEM = '\n    <li class="{}"{}>{}</li>'
+_LINK = '<a href="{}">{}{}</a>'
+_DONE = '<span class="visually-hidden">{}</span>'
+_LATER = (
+    '<span>{}</span><span class="progress-later">{}<span class="visually-hidden">{}</span></span>'
+)
