@@ -61,11 +61,9 @@ def _site_language():
 
 @pytest.fixture(autouse=True)
 def _themes_forgotten():
-    """The cached themes (themes.models.CACHE_KEY) belong to one test's database: a rolled-back
-    test leaves them behind without the signal that empties them."""
-    from django.core.cache import cache
+    """The cached themes (themes.models.CACHE_KEY, and the process's kept copies) belong to one
+    test's database: a rolled-back test leaves them behind without the signal that empties them."""
+    from themes.models import _forget
 
-    from themes.models import CACHE_KEY
-
-    cache.delete(CACHE_KEY)
+    _forget()
     yield

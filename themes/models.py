@@ -3,7 +3,9 @@ restart. What investors see of it goes live like a document: an administrator ed
 submits it; a compliance officer other than the author approves; only then does the site show it
 (content.models.workflows). The row holds what is live; drafts are revisions."""
 
+import copy
 import logging
+import time
 
 from django.core.cache import cache
 from django.core.validators import RegexValidator
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY = "themes.theme.by_host"
 CACHE_SECONDS = 60
+# And each process keeps its own copy for a few seconds: the shared cache is a round trip on every
+# page. A change shows at once in the process that saved it, within LOCAL_SECONDS in the others.
+LOCAL_SECONDS = 5
+_kept: dict[str, tuple[float, "Theme"]] = {}  # host → (kept until, on the monotonic clock; theme)
 
 
 # Registered as a setting for `settings.themes.Theme` in templates (the live row); edited as a
@@ -93,11 +99,18 @@ class Theme(
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
         host = f"{split_domain_port(request.get_host())[0]}:{request.get_port()}"
-        themes = _cached(cache.get, CACHE_KEY) or {}
-        theme = themes.get(host)
-        if theme is None:
-            theme = super().for_request(request)
-            _cached(cache.set, CACHE_KEY, {**themes, host: theme}, CACHE_SECONDS)
+        now = time.monotonic()
+        kept = _kept.get(host)
+        if kept is not None and kept[0] > now:
+            theme = kept[1]
+        else:
+            themes = _cached(cache.get, CACHE_KEY) or {}
+            theme = themes.get(host)
+            if theme is None:
+                theme = super().for_request(request)
+                _cached(cache.set, CACHE_KEY, {**themes, host: theme}, CACHE_SECONDS)
+            _kept[host] = (now + LOCAL_SECONDS, theme)
+        theme = copy.copy(theme)  # the request's own: the kept one is shared by threads
         theme._request = request
         setattr(request, attr_name, theme)
         return theme
@@ -114,10 +127,15 @@ def _cached(operation, *args):
 
 
 def themes_forget() -> None:
-    """Empty the cached themes, now and again when the transaction commits (a reader in
-    between may have cached what was about to change)."""
+    """Empty the cached themes, shared and kept, now and again when the transaction commits (a
+    reader in between may have cached what was about to change)."""
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def _forget() -> None:
+    _kept.clear()
     _cached(cache.delete, CACHE_KEY)
-    transaction.on_commit(lambda: _cached(cache.delete, CACHE_KEY))
 
 
 @receiver(post_save, sender=Theme)
