@@ -70,18 +70,17 @@ def working_periods(branch: Branch) -> list[tuple[datetime.time, datetime.time]]
 
 
 def _day_slots(
-    branch: Branch, day: datetime.date
-) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    periods: list[tuple[datetime.time, datetime.time]], day: datetime.date
+) -> Iterator[tuple[datetime.datetime, datetime.datetime]]:
+    """The slots of one day in the branch's `working_periods`, in the current time zone."""
     length = datetime.timedelta(minutes=settings.WITNESS_SLOT_MINUTES)
     zone = timezone.get_current_timezone()
-    slots = []
-    for start, end in working_periods(branch):
+    for start, end in periods:
         at = datetime.datetime.combine(day, start, tzinfo=zone)
         stop = datetime.datetime.combine(day, end, tzinfo=zone)
         while at + length <= stop:
-            slots.append((at, at + length))
+            yield at, at + length
             at += length
-    return slots
 
 
 def appointment_slots(*, branch: Branch, now: datetime.datetime | None = None) -> list[Slot]:
@@ -107,8 +106,9 @@ def slots_ahead(
     booked: dict[datetime.datetime, int] = {}
     for starts_at in booked_starts:
         booked[starts_at] = booked.get(starts_at, 0) + 1
+    periods = working_periods(branch)  # read once for the month of days
     for day in working_days(today, today + datetime.timedelta(days=WINDOW_DAYS)):
-        for starts_at, ends_at in _day_slots(branch, day):
+        for starts_at, ends_at in _day_slots(periods, day):
             if starts_at > now:
                 yield Slot(starts_at, ends_at, branch.witness_seats - booked.get(starts_at, 0))
 
