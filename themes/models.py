@@ -94,7 +94,8 @@ class Theme(
 
     @classmethod
     def for_request(cls, request):
-        """The request's site's theme, from the cache when it holds it (see CACHE_KEY)."""
+        """The request's site's theme: the process's kept copy, else the shared cache, else the
+        database (see CACHE_KEY and LOCAL_SECONDS)."""
         attr_name = cls.get_cache_attr_name()
         if hasattr(request, attr_name):
             return getattr(request, attr_name)

@@ -270,7 +270,7 @@ def step_action(request, application: Application, step: str, action: str):
 def _progress(application: Application, position: FlowPosition, viewing: FlowStep) -> SafeString:
     """The progress list's items: each step's label, link (steps up to the current one) and
     state. Written out here rather than in the template: it is on every step page, and as a
-    template loop it was a sixth of the page's template time."""
+    template loop it was about a seventh of the page's template time."""
     current = position.current
     items = []
     for s in position.steps:
