@@ -36,6 +36,7 @@ NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
 SAME_CARD_AREA = 1.12  # ... or the same card, a little larger, when they are as card-like
 SAME_CARD_NEAR = 0.8  # ... scoring this share of the best at least
+SAME_CARD_PROPORTION = 0.03  # ... and no further (|log| of the aspect) from the card's proportion
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
@@ -45,6 +46,11 @@ RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its pri
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
 LAYOUT_CLEAR = 1.3  # |upright score| of the clearest layouts (a tie-break only)
+# An ID card's face holds no strongly blue or green area (its print is black, pale blue, red
+# and gold); a bank card's logo or face does: a share of the inside (its margin left out) this
+# large, this saturated, multiplies the layout's factor by FOREIGN_FACTOR.
+FOREIGN_CHROMA, FOREIGN_SHARE, FOREIGN_FACTOR = 30.0, 0.01, 0.2
+FOREIGN_MARGIN = 4  # px of the flattened inside (LAYOUT_SIZE) left out all round
 CLUSTERS = 6  # colour clusters the photo is split into to find the card's face
 FACE_SCALE = 4  # faces are looked for at this fraction of the working size
 FACE_OPENINGS = (0.03, 0.08)  # widths (share of the short side) of bridges opened away
@@ -267,6 +273,11 @@ def score(
 
 def _shape(quad: np.ndarray) -> float:
     return 0.6 + 0.4 * float(np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2)))
+
+
+def _off_proportion(quad: np.ndarray) -> float:
+    """How far an outline's proportion is from the card's (|log| of the ratio)."""
+    return abs(float(np.log(geo.aspect(quad) / geo.CARD_ASPECT)))
 
 
 def _contour_quads(mask: np.ndarray, min_area: float, mode: int, limit: int = 4):
@@ -506,9 +517,10 @@ def _face_parts(field: EdgeField, quad: np.ndarray, bright: float) -> tuple[floa
 
 def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tuple[float, float]:
     """How clearly the outline holds the card's printed layout (the portrait on the front, the
-    red emblem on the back), not more of the surface: a factor 0.1–1, and the layout's strength
-    itself (|upright score|), which breaks a tie between two card-like outlines (an ID card and
-    a bank card with a red logo); (1, 0) for another side."""
+    red emblem on the back), not more of the surface nor a bank card's face (`_foreign_colour`):
+    a factor 0.02–1, and the layout's strength itself (|upright score|), which breaks a tie
+    between two card-like outlines (an ID card and a bank card with a red logo); (1, 0) for
+    another side."""
     if side not in ("front", "back"):
         return 1.0, 0.0
     w, h = LAYOUT_SIZE
@@ -516,7 +528,20 @@ def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tup
     matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
     flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
     strength = abs(upright_score(flat, side))
-    return _within(strength / LAYOUT_FULL, 0.1, 1), strength
+    factor = _within(strength / LAYOUT_FULL, 0.1, 1)
+    if _foreign_colour(flat) > FOREIGN_SHARE:
+        factor *= FOREIGN_FACTOR
+    return factor, strength
+
+
+def _foreign_colour(flat: np.ndarray) -> float:
+    """The share of a flattened inside, its margin left out, that is strongly blue or green:
+    none on an ID card, a bank card's logo or face (the union-pay stripes, a green or blue
+    card)."""
+    m = FOREIGN_MARGIN
+    lab = cv2.cvtColor(flat[m:-m, m:-m].astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    a, b = lab[..., 1], lab[..., 2]
+    return float(np.mean((a * a + b * b > FOREIGN_CHROMA**2) & ((a < -15) | (b < -25))))
 
 
 def _quad_grid(quad: np.ndarray, lo: float, hi: float, nu: int, nv: int) -> np.ndarray:
@@ -680,12 +705,14 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     # Refining two proposals of one card can leave one a little inside the edges: of the
     # outlines nearly as good, around it, a little larger and as card-like, the largest (not
     # one much worse: that is the card with a strip of the surface up to the surface's next
-    # line, on a page, a form or a striped cloth).
+    # line, on a page, a form or a striped cloth; nor one further from the card's proportion:
+    # that is the card with a strip of the surface along one side, a keyboard's row of keys).
     centre, area, kind = (
         tuple(map(float, quad.mean(axis=0))),
         abs(geo.signed_area(quad)),
         like(quad),
     )
+    proportion = _off_proportion(quad) + SAME_CARD_PROPORTION
     return max(
         (
             q
@@ -693,6 +720,7 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
             if value >= SAME_CARD_NEAR * top
             and area <= abs(geo.signed_area(q)) <= SAME_CARD_AREA * area
             and like(q) >= kind
+            and _off_proportion(q) <= proportion
             and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
         ),
         key=lambda q: abs(geo.signed_area(q)),
