@@ -220,6 +220,9 @@ def test_a_bank_cards_face_does_not_pass_for_an_id_cards_layout(side):
         # the card's outline and the card with a strip of the keyboard beside it, nearly as
         # card-like: the card is the one of the card's proportion
         pytest.param("keyboard", 550_000, 7, id="card-and-a-strip-of-the-keyboard"),
+        # the card, and around it a stretch of ruled paper twice its size, nearly as card-like
+        # (its margin the paper's): the card holds the layout as clearly, it is a whole card
+        pytest.param("ruled", 880_000, 0, id="card-on-a-stretch-of-ruled-paper"),
     ],
 )
 def test_a_card_beside_card_sized_clutter_is_found_not_the_clutter(kind, seed, index):
@@ -236,3 +239,16 @@ def test_a_card_beside_card_sized_clutter_is_found_not_the_clutter(kind, seed, i
     # then the card's own outline is found
     assert found is not None
     assert quad_iou(found.quad, truth) >= 0.9
+
+
+def test_a_stretch_of_a_page_around_a_cards_back_is_not_accepted_as_the_card():
+    # given a hold-out photo of a card's back on a printed page, where an outline twice the
+    # card's size over the page, the card and the print inside it, was accepted
+    kind, seed = "page", 880_000
+    photo = kind_photos(kind, seed + 1000 * list(GOOD_KINDS).index(kind), 6)[5]
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then it is not accepted with that crop: the emblem, off its place, reads too faintly
+    assert not result.ok or quad_iou(result.corners, photo.corners) >= 0.9

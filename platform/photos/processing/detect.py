@@ -45,6 +45,8 @@ RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin
 RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
+LAYOUT_FULL_BACK = 0.8  # ... on the back, whose red emblem reads far more clearly (1.1–1.4)
+WHOLE_PROPORTION = 0.1  # |log| of the aspect over the card's: an outline of the card's proportion
 LAYOUT_CLEAR = 1.3  # |upright score| of the clearest layouts (a tie-break only)
 # An ID card's face holds no strongly blue or green area (its print is black, pale blue, red
 # and gold); a bank card's logo or face does: a share of the inside (its margin left out) this
@@ -528,10 +530,14 @@ def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tup
     matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
     flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
     strength = abs(upright_score(flat, side))
-    factor = _within(strength / LAYOUT_FULL, 0.1, 1)
+    factor = _within(strength / _layout_full(side), 0.1, 1)
     if _foreign_colour(flat) > FOREIGN_SHARE:
         factor *= FOREIGN_FACTOR
     return factor, strength
+
+
+def _layout_full(side: str | None) -> float:
+    return LAYOUT_FULL_BACK if side == "back" else LAYOUT_FULL
 
 
 def _foreign_colour(flat: np.ndarray) -> float:
@@ -604,6 +610,7 @@ class _Likeness:
         self.forgiven: dict[int, float] = {}  # the same, one side's run-on forgiven
         self.full: dict[int, float] = {}
         self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
+        self.strength: dict[int, float] = {}  # the layout's strength (|upright score|)
         # the outlines measured, kept alive: an id is reused once its array is freed, and a new
         # outline must not be given a freed one's likeness
         self.measured: dict[int, np.ndarray] = {}
@@ -635,14 +642,15 @@ class _Likeness:
         card-like enough: forgiving from the start lets a card with a strip of a page beside it
         outscore the card."""
         again = copy.copy(self)
-        again.forgiving, again.full, again.clarity = True, {}, {}
+        again.forgiving, again.full, again.clarity, again.strength = True, {}, {}, {}
         return again
 
     def __call__(self, quad: np.ndarray) -> float:
         if id(quad) not in self.full:
             layout, strength = layout_likeness(self.field, quad, self.side)
             plain = self.without_layout(quad)
-            if self.forgiving and strength >= LAYOUT_FULL:
+            self.strength[id(quad)] = strength
+            if self.forgiving and strength >= _layout_full(self.side):
                 plain = max(plain, self.forgiven[id(quad)])
             self.full[id(quad)] = plain * layout
             if like_its_surroundings(self.field, self.busy, quad):  # (only lowers: bounds hold)
@@ -650,6 +658,15 @@ class _Likeness:
             clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
             self.clarity[id(quad)] = 0.9 + 0.1 * clear
         return self.full[id(quad)]
+
+    def whole_card(self, quad: np.ndarray) -> bool:
+        """True when an outline is a whole card by itself: of the card's proportion, card-like,
+        holding the card's layout (a portrait's or a text block's frame does not)."""
+        return (
+            self(quad) >= FORGIVE_BELOW
+            and self.strength.get(id(quad), 0.0) >= _layout_full(self.side)
+            and _off_proportion(quad) <= WHOLE_PROPORTION
+        )
 
     def _best_first(self, scored: list[tuple[float, np.ndarray]]):
         """(score × the most likeness before the layout, score, outline), best first (ties in
@@ -687,17 +704,20 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     portrait, emblem and text blocks, whose frames can score as well as a faint card edge. An
     outline much larger than the best, around it, scoring nearly as well, is the card; of those
     the best scoring (not the largest: a card with a strip of a patterned surface beside it is
-    larger still)."""
+    larger still). Not when the best is a whole card itself, and the outline around it holds
+    the card's layout no more clearly: that is the card on a sheet, a page, a stretch of cloth."""
     top, quad = max(judged, key=lambda item: item[0])
     while True:
         centre = tuple(map(float, quad.mean(axis=0)))
         area = abs(geo.signed_area(quad))
+        whole = like.whole_card(quad)
         around = [
             (value, q)
             for value, q in judged
             if value >= NEAR_BEST * top
             and abs(geo.signed_area(q)) >= WHOLE_CARD_AREA * area
             and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
+            and not (whole and like.strength.get(id(q), 0.0) <= like.strength[id(quad)])
         ]
         if not around:
             break
