@@ -220,6 +220,9 @@ def test_a_bank_cards_face_does_not_pass_for_an_id_cards_layout(side):
         # the card's outline and the card with a strip of the keyboard beside it, nearly as
         # card-like: the card is the one of the card's proportion
         pytest.param("keyboard", 550_000, 7, id="card-and-a-strip-of-the-keyboard"),
+        # the other way round: the best outline a strip inside the card, the card's own a
+        # little larger and a little shorter (a strip of the card's face is not the surface)
+        pytest.param("form", 990_000, 1, id="best-outline-a-strip-inside-the-card"),
         # the card, and around it a stretch of ruled paper twice its size, nearly as card-like
         # (its margin the paper's): the card holds the layout as clearly, it is a whole card
         pytest.param("ruled", 880_000, 0, id="card-on-a-stretch-of-ruled-paper"),
