@@ -45,7 +45,7 @@ def _lifted(field, like, truth) -> str:
     lifted = detect._distinct(
         detect.lifted_quads(field, detect.geo.MIN_AREA_FRACTION * frame), frame
     )
-    turns = detect._most_likely(detect._rough_best(field, lifted, 2 * detect.LIFTED_TOP), like)
+    turns = detect._most_likely(field, lifted, like, detect.LIFTED_TOP)
     near = max((quad_iou(q, truth) for q in lifted), default=0)
     taken = ", ".join(f"{quad_iou(q, truth):.2f}" for q in turns[: detect.LIFTED_TOP])
     return f"  print lifted: {len(lifted)} outlines, nearest IoU {near:.2f}; refined: {taken}"

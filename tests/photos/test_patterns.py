@@ -6,10 +6,17 @@ from __future__ import annotations
 import math
 import time
 
+import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from photos.processing import photo_judge
+from photos.processing.decode import decode_photo
+from photos.processing.detect import find_card, layout_likeness
+from photos.processing.edges import EdgeField
+from photos.processing.pipeline import MIN_LIKENESS, _exposed, _work_image
+from photos.processing.thresholds import thresholds
 
 from .scoring import quad_iou
 from .synth import Scene, photograph, render_bank_card, render_card
@@ -176,3 +183,75 @@ def test_a_sheet_running_out_of_the_frame_is_not_taken_for_a_card():
 
     # then it is refused as no card: a card's outline must lie inside the photo
     assert (result.ok, result.reason) == (False, "no_card")
+
+
+def _flat_face(card) -> tuple[EdgeField, np.ndarray]:
+    """A card's face filling a working-size image, on grey, and the outline of the whole."""
+    canvas = Image.new("RGBA", card.size, (128, 128, 128, 255))
+    canvas.alpha_composite(card.convert("RGBA"))
+    rgb = cv2.resize(np.asarray(canvas.convert("RGB")), (480, 303), interpolation=cv2.INTER_AREA)
+    return EdgeField(rgb), np.array([[0.0, 0.0], [479.0, 0.0], [479.0, 302.0], [0.0, 302.0]])
+
+
+@pytest.mark.parametrize("side", ["front", "back"])
+def test_a_bank_cards_face_does_not_pass_for_an_id_cards_layout(side):
+    # given the faces of ID cards and of bank cards (every style: the silver-white one is as
+    # pale as an ID card, and its logo sits where a turned card's emblem would)
+    rng = np.random.default_rng(20_261_207)
+    ids = [_flat_face(render_card(side, rng)) for _ in range(4)]
+    banks = [_flat_face(render_bank_card(np.random.default_rng(s))) for s in range(12)]
+
+    # when their layout is judged as the ID card's side
+    id_like = [layout_likeness(field, quad, side)[0] for field, quad in ids]
+    bank_like = [layout_likeness(field, quad, side)[0] for field, quad in banks]
+
+    # then the ID cards hold the layout fully, no bank card holds enough of it to be taken
+    assert min(id_like) == 1.0
+    assert max(bank_like) < MIN_LIKENESS / 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed", "index"),
+    [
+        # a silver-white bank card beside the front, traced more clearly than the ID card
+        pytest.param("bank_card", 990_000, 6, id="bank-card-traced-better-than-the-card"),
+        # a bank card beside the back, its red logo read as a turned card's emblem
+        pytest.param("bank_card", 120_000, 0, id="bank-card-logo-read-as-an-emblem"),
+        # the card's outline and the card with a strip of the keyboard beside it, nearly as
+        # card-like: the card is the one of the card's proportion
+        pytest.param("keyboard", 550_000, 7, id="card-and-a-strip-of-the-keyboard"),
+        # the other way round: the best outline a strip inside the card, the card's own a
+        # little larger and a little shorter (a strip of the card's face is not the surface)
+        pytest.param("form", 990_000, 1, id="best-outline-a-strip-inside-the-card"),
+        # the card, and around it a stretch of ruled paper twice its size, nearly as card-like
+        # (its margin the paper's): the card holds the layout as clearly, it is a whole card
+        pytest.param("ruled", 880_000, 0, id="card-on-a-stretch-of-ruled-paper"),
+    ],
+)
+def test_a_card_beside_card_sized_clutter_is_found_not_the_clutter(kind, seed, index):
+    # given a hold-out photo where a bank card or a strip of the surface beside the card
+    # outscored the card
+    photo = kind_photos(kind, seed + 1000 * list(GOOD_KINDS).index(kind), index + 1)[index]
+    decoded = decode_photo(photo.data, thresholds())
+    work, scale = _work_image(decoded.rgb)
+    truth = (np.asarray(photo.corners, float) + 0.5) / (scale * decoded.scale) - 0.5
+
+    # when the card is looked for
+    found, _ = find_card(_exposed(work), photo.side)
+
+    # then the card's own outline is found
+    assert found is not None
+    assert quad_iou(found.quad, truth) >= 0.9
+
+
+def test_a_stretch_of_a_page_around_a_cards_back_is_not_accepted_as_the_card():
+    # given a hold-out photo of a card's back on a printed page, where an outline twice the
+    # card's size over the page, the card and the print inside it, was accepted
+    kind, seed = "page", 880_000
+    photo = kind_photos(kind, seed + 1000 * list(GOOD_KINDS).index(kind), 6)[5]
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then it is not accepted with that crop: the emblem, off its place, reads too faintly
+    assert not result.ok or quad_iou(result.corners, photo.corners) >= 0.9

@@ -36,6 +36,7 @@ NEAR_BEST = 0.5  # outlines scoring this share of the best may be the whole card
 WHOLE_CARD_AREA = 1.6  # ... when they are this many times its area (a portrait, a text block)
 SAME_CARD_AREA = 1.12  # ... or the same card, a little larger, when they are as card-like
 SAME_CARD_NEAR = 0.8  # ... scoring this share of the best at least
+SAME_CARD_PROPORTION = 0.05  # ... and no further (|log| of the aspect) from the card's proportion
 DUPLICATE_PX = 3.0  # proposals whose corners all lie this close are the same outline
 RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
@@ -44,7 +45,14 @@ RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin
 RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
+LAYOUT_FULL_BACK = 0.8  # ... on the back, whose red emblem reads far more clearly (1.1–1.4)
+WHOLE_PROPORTION = 0.1  # |log| of the aspect over the card's: an outline of the card's proportion
 LAYOUT_CLEAR = 1.3  # |upright score| of the clearest layouts (a tie-break only)
+# An ID card's face holds no strongly blue or green area (its print is black, pale blue, red
+# and gold); a bank card's logo or face does: a share of the inside (its margin left out) this
+# large, this saturated, multiplies the layout's factor by FOREIGN_FACTOR.
+FOREIGN_CHROMA, FOREIGN_SHARE, FOREIGN_FACTOR = 30.0, 0.01, 0.2
+FOREIGN_MARGIN = 4  # px of the flattened inside (LAYOUT_SIZE) left out all round
 CLUSTERS = 6  # colour clusters the photo is split into to find the card's face
 FACE_SCALE = 4  # faces are looked for at this fraction of the working size
 FACE_OPENINGS = (0.03, 0.08)  # widths (share of the short side) of bridges opened away
@@ -267,6 +275,11 @@ def score(
 
 def _shape(quad: np.ndarray) -> float:
     return 0.6 + 0.4 * float(np.exp(-((np.log(geo.aspect(quad) / geo.CARD_ASPECT) / 0.15) ** 2)))
+
+
+def _off_proportion(quad: np.ndarray) -> float:
+    """How far an outline's proportion is from the card's (|log| of the ratio)."""
+    return abs(float(np.log(geo.aspect(quad) / geo.CARD_ASPECT)))
 
 
 def _contour_quads(mask: np.ndarray, min_area: float, mode: int, limit: int = 4):
@@ -506,9 +519,10 @@ def _face_parts(field: EdgeField, quad: np.ndarray, bright: float) -> tuple[floa
 
 def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tuple[float, float]:
     """How clearly the outline holds the card's printed layout (the portrait on the front, the
-    red emblem on the back), not more of the surface: a factor 0.1–1, and the layout's strength
-    itself (|upright score|), which breaks a tie between two card-like outlines (an ID card and
-    a bank card with a red logo); (1, 0) for another side."""
+    red emblem on the back), not more of the surface nor a bank card's face (`_foreign_colour`):
+    a factor 0.02–1, and the layout's strength itself (|upright score|), which breaks a tie
+    between two card-like outlines (an ID card and a bank card with a red logo); (1, 0) for
+    another side."""
     if side not in ("front", "back"):
         return 1.0, 0.0
     w, h = LAYOUT_SIZE
@@ -516,7 +530,24 @@ def layout_likeness(field: EdgeField, quad: np.ndarray, side: str | None) -> tup
     matrix = cv2.getPerspectiveTransform(geo.long_side_first(quad).astype(np.float32), target)
     flat = cv2.warpPerspective(field.rgb, matrix, LAYOUT_SIZE, flags=cv2.INTER_AREA)
     strength = abs(upright_score(flat, side))
-    return _within(strength / LAYOUT_FULL, 0.1, 1), strength
+    factor = _within(strength / _layout_full(side), 0.1, 1)
+    if _foreign_colour(flat) > FOREIGN_SHARE:
+        factor *= FOREIGN_FACTOR
+    return factor, strength
+
+
+def _layout_full(side: str | None) -> float:
+    return LAYOUT_FULL_BACK if side == "back" else LAYOUT_FULL
+
+
+def _foreign_colour(flat: np.ndarray) -> float:
+    """The share of a flattened inside, its margin left out, that is strongly blue or green:
+    none on an ID card, a bank card's logo or face (the union-pay stripes, a green or blue
+    card)."""
+    m = FOREIGN_MARGIN
+    lab = cv2.cvtColor(flat[m:-m, m:-m].astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    a, b = lab[..., 1], lab[..., 2]
+    return float(np.mean((a * a + b * b > FOREIGN_CHROMA**2) & ((a < -15) | (b < -25))))
 
 
 def _quad_grid(quad: np.ndarray, lo: float, hi: float, nu: int, nv: int) -> np.ndarray:
@@ -579,6 +610,7 @@ class _Likeness:
         self.forgiven: dict[int, float] = {}  # the same, one side's run-on forgiven
         self.full: dict[int, float] = {}
         self.clarity: dict[int, float] = {}  # 0.9–1: the layout's strength, to break ties
+        self.strength: dict[int, float] = {}  # the layout's strength (|upright score|)
         # the outlines measured, kept alive: an id is reused once its array is freed, and a new
         # outline must not be given a freed one's likeness
         self.measured: dict[int, np.ndarray] = {}
@@ -610,14 +642,15 @@ class _Likeness:
         card-like enough: forgiving from the start lets a card with a strip of a page beside it
         outscore the card."""
         again = copy.copy(self)
-        again.forgiving, again.full, again.clarity = True, {}, {}
+        again.forgiving, again.full, again.clarity, again.strength = True, {}, {}, {}
         return again
 
     def __call__(self, quad: np.ndarray) -> float:
         if id(quad) not in self.full:
             layout, strength = layout_likeness(self.field, quad, self.side)
             plain = self.without_layout(quad)
-            if self.forgiving and strength >= LAYOUT_FULL:
+            self.strength[id(quad)] = strength
+            if self.forgiving and strength >= _layout_full(self.side):
                 plain = max(plain, self.forgiven[id(quad)])
             self.full[id(quad)] = plain * layout
             if like_its_surroundings(self.field, self.busy, quad):  # (only lowers: bounds hold)
@@ -625,6 +658,15 @@ class _Likeness:
             clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
             self.clarity[id(quad)] = 0.9 + 0.1 * clear
         return self.full[id(quad)]
+
+    def whole_card(self, quad: np.ndarray) -> bool:
+        """True when an outline is a whole card by itself: of the card's proportion, card-like,
+        holding the card's layout (a portrait's or a text block's frame does not)."""
+        return (
+            self(quad) >= FORGIVE_BELOW
+            and self.strength.get(id(quad), 0.0) >= _layout_full(self.side)
+            and _off_proportion(quad) <= WHOLE_PROPORTION
+        )
 
     def _best_first(self, scored: list[tuple[float, np.ndarray]]):
         """(score × the most likeness before the layout, score, outline), best first (ties in
@@ -662,17 +704,20 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     portrait, emblem and text blocks, whose frames can score as well as a faint card edge. An
     outline much larger than the best, around it, scoring nearly as well, is the card; of those
     the best scoring (not the largest: a card with a strip of a patterned surface beside it is
-    larger still)."""
+    larger still). Not when the best is a whole card itself, and the outline around it holds
+    the card's layout no more clearly: that is the card on a sheet, a page, a stretch of cloth."""
     top, quad = max(judged, key=lambda item: item[0])
     while True:
         centre = tuple(map(float, quad.mean(axis=0)))
         area = abs(geo.signed_area(quad))
+        whole = like.whole_card(quad)
         around = [
             (value, q)
             for value, q in judged
             if value >= NEAR_BEST * top
             and abs(geo.signed_area(q)) >= WHOLE_CARD_AREA * area
             and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
+            and not (whole and like.strength.get(id(q), 0.0) <= like.strength[id(quad)])
         ]
         if not around:
             break
@@ -680,12 +725,14 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     # Refining two proposals of one card can leave one a little inside the edges: of the
     # outlines nearly as good, around it, a little larger and as card-like, the largest (not
     # one much worse: that is the card with a strip of the surface up to the surface's next
-    # line, on a page, a form or a striped cloth).
+    # line, on a page, a form or a striped cloth; nor one further from the card's proportion:
+    # that is the card with a strip of the surface along one side, a keyboard's row of keys).
     centre, area, kind = (
         tuple(map(float, quad.mean(axis=0))),
         abs(geo.signed_area(quad)),
         like(quad),
     )
+    proportion = _off_proportion(quad) + SAME_CARD_PROPORTION
     return max(
         (
             q
@@ -693,6 +740,7 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
             if value >= SAME_CARD_NEAR * top
             and area <= abs(geo.signed_area(q)) <= SAME_CARD_AREA * area
             and like(q) >= kind
+            and _off_proportion(q) <= proportion
             and cv2.pointPolygonTest(q.astype(np.float32), centre, False) > 0
         ),
         key=lambda q: abs(geo.signed_area(q)),
