@@ -17,7 +17,15 @@ from PIL import Image
 from . import geometry as geo
 from . import quality
 from .decode import Decoded, decode_photo
-from .detect import WORK_LONG_SIDE, Detection, find_card
+from .detect import (
+    LAYOUT_FULL,
+    WORK_LONG_SIDE,
+    Detection,
+    EdgeField,
+    find_card,
+    layout_likeness,
+    rim_busy,
+)
 from .orient import upright_score
 from .result import PhotoRefused, PhotoResult
 from .signature import signature_ink
@@ -43,6 +51,10 @@ NO_LAYOUT = 0.1  # |orientation score| below which the flattened image shows no 
 PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means a part
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
+# The share of points just inside an outline's sides that jump in colour (detect.rim_busy)
+# above which it is not a card's plain margin (cards, even on print or with a thumb over an
+# edge: up to 0.08; the sheet of paper a card lies on, its print or grid inside: 0.15 and more)
+MAX_RIM_BUSY = 0.12
 WHOLE_CARD_LIKENESS = 0.95  # an outline this card-like (and traced) is sized before that check
 # a corner of the outline this far outside the photo (share of its short side; a rounded corner
 # touching the frame puts the sides' crossing a few pixels out) means a card cut off
@@ -92,7 +104,7 @@ def _judge_card(
 ) -> PhotoResult:
     _check_image_size(decoded, limits)
     work, work_scale = _work_image(decoded.rgb)
-    detection, _ = find_card(_exposed(work), side)
+    detection, field = find_card(_exposed(work), side)
     if detection is not None:
         metrics.update(
             support=round(detection.support, 3), edge_contrast=round(detection.contrast, 2)
@@ -101,13 +113,17 @@ def _judge_card(
         raise _why_no_card(work, detection, limits)
     if _cut_off(detection.quad, work):
         raise PhotoRefused("no_card", detail="card_cut_off")
+    if rim_busy(field, detection.quad) > MAX_RIM_BUSY:
+        # print or a grid all along the inside of the outline: the sheet (or the stretch of the
+        # surface) the card lies on, not the card's plain margin
+        raise PhotoRefused("no_card", detail="patterned_surface")
     to_full = work_scale * decoded.scale
     traced = detection.support >= SMALL_MIN_SUPPORT
     if detection.likeness >= WHOLE_CARD_LIKENESS and traced:
         # a whole card, traced all round: too small to read is what is wrong, if anything
         # (on a printed page the print around it would pass for the rest of a card)
         _check_card_size(detection.quad, work, to_full, limits, metrics)
-    if detection.contrast < PART_CHECK_BELOW_CONTRAST:
+    if detection.contrast < PART_CHECK_BELOW_CONTRAST and not _whole_card(detection, field, side):
         _check_part_of_card(detection.quad, work)
     _check_card_size(detection.quad, work, to_full, limits, metrics)
     quad = _rescale(geo.long_side_first(detection.quad), work_scale)  # in decoded pixels
@@ -167,6 +183,15 @@ def _exposed(work: np.ndarray) -> np.ndarray:
     if top >= 160:
         return work
     return np.clip(work.astype(np.float32) * (200.0 / max(top, 8.0)), 0, 255).astype(np.uint8)
+
+
+def _whole_card(detection: Detection, field: EdgeField, side: str) -> bool:
+    """True when the outline is traced all round and holds the card's whole printed layout:
+    the card itself (on a printed page, whose print counts as a detailed region around it),
+    not its portrait or emblem (whose inside shows no card's layout)."""
+    if detection.support < SMALL_MIN_SUPPORT:
+        return False
+    return layout_likeness(field, detection.quad, side)[1] >= LAYOUT_FULL
 
 
 def _check_part_of_card(quad: np.ndarray, work: np.ndarray) -> None:

@@ -10,6 +10,9 @@ import cv2
 import numpy as np
 
 ANALYSIS_WIDTH = 642
+# A card's detailed region (its print) fills most of the rectangle around it (cards: 0.53–0.98);
+# a patterned surface's lines, closed into a region, cross the frame and fill little of theirs.
+REGION_FILL = 0.4
 
 
 def sharpness(gray: np.ndarray) -> float:
@@ -65,5 +68,16 @@ def detailed_region_share(gray: np.ndarray) -> float:
     if not 0.05 <= share <= 0.8:
         return 0.0
     inside = labels == biggest
+    if _fill(inside, int(stats[biggest, cv2.CC_STAT_AREA])) < REGION_FILL:
+        return 0.0  # lines of a pattern running across the frame (a tiled table's grout)
     flat = float(detail[~inside].mean()) < 0.35 * float(detail[inside].mean())
     return float(share) if flat else 0.0
+
+
+def _fill(inside: np.ndarray, area: int) -> float:
+    """The share of its smallest enclosing rectangle (any angle) that a region fills."""
+    contours, _ = cv2.findContours(
+        inside.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    _, (w, h), _ = cv2.minAreaRect(np.concatenate(contours))
+    return area / max(w * h, 1.0)

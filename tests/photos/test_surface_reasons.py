@@ -1,0 +1,102 @@
+"""A card on printed paper, or a patterned surface with no card: the card found is accepted
+(the print around it is not the rest of a card), a crop that is the surface is never accepted,
+and a refusal names what is wrong (no card, or a card too small), not the card's contrast."""
+
+from __future__ import annotations
+
+import pytest
+
+from photos.processing import photo_judge
+
+from .scoring import quad_iou, upright
+from .synth.dataset import GOOD_KINDS, kind_photos, pattern_refusals
+
+BAD_KINDS = ("tiny_on_pattern", "no_card_on_pattern")  # after GOOD_KINDS, as the hold-out has it
+
+
+def _good(kind: str, seed: int, index: int):
+    """Photo `index` of a kind, as the hold-out (bench/photos_holdout.py) draws it."""
+    return kind_photos(kind, seed + 1000 * list(GOOD_KINDS).index(kind), index + 1)[index]
+
+
+def _bad(kind: str, seed: int, index: int):
+    k = len(GOOD_KINDS) + BAD_KINDS.index(kind)
+    what = "tiny" if kind == "tiny_on_pattern" else "none"
+    return pattern_refusals(what, seed + 1000 * k, index + 1)[index]
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed", "index"),
+    [
+        # the card found, traced all round, its layout inside; the page's print reaches its
+        # edges from every side and once passed for the rest of a card around a part of it
+        pytest.param("page", 550_000, 5, id="front-on-a-printed-page"),
+        pytest.param("ruled", 550_000, 6, id="back-on-ruled-paper"),
+    ],
+)
+def test_a_card_found_on_printed_paper_is_accepted_not_called_a_part_of_a_card(kind, seed, index):
+    # given a card lying on printed paper
+    photo = _good(kind, seed, index)
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then it is accepted, cropped to the card
+    assert result.ok, result
+    assert quad_iou(result.corners, photo.corners) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed", "index"),
+    [
+        # the outline of the whole sheet the card lies on (its print or grid inside the margin)
+        pytest.param("page", 880_000, 5, id="the-printed-sheet-around-a-card"),
+        pytest.param("ruled", 880_000, 0, id="the-squared-sheet-around-a-card"),
+    ],
+)
+def test_the_sheet_a_card_lies_on_is_never_accepted_as_the_card(kind, seed, index):
+    # given a card on a sheet of paper whose outline is as clean as a card's
+    photo = _good(kind, seed, index)
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then either the card is cropped, or the photo is refused for the card not found: never a
+    # wrong crop accepted
+    if result.ok:
+        assert quad_iou(result.corners, photo.corners) >= 0.9
+        assert upright(result.corners, photo.corners)
+    else:
+        assert result.reason in ("no_card", "too_small"), result
+
+
+@pytest.mark.parametrize(
+    ("seed", "index"),
+    [
+        # a crossing of a tiled table's grout lines passed for a card that blends into the desk
+        pytest.param(880_000, 26, id="grout-lines-of-large-tiles"),
+        # the outline of a printed sheet, its print inside
+        pytest.param(880_000, 27, id="a-printed-sheet"),
+    ],
+)
+def test_no_card_on_a_patterned_surface_is_refused_as_no_card_not_as_low_contrast(seed, index):
+    # given a patterned surface and no card on it
+    photo = _bad("no_card_on_pattern", seed, index)
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then the investor is told no card was found
+    assert (result.ok, result.reason) == (False, "no_card"), result
+
+
+@pytest.mark.parametrize("index", [19, 21])
+def test_a_tiny_card_on_tiles_is_refused_as_too_small_or_not_found(index):
+    # given a card far too small to read, on a tiled table
+    photo = _bad("tiny_on_pattern", 880_000, index)
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then the refusal says the card is too small (or not found), not that it blends in
+    assert not result.ok and result.reason in ("too_small", "no_card"), result
