@@ -18,7 +18,6 @@ from . import geometry as geo
 from . import quality
 from .decode import Decoded, decode_photo
 from .detect import (
-    LAYOUT_FULL,
     WORK_LONG_SIDE,
     Detection,
     EdgeField,
@@ -186,12 +185,14 @@ def _exposed(work: np.ndarray) -> np.ndarray:
 
 
 def _whole_card(detection: Detection, field: EdgeField, side: str) -> bool:
-    """True when the outline is traced all round and holds the card's whole printed layout:
-    the card itself (on a printed page, whose print counts as a detailed region around it),
-    not its portrait or emblem (whose inside shows no card's layout)."""
+    """True when the outline is traced all round and holds the card's whole printed layout
+    (at the side's full strength, and no bank card's colours: `detect.layout_likeness`): the
+    card itself (on a printed page, whose print counts as a detailed region around it), not its
+    portrait or emblem (whose inside shows no card's layout)."""
     if detection.support < SMALL_MIN_SUPPORT:
         return False
-    return layout_likeness(field, detection.quad, side)[1] >= LAYOUT_FULL
+    factor, _strength = layout_likeness(field, detection.quad, side)
+    return factor >= 1.0
 
 
 def _check_part_of_card(quad: np.ndarray, work: np.ndarray) -> None:
