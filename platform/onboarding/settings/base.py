@@ -159,7 +159,7 @@ def channel_layer_host(url: str) -> dict:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",  # connections kept across requests
             "LOCATION": REDIS_URL,
             # a Redis that is down costs a request two seconds, not a hang
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
