@@ -12,7 +12,7 @@ with Redis as the cache when one answers (BENCH_REDIS_URL, else REDIS_URL, else 
 127.0.0.1: emptied first), as production runs; and on the embedded default (SQLite). Only
 127.0.0.1 is contacted. Run by `make bench`, or alone:
 
-    .venv/bin/python bench/pages.py [--journeys 100] [--sqlite-only]
+    .venv/bin/python bench/pages.py [--journeys 100] [--sqlite-only] [--profile DIR]
 """
 
 from __future__ import annotations
@@ -195,6 +195,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--journeys", type=int, default=100)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="a folder: every request runs under cProfile, each path's profile written in its "
+        "postgresql/ or sqlite/ "
+        "(bench/middleware.py); the times are then the profiled ones, not figures",
+    )
     args = parser.parse_args()
     databases = [("embedded default (SQLite)", None)]
     if not args.sqlite_only and _postgres_fresh(POSTGRES_URL):
@@ -210,6 +217,10 @@ def main() -> None:
                 "LOG_LEVEL": "WARNING",
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
             }
+            if args.profile:
+                folder = Path(args.profile).resolve() / ("postgresql" if url else "sqlite")
+                folder.mkdir(parents=True, exist_ok=True)
+                overrides["BENCH_PROFILE"] = str(folder)
             if url:
                 overrides["DATABASE_URL"] = url
                 overrides.update(_production_cache())
