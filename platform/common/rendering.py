@@ -64,13 +64,14 @@ def _attrs(attrs: dict[str, Any]) -> str:
     )
 
 
-def _input(widget: dict[str, Any]) -> str:
+def write_input(input_type: str, name: str, value: Any, attrs: dict[str, Any]) -> str:
     """django/forms/widgets/input.html"""
-    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
-    return (
-        f'<input type="{_out(widget["type"])}" name="{_out(widget["name"])}"{value}'
-        f"{_attrs(widget['attrs'])}>"
-    )
+    written = "" if value is None else f' value="{_formatted(value)}"'
+    return f'<input type="{_out(input_type)}" name="{_out(name)}"{written}{_attrs(attrs)}>'
+
+
+def _input(widget: dict[str, Any]) -> str:
+    return write_input(widget["type"], widget["name"], widget["value"], widget["attrs"])
 
 
 def _option(widget: dict[str, Any]) -> str:

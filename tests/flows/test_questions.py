@@ -69,3 +69,37 @@ def test_refused_questions_show_their_errors():
     assert 'class="question has-error"' in written
     assert 'aria-describedby="id_bad_credit-error"' in written
     assert 'class="field has-error"' in written
+
+
+class _Unusual(forms.Form):
+    grouped = forms.ChoiceField(
+        label="分组",
+        choices=[("期货", [("a", "甲"), ("b", "乙")]), ("c", "丙")],
+        widget=forms.RadioSelect,
+    )
+    own_id = forms.MultipleChoiceField(
+        label="自定义",
+        choices=[("x", "<x>"), ("", "空"), ("y", "y & z")],
+        widget=forms.CheckboxSelectMultiple(attrs={"id": "mine", "data-x": '"q"'}),
+        required=False,
+    )
+    locked = forms.ChoiceField(
+        label="只读", choices=[("1", "一"), ("2", "二")], widget=forms.RadioSelect, disabled=True
+    )
+    repeated = forms.ChoiceField(
+        label="重复", choices=[("1", "一"), ("1", "又一")], widget=forms.RadioSelect
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"grouped": "b", "own_id": ["", "y"], "locked": "2", "repeated": "1"}, {"own_id": "q"}],
+    ids=["unbound", "answered", "refused"],
+)
+def test_grouped_disabled_own_id_and_repeated_choices_are_written_as_the_template_writes_them(
+    data,
+):
+    form = _Unusual(data, initial={"locked": "1"})
+    assert data is None or form.errors is not None
+    for field in form:
+        assert choice_question(field) == get_template(CHOICE).render({"field": field}), field.name
