@@ -100,3 +100,41 @@ def test_a_tiny_card_on_tiles_is_refused_as_too_small_or_not_found(index):
 
     # then the refusal says the card is too small (or not found), not that it blends in
     assert not result.ok and result.reason in ("too_small", "no_card"), result
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed", "index"),
+    [
+        # one side of the outline a few pixels off the card at a corner: the page's print just
+        # inside that side (and the other end of the opposite side) read as a busy margin
+        pytest.param("page", 20_262_200, 2, id="front-on-a-page-one-corner-off"),
+        pytest.param("checked", 20_262_200, 4, id="back-on-checked-cloth-one-corner-off"),
+    ],
+)
+def test_a_card_cropped_a_little_off_its_edge_is_not_called_the_sheet(kind, seed, index):
+    # given a card on a printed page or a cloth, found with one corner a few pixels off
+    photo = kind_photos(kind, seed, index + 1)[index]
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then it is accepted, cropped to the card: the surface showing at the very edge of the
+    # outline is not print or a grid all along its inside
+    assert result.ok, result
+    assert quad_iou(result.corners, photo.corners) >= 0.9
+    assert upright(result.corners, photo.corners)
+
+
+def test_an_outline_well_off_the_card_over_ruled_paper_is_not_accepted():
+    # given a card on ruled paper, an outline found one side well off it, over the paper's
+    # lines (IoU 0.86)
+    photo = kind_photos("ruled", 20_262_400, 7)[6]
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then the wrong crop is never accepted: the card, or a refusal for no card
+    if result.ok:
+        assert quad_iou(result.corners, photo.corners) >= 0.9
+    else:
+        assert result.reason in ("no_card", "too_small"), result

@@ -42,6 +42,8 @@ RIM_LIGHTNESS_WEIGHT = 0.3
 SIDE_CONTRAST = 4.0  # ΔE across a side at which it counts fully as the card's edge
 EXTENSION_STEPS = np.concatenate([np.linspace(-0.3, -0.08, 10), np.linspace(1.08, 1.3, 10)])
 RIM_JUMP = 6.0  # ΔE from the neighbours' median at which a point of the margin is busy
+RIM_DEPTH = (3.0, 5.0)  # px inside the sides at which the margin is read first ...
+RIM_DEEP = 0.05  # ... and again this share of the short side in (at least as deep)
 RIM_BUSY_FREE = 0.15  # the share of busy margin points a card may show (its print, noise)
 LAYOUT_SIZE = (96, 61)  # an outline's inside, flattened to look for the card's layout
 LAYOUT_FULL = 0.3  # |upright score| at which the layout counts fully (cards: 0.37–1.4)
@@ -480,18 +482,27 @@ def one_side_runs_on(ends: np.ndarray) -> bool:
     return bool(runs.size and runs.mean() >= 0.5 and others.size >= 2 and others.max() <= 0.1)
 
 
-def rim_busy(field: EdgeField, quad: np.ndarray) -> float:
-    """The share of points just inside the sides whose colour jumps away from their neighbours':
-    a card's margin is plain all round, a stretch of checked cloth, printed text or a keyboard
-    inside an outline is not (slow changes of light are not jumps)."""
+def rim_busy(field: EdgeField, quad: np.ndarray, *, deeper: bool = False) -> float:
+    """The share of points just inside the sides (3–5 px in) whose colour jumps away from their
+    neighbours': a card's margin is plain all round, a stretch of checked cloth, printed text or
+    a keyboard inside an outline is not (slow changes of light are not jumps). `deeper`: each
+    side read again RIM_DEEP of the short side in and counted as busy as the plainer of the two
+    readings: the print or grid of a sheet runs on inward, while the surface showing just inside
+    an outline a few pixels off the card (past its corner) is gone a little further in, on the
+    card's plain margin (its own print begins only beyond that margin)."""
     pts, normal = _all_sides(quad, 48, 0.1, 0.9)
-    inward = np.array([3.0, 5.0])[None, None, :, None] * normal[:, None, None, :]
-    band = field.colours(pts[:, :, None, :] - inward).mean(axis=2)  # sides × 48 × 3
+    depth = list(RIM_DEPTH)
+    if deeper:
+        deep = max(RIM_DEPTH[1] + 2.0, RIM_DEEP * float(np.min(geo.side_lengths(quad))))
+        depth += [deep - 2.0, deep]
+    inward = np.array(depth)[None, None, :, None] * normal[:, None, None, :]
+    colours = field.colours(pts[:, :, None, :] - inward)  # sides × 48 × depths × 3
+    band = np.concatenate([colours[:, :, k : k + 2].mean(axis=2) for k in range(0, len(depth), 2)])
     padded = np.concatenate([band[:, 2::-1], band, band[:, :-4:-1]], axis=1)
     count = band.shape[1]
     local = median(np.stack([padded[:, k : k + count] for k in range(7)]), 0)
-    busy = np.mean(colour_distance(band - local) > RIM_JUMP, axis=1)
-    return float(median(busy, 0))
+    busy = np.mean(colour_distance(band - local) > RIM_JUMP, axis=1).reshape(-1, 4)
+    return float(median(busy.min(axis=0), 0))  # (the plainer reading of each side)
 
 
 def plain_likeness(

@@ -50,10 +50,11 @@ NO_LAYOUT = 0.1  # |orientation score| below which the flattened image shows no 
 PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means a part
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
-# The share of points just inside an outline's sides that jump in colour (detect.rim_busy)
-# above which it is not a card's plain margin (cards, even on print or with a thumb over an
-# edge: up to 0.08; the sheet of paper a card lies on, its print or grid inside: 0.15 and more)
-MAX_RIM_BUSY = 0.12
+# The share of points inside an outline's sides that jump in colour, read 3–5 px in and again
+# 5% of the short side in (detect.rim_busy, deeper) above which it is not a card's plain margin
+# (cards, even on print, with a thumb over an edge or an outline a few pixels off a corner: up
+# to 0.03; the sheet of paper a card lies on, its print or grid inside: 0.17 and more)
+MAX_RIM_BUSY = 0.08
 WHOLE_CARD_LIKENESS = 0.95  # an outline this card-like (and traced) is sized before that check
 # a corner of the outline this far outside the photo (share of its short side; a rounded corner
 # touching the frame puts the sides' crossing a few pixels out) means a card cut off
@@ -112,7 +113,7 @@ def _judge_card(
         raise _why_no_card(work, detection, limits)
     if _cut_off(detection.quad, work):
         raise PhotoRefused("no_card", detail="card_cut_off")
-    if rim_busy(field, detection.quad) > MAX_RIM_BUSY:
+    if rim_busy(field, detection.quad, deeper=True) > MAX_RIM_BUSY:
         # print or a grid all along the inside of the outline: the sheet (or the stretch of the
         # surface) the card lies on, not the card's plain margin
         raise PhotoRefused("no_card", detail="patterned_surface")
