@@ -10,7 +10,9 @@ sides stop at its corners where a pattern's lines run on, its margin is plain wh
 or keys are busy, its face is pale, and it holds the card's layout (portrait, emblem). The best
 few are refined — each side moved onto the best straight edge near it, polished by a line fit
 away from the rounded corners, the corners taken from the intersections — and the best outline
-wins, or the whole card around it when the best is its portrait or a text block.
+wins, or the whole card around it when the best is its portrait or a text block; a winner whose
+sides lie inside a pale card's faint edge (on its portrait's frame, a row of its text) is widened
+onto it when that scores better.
 """
 
 from __future__ import annotations
@@ -69,6 +71,14 @@ FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners t
 ALIKE_COLOUR, ALIKE_DETAIL, ALIKE_FACTOR = 2.5, 0.15, 0.3
 CARD_LIKE = 0.9  # likeness (without the layout) of an inside that is clearly a card's
 FORGIVE_BELOW = 0.72  # the likeness a card needs (pipeline.MIN_LIKENESS): below, a second look
+# The winner's sides may lie inside the card (on its portrait's frame, a row of its text): each
+# is tried further out, on the strongest straight edge (WIDEN_SUPPORT of its points at least)
+# between these shares of the card's extent across it (nearer is the same edge's rim or shadow)
+WIDEN_FROM, WIDEN_TO, WIDEN_SUPPORT = 0.03, 0.25, 0.5
+# ... when the strip it moves over (sampled at these shares of the way) is the card's: this
+# share of it plain (`FACE_PLAIN`: a margin, not print or a pattern), or of the colour of the
+# card's face to within this ΔE
+WIDEN_STRIP, WIDEN_PLAIN, WIDEN_COLOUR = np.array([0.3, 0.5, 0.7]), 0.9, 2.5
 
 
 @dataclass(frozen=True)
@@ -759,6 +769,71 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     )
 
 
+def _side_line(quad: np.ndarray, i: int) -> np.ndarray:
+    """Side i of an outline as a line (vx, vy, x0, y0), as cv2.fitLine gives it."""
+    d = quad[geo.NEXT[i]] - quad[i]
+    return np.concatenate([d / (np.sqrt(np.dot(d, d)) + 1e-9), quad[i]])
+
+
+def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
+    """The winning outline, or the card around it: a card's faint edge (a pale card on paper
+    or a white desk) can score below an outline of its portrait's frame and a row of its text,
+    whose edges are crisp, and no proposal may have traced it. Each side is moved out onto the
+    strongest straight edge further out (`WIDEN_FROM`–`WIDEN_TO`) when the strip it crosses is
+    the card's, plain or of its colour (not a strip of print or pattern), one side at a time and
+    all that have one at once; an outline is kept when its score times its likeness (and clarity)
+    beats the winner's, as `_Likeness.judge` weighs them. The score bounds the product: the
+    likeness is measured only for an outline that could win."""
+    pts, normal = _all_sides(quad, 24, 0.15, 0.85)
+    lengths = geo.side_lengths(quad)
+    extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2
+    offsets = np.arange(max(2, int(WIDEN_FROM * extent.min())), int(WIDEN_TO * extent.max()) + 1)
+    if len(offsets) < 3:
+        return quad
+    probe = pts[:, :, None, :] + offsets[None, None, :, None] * normal[:, None, None, :]
+    edge = _across(field, probe, normal) >= EDGE_MIN  # sides × points × offsets
+    near = edge.copy()  # an edge within a pixel: a side a little aslant still counts
+    near[..., 1:] |= edge[..., :-1]
+    near[..., :-1] |= edge[..., 1:]
+    support = near.mean(axis=1)
+    support[
+        (offsets[None, :] < WIDEN_FROM * extent[:, None])
+        | (offsets[None, :] > WIDEN_TO * extent[:, None])
+    ] = 0.0
+    lines = [_side_line(quad, i) for i in range(4)]
+    card = _card_colour(field, quad)
+    moved = {}
+    for i in range(4):
+        k = int(np.argmax(support[i]))
+        if support[i, k] < WIDEN_SUPPORT:
+            continue
+        # the strip the side moves over is the card's: plain (its margin) or of its colour
+        strip = pts[i][:, None, :] + (offsets[k] * WIDEN_STRIP)[None, :, None] * normal[i]
+        plain = np.mean(np.take(like.busy, field._pixel(strip)) <= FACE_PLAIN)
+        colour = np.linalg.norm(median(field.colours(strip).reshape(-1, 3), 0) - card)
+        if plain < WIDEN_PLAIN and colour > WIDEN_COLOUR:
+            continue
+        line = _fit_side(field, pts[i] + offsets[k] * normal[i], normal[i], 2)
+        if line is not None:
+            moved[i] = line
+    trials = [{i: line} for i, line in moved.items()]
+    if len(moved) >= 2:
+        trials.append(moved)
+    best, value = quad, score(field, quad) * like(quad) * like.clarity[id(quad)]
+    for trial in trials:
+        sides = [trial.get(i, lines[i]) for i in range(4)]
+        corners = [geo.intersect(sides[i - 1], sides[i]) for i in range(4)]
+        if any(c is None for c in corners):
+            continue
+        wider = np.array(corners)
+        if not geo.plausible(wider, field.width * field.height):
+            continue
+        edges = score(field, wider)
+        if edges > value and edges * like(wider) * like.clarity[id(wider)] > value:
+            best, value = wider, edges * like(wider) * like.clarity[id(wider)]
+    return best
+
+
 def _most_likely(
     field: EdgeField, quads: list[np.ndarray], like: _Likeness, keep: int
 ) -> list[np.ndarray]:
@@ -838,6 +913,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         second = _whole_card(again.judge(scored), again)
         if again.forgiven[id(second)] > again.plain[id(second)]:  # (else not what it is for)
             like, quad = again, second
+    quad = _widened(field, quad, like)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
