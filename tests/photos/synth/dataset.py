@@ -7,8 +7,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from photos.processing.thresholds import DEFAULTS
+
 from .cards import render_bank_card, render_card
-from .scenes import BACKGROUNDS, Scene, max_area_fraction, photograph
+from .scenes import BACKGROUNDS, Scene, max_area_fraction, min_area_fraction, photograph
 from .surfaces import PATTERNS
 
 SMALL_SIZES = ((1280, 960), (960, 1280), (1600, 1200), (1200, 1600), (2048, 1536), (1440, 1080))
@@ -143,6 +145,11 @@ def _pattern_angle(rng: np.random.Generator) -> float:
     return rng.uniform(0, 2 * math.pi)
 
 
+CARD = (1284, 810)  # the rendered card's size
+# a good photo's card is large enough to read: its long sides 10% over the judge's least
+READABLE = 1.1 * DEFAULTS["min_card_long_side"]
+
+
 def _patterned_scene(rng: np.random.Generator, size: tuple[int, int], companion: bool) -> Scene:
     scene = random_scene(rng, size, PATTERNS + BACKGROUNDS if companion else PATTERNS)
     scene = replace(scene, pattern_angle=_pattern_angle(rng))
@@ -153,10 +160,11 @@ def _patterned_scene(rng: np.random.Generator, size: tuple[int, int], companion:
     position = [rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)]
     position[along] = 0.0 if rng.random() < 0.5 else 1.0
     turn = rng.uniform(-12, 12) + (90 if rng.random() < 0.25 else 0)
+    least = max(0.15, min_area_fraction(scene, CARD, READABLE))
     return replace(
         scene,
         position=(position[0], position[1]),
-        area_fraction=min(rng.uniform(0.15, 0.24), max_area_fraction(scene, (1284, 810))),
+        area_fraction=min(rng.uniform(least, max(least, 0.24)), max_area_fraction(scene, CARD)),
         companion=(turn, rng.uniform(4, 20)),
     )
 

@@ -75,6 +75,15 @@ def _card_quad(scene: Scene, card_size: tuple[int, int]) -> np.ndarray:
     return (pts + origin).astype(np.float32)
 
 
+def min_area_fraction(scene: Scene, card_size: tuple[int, int], long_side: float) -> float:
+    """The smallest area fraction at which the turned, tilted card's long sides measure
+    `long_side` pixels on average (as the judge measures a card's size)."""
+    quad = _card_quad(Scene(**{**scene.__dict__, "area_fraction": 1.0}), card_size)
+    sides = np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1)
+    longest = max(sides[0] + sides[2], sides[1] + sides[3]) / 2
+    return float((long_side / longest) ** 2)
+
+
 def max_area_fraction(scene: Scene, card_size: tuple[int, int]) -> float:
     """The largest area fraction at which the turned, tilted card still fits the frame."""
     quad = _card_quad(Scene(**{**scene.__dict__, "area_fraction": 1.0}), card_size)
