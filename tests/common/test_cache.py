@@ -26,6 +26,14 @@ def test_backends_of_one_location_share_one_connection_pool():
     assert first._cache._get_connection_pool(True) is second._cache._get_connection_pool(True)
 
 
+def test_backends_of_one_location_share_one_client():
+    # building a redis.Redis (its ~170 response callbacks) cost more than the GET it made
+    first, second = _backend("redis://127.0.0.1:6390/3"), _backend("redis://127.0.0.1:6390/3")
+    client = first._cache.get_client("key")
+    assert client is second._cache.get_client("other", write=True)
+    assert client.connection_pool is first._cache._get_connection_pool(False)
+
+
 def test_another_location_or_other_options_get_a_pool_of_their_own():
     base = _backend("redis://127.0.0.1:6390/3")._cache._get_connection_pool(True)
     assert _backend("redis://127.0.0.1:6390/4")._cache._get_connection_pool(True) is not base
