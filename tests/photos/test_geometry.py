@@ -43,3 +43,11 @@ def test_corners_are_put_clockwise_with_a_long_side_first():
     assert geo.signed_area(quad) > 0
     assert geo.side_lengths(quad)[0] == pytest.approx(160)
     assert geo.aspect(quad) == pytest.approx(1.6)
+
+
+def test_an_outline_is_rebuilt_from_the_lines_of_its_sides():
+    quad = np.array([[10.0, 20.0], [210.0, 25.0], [205.0, 150.0], [5.0, 140.0]])
+    lines = [geo.side_line(quad, i) for i in range(4)]
+    assert np.allclose(geo.quad_from_lines(lines), quad, atol=1e-6)
+    parallel = [lines[0], lines[0], lines[2], lines[3]]
+    assert geo.quad_from_lines(parallel) is None

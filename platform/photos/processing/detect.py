@@ -260,11 +260,10 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
             if line is None:
                 line = cv2.fitLine(moved.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
             lines.append(line)
-        corners = [geo.intersect(lines[i - 1], lines[i]) for i in range(4)]
-        if any(c is None for c in corners):
+        new = geo.quad_from_lines(lines)
+        if new is None or not geo.is_convex(new):
             return None
-        new = np.array(corners)
-        if not geo.is_convex(new) or abs(geo.signed_area(new)) < 0.5 * abs(geo.signed_area(quad)):
+        if abs(geo.signed_area(new)) < 0.5 * abs(geo.signed_area(quad)):
             return None
         quad = new
     return quad
@@ -769,12 +768,6 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     )
 
 
-def _side_line(quad: np.ndarray, i: int) -> np.ndarray:
-    """Side i of an outline as a line (vx, vy, x0, y0), as cv2.fitLine gives it."""
-    d = quad[geo.NEXT[i]] - quad[i]
-    return np.concatenate([d / (np.sqrt(np.dot(d, d)) + 1e-9), quad[i]])
-
-
 def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     """The winning outline, or the card around it: a card's faint edge (a pale card on paper
     or a white desk) can score below an outline of its portrait's frame and a row of its text,
@@ -800,7 +793,7 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         (offsets[None, :] < WIDEN_FROM * extent[:, None])
         | (offsets[None, :] > WIDEN_TO * extent[:, None])
     ] = 0.0
-    lines = [_side_line(quad, i) for i in range(4)]
+    lines = [geo.side_line(quad, i) for i in range(4)]
     card = _card_colour(field, quad)
     moved = {}
     for i in range(4):
@@ -821,16 +814,15 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         trials.append(moved)
     best, value = quad, score(field, quad) * like(quad) * like.clarity[id(quad)]
     for trial in trials:
-        sides = [trial.get(i, lines[i]) for i in range(4)]
-        corners = [geo.intersect(sides[i - 1], sides[i]) for i in range(4)]
-        if any(c is None for c in corners):
-            continue
-        wider = np.array(corners)
-        if not geo.plausible(wider, field.width * field.height):
+        wider = geo.quad_from_lines([trial.get(i, lines[i]) for i in range(4)])
+        if wider is None or not geo.plausible(wider, field.width * field.height):
             continue
         edges = score(field, wider)
-        if edges > value and edges * like(wider) * like.clarity[id(wider)] > value:
-            best, value = wider, edges * like(wider) * like.clarity[id(wider)]
+        if edges <= value:  # (the other factors are at most 1)
+            continue
+        product = edges * like(wider) * like.clarity[id(wider)]
+        if product > value:
+            best, value = wider, product
     return best
 
 

@@ -73,6 +73,21 @@ def intersect(line_a: np.ndarray, line_b: np.ndarray) -> np.ndarray | None:
     return np.array([x1 + t * vx1, y1 + t * vy1])
 
 
+def side_line(quad: np.ndarray, i: int) -> np.ndarray:
+    """Side i of an outline (from corner i to the next) as a line (vx, vy, x0, y0)."""
+    d = quad[NEXT[i]] - quad[i]
+    return np.concatenate([d / (np.sqrt(np.dot(d, d)) + 1e-9), quad[i]])
+
+
+def quad_from_lines(lines: list[np.ndarray]) -> np.ndarray | None:
+    """The outline whose four sides lie on `lines` (corner i where sides i-1 and i cross), or
+    None when two neighbouring sides are parallel."""
+    corners = [intersect(lines[i - 1], lines[i]) for i in range(4)]
+    if any(c is None for c in corners):
+        return None
+    return np.array(corners)
+
+
 def rotation_of(quad: np.ndarray) -> int:
     """The clockwise quarter-turn that makes the card upright, from its top edge's direction."""
     top = quad[1] - quad[0]
