@@ -30,7 +30,7 @@ from tests.e2e.test_investor_journeys import (
     photos_step,
     title,
 )
-from tests.e2e.test_investor_login import ask_for_code, open_login
+from tests.e2e.test_investor_login import ask_for_code, devices_checked, open_login
 
 
 class Audit:
@@ -245,9 +245,20 @@ FOCUSED = """() => {
 }"""
 
 
-def tab_through(page, limit: int = 60) -> list[dict]:
-    """Tab from the top of the page until the focus leaves it (or `limit` presses)."""
+SLOW_DEVICE_CHECK = """(() => {
+  const devices = navigator.mediaDevices, ask = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (constraints) =>
+    new Promise((resolve) => setTimeout(resolve, 1500)).then(() => ask(constraints));
+})()"""
+
+
+def tab_through(page, limit: int = 60, ready=None) -> list[dict]:
+    """Tab from the top of the page until the focus leaves it (or `limit` presses). `ready`
+    waits, after the reload, for what the page's scripts enable (the login page's buttons stay
+    disabled, and so out of the Tab order, until its device check has passed)."""
     page.reload()  # the focus starts before the first element of the page
+    if ready is not None:
+        ready(page)
     stops: list[dict] = []
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -269,10 +280,13 @@ def assert_keyboard_order(stops: list[dict], must_reach: list[str]) -> None:
 
 
 def test_the_investor_pages_work_with_the_keyboard_alone(page, server_env, files):  # noqa: F811
-    # the login page: every field and button in order, the focus visible on each
+    # the login page: every field and button in order, the focus visible on each; its device
+    # check made slow, as on a loaded phone, for its buttons are out of the Tab order until it
+    # has passed (CI once tabbed through before it had)
+    page.add_init_script(SLOW_DEVICE_CHECK)
     open_login(page)
     assert_keyboard_order(
-        tab_through(page),
+        tab_through(page, ready=devices_checked),
         [
             "跳到正文",
             "id_id_number",

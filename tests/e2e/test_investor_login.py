@@ -46,6 +46,11 @@ def sms_code_for(page, mobile: str) -> str:
 
 def open_login(page) -> None:
     page.goto("/investor/login/")
+    devices_checked(page)
+
+
+def devices_checked(page) -> None:
+    """Wait for the login page's device check: its buttons stay disabled until it passes."""
     expect(page.locator("#device-check")).to_have_attribute("data-state", "ok")
 
 
