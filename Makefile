@@ -59,8 +59,9 @@ lock: setup
 	cd requirements && ../$(VENV)/bin/uv pip compile build.in --python-version 3.11 \
 		--generate-hashes -c test.txt -o build.txt
 
-# Time the ID-photo judging of a 12-MP phone JPEG against its bare decode + encode, one thread,
-# and score it on a freshly generated set of synthetic photos (under a minute).
+# Every speed and memory figure as a ratio measured side by side (bench/run.py; README's table):
+# ID photos, signed PDFs, the queue fan-out (needs Redis), a Celery worker's memory, the step
+# pages (on PostgreSQL when one answers, and on the embedded default). About 20 minutes.
 bench: setup
 	$(PY) bench/run.py
 

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onboarding.settings.test")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # one line per figure, not the tasks' INFO lines
 
 import cv2  # noqa: E402
 import django  # noqa: E402

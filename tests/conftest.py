@@ -6,9 +6,18 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # whitenoise warns at every request handler it is built into when STATIC_ROOT is missing,
+    # as it is in a clean clone (collectstatic is the deployment's step, not the tests')
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def _reachable(url: str) -> bool:

@@ -64,6 +64,7 @@ def demo_env(tmp: Path, port: int, **overrides: str) -> dict[str, str]:
         LOG_LEVEL="INFO",
     )
     env.update(overrides)
+    Path(env["STATIC_ROOT"]).mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
     return env
 
 

@@ -180,7 +180,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Celery: Redis as broker when REDIS_URL is set; tasks run inline otherwise -------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# (the in-memory broker with a host: without one kombu warns at every task the demo runs)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_BEAT_SCHEDULE = {
     "signing-purge": {"task": "signing.tasks.signing_purge", "schedule": 3600.0},
