@@ -33,7 +33,12 @@ from photos.processing import pipeline as judging  # noqa: E402
 from photos.processing.decode import decode_photo  # noqa: E402
 from photos.processing.thresholds import thresholds  # noqa: E402
 from tests.photos.scoring import quad_iou, upright  # noqa: E402
-from tests.photos.synth.dataset import GOOD_KINDS, kind_photos  # noqa: E402
+from tests.photos.synth.dataset import (  # noqa: E402
+    GOOD_KINDS,
+    LATER_KINDS,
+    holdout_seed,
+    kind_photos,
+)
 
 HOLDOUT_SEED = 770_000
 
@@ -90,14 +95,14 @@ def trace(photo) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=list(GOOD_KINDS))
+    parser.add_argument("kind", choices=[*GOOD_KINDS, *LATER_KINDS])
     parser.add_argument("--seed", type=int, default=HOLDOUT_SEED)
     parser.add_argument("--per-kind", type=int, default=8)
     parser.add_argument("--only", default="")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     only = {int(i) for i in args.only.split(",")} if args.only else None
-    seed = args.seed + 1000 * list(GOOD_KINDS).index(args.kind)
+    seed = holdout_seed(args.kind, args.seed)
     for i, photo in enumerate(kind_photos(args.kind, seed, args.per_kind)):
         if only is not None and i not in only:
             continue

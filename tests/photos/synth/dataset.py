@@ -284,12 +284,41 @@ GOOD_KINDS = {
 }
 
 
+def _tinted(rng: np.random.Generator) -> Scene:
+    """A plain desk or a patterned surface (a bank card beside the card on a quarter of them)
+    under light the camera's white balance did not quite neutralise: warm (a lamp) or cool
+    (shade, a cloudy window), up to about what phones leave."""
+    size = SMALL_SIZES[rng.integers(len(SMALL_SIZES))]
+    scene = (
+        random_scene(rng, size)
+        if rng.random() < 0.5
+        else (_patterned_scene(rng, size, rng.random() < 0.25))
+    )
+    if rng.random() < 0.5:
+        tint = (1.0, rng.uniform(0.92, 0.97), rng.uniform(0.78, 0.9))
+    else:
+        tint = (rng.uniform(0.85, 0.93), rng.uniform(0.94, 0.98), 1.0)
+    return replace(scene, tint=tuple(float(t) for t in tint))
+
+
+# Kinds added after the hold-out's refusals were drawn: they come after them in its order
+# (`holdout_seed`), so that every earlier kind's photos stay what they were.
+LATER_KINDS = {"tinted": _tinted}
+REFUSAL_KINDS = {"tiny_on_pattern": "tiny", "no_card_on_pattern": "none"}  # → pattern_refusals
+HOLDOUT_KINDS = [*GOOD_KINDS, *REFUSAL_KINDS, *LATER_KINDS]
+
+
+def holdout_seed(kind: str, seed: int) -> int:
+    """The seed of one kind's photos in a hold-out drawn from `seed`."""
+    return seed + 1000 * HOLDOUT_KINDS.index(kind)
+
+
 def kind_photos(kind: str, seed: int, count: int) -> list[GoodPhoto]:
-    """`count` good photos of one kind of GOOD_KINDS."""
+    """`count` good photos of one kind of GOOD_KINDS or LATER_KINDS."""
     rng = np.random.default_rng(seed)
     photos = []
     for i in range(count):
-        scene = GOOD_KINDS[kind](rng)
+        scene = {**GOOD_KINDS, **LATER_KINDS}[kind](rng)
         side = "front" if rng.random() < 0.5 else "back"
         bank = render_bank_card(rng) if scene.companion else None
         data, corners = photograph(scene, render_card(side, rng), rng, companion=bank)

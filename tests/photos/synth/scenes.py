@@ -33,6 +33,9 @@ class Scene:
     position: tuple[float, float] = (0.5, 0.5)  # where the card's centre goes, in free space
     # Uneven light: the direction of a gradient, how much it darkens the far side, the overall gain.
     light: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    # The light's colour as the camera's white balance left it (R, G, B gains): warm lamps,
+    # cool shade; neutral by default.
+    tint: tuple[float, float, float] = (1.0, 1.0, 1.0)
     noise: float = 3.0
     blur: float = 0.0
     jpeg_quality: int = 85
@@ -227,6 +230,8 @@ def photograph(
     if scene.thumb and card is not None:
         img = _with_thumb(img, scene.thumb, mm_to_image, rng)
     img *= _light(scene, h, w)[..., None]
+    if scene.tint != (1.0, 1.0, 1.0):
+        img *= np.float32(scene.tint)
     if scene.glare and corners is not None:
         centre = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * (corners[1] - corners[3])
         radius = scene.glare * np.linalg.norm(corners[2] - corners[0]) / 2
