@@ -8,6 +8,8 @@ Times, on one thread, the judging of a synthetic 12-megapixel phone JPEG (decode
 turn it upright, check its quality, flatten and encode it) against the bare Pillow decode + JPEG
 encode of the same file, and prints both and their ratio (median of several runs). Then, within a
 time budget, it scores the service on a freshly generated set of good and bad photos.
+
+    .venv/bin/python bench/run.py [--only photos,signing,fanout,worker,pages]
 """
 
 from __future__ import annotations
@@ -120,19 +122,38 @@ def bench_accuracy(seed: int = 4242) -> None:
         print(scores.summary().replace("ID photo scores", "on patterned surfaces (fresh set)"))
 
 
-if __name__ == "__main__":
+PARTS = ("photos", "signing", "fanout", "worker", "pages")
+
+
+def main() -> None:
+    import argparse
+    import subprocess
+
     from bench.signing import bench_signing
 
+    parser = argparse.ArgumentParser(description="Every figure of `make bench`, or some parts.")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"a comma-separated choice of {', '.join(PARTS)} (the first two take about 3 "
+        "minutes; the others set up what they measure and take most of the run)",
+    )
+    parts = parser.parse_args().only.split(",")
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
     cv2.setNumThreads(1)
-    if "--signing-only" not in sys.argv:
+    if "photos" in parts:
         bench_speed()
-        if "--speed-only" not in sys.argv:
-            bench_accuracy()
-    bench_signing(_median_ms, runs=9)
-    if "--signing-only" not in sys.argv:
-        # each serves a database of its own, in processes of their own: the queue fan-out through
-        # uvicorn and channels-redis, one Celery worker's memory, the step pages
-        import subprocess
+        bench_accuracy()
+    if "signing" in parts:
+        bench_signing(_median_ms, runs=9)
+    # each serves a database of its own, in processes of their own: the queue fan-out through
+    # uvicorn and channels-redis, one Celery worker's memory, the step pages
+    for part in ("fanout", "worker", "pages"):
+        if part in parts:
+            subprocess.run([sys.executable, str(ROOT / "bench" / f"{part}.py")], check=True)  # noqa: S603
 
-        for part in ("fanout.py", "worker.py", "pages.py"):
-            subprocess.run([sys.executable, str(ROOT / "bench" / part)], check=True)  # noqa: S603
+
+if __name__ == "__main__":
+    main()
