@@ -84,11 +84,12 @@ WIDEN_STRIP, WIDEN_PLAIN, WIDEN_COLOUR = np.array([0.3, 0.5, 0.7]), 0.9, 2.5
 # lies on: each is tried further in, on the straight edges as above, when the strip it moves
 # over (sampled likewise, and at RIM_DEPTH px in) is the surface's: of the colour just outside
 # the side (ΔE PULL_SAME) and apart from the card's face and from the colour just past the edge
-# (PULL_INSIDE px in) by PULL_APART; or detailed (PULL_BUSY of its points over FACE_PLAIN, up
-# to the side), about as much as outside (PULL_BUSY_SLACK), of nearly its colour
-# (PULL_SAME_DETAILED: print on the same paper) and by PULL_BUSY_GAP more than just past the
-# edge (a card's plain margin)
+# (PULL_INSIDE px in) by PULL_APART, nearly as detailed as outside; or detailed (PULL_BUSY of
+# its points over FACE_PLAIN, up to the side), about as much as outside (PULL_BUSY_SLACK), of
+# nearly its colour (PULL_SAME_DETAILED: print on the same paper) and by PULL_BUSY_GAP more
+# than just past the edge (a card's plain margin)
 PULL_SAME, PULL_APART, PULL_INSIDE = 1.5, 3.0, np.array([3.0, 5.0, 7.0])
+PULL_DETAIL_SLACK = 0.25  # ... and, strip or rim, nearly as detailed as outside (not a margin)
 PULL_BUSY, PULL_BUSY_SLACK, PULL_BUSY_GAP = 0.35, 0.1, 0.25
 PULL_SAME_DETAILED = 6.0  # ΔE: a detailed strip's colour and the outside's (print on one paper)
 PULL_NEAR = 0.5  # a narrower outline is kept at this share of the winner's product or more
@@ -890,7 +891,9 @@ def _looks_like_surface(
     (`way`: the inward normal) looks like the surface just outside the side and not like what
     lies just inside that edge: of the outside's colour (`PULL_SAME`) and apart from the inside's
     and the card's face's (`card`) by `PULL_APART` (a card of the colour of a cloth's pale cells
-    shows its own margin there), or as detailed as the outside and of nearly its colour (print,
+    shows its own margin there), the strip or its rim nearly as detailed as the outside
+    (`PULL_DETAIL_SLACK`: a card's plain margin beside a printed page can have the page's
+    median colour); or as detailed as the outside and of nearly its colour (print,
     a form's rules: `PULL_BUSY`, `PULL_BUSY_SLACK`, `PULL_SAME_DETAILED`) right up to the side
     (`RIM_DEPTH`), where the inside is plainer by `PULL_BUSY_GAP` (the card's margin). That
     strip is the page or the form around a pale card, taken in by a side on the surface's
@@ -918,13 +921,17 @@ def _looks_like_surface(
         np.linalg.norm(c_strip - card),
         np.linalg.norm(c_rim - card),
     )
-    if same <= PULL_SAME and apart >= PULL_APART:
+    d_strip, d_outside = detail(strip), detail(outside)
+    if (
+        same <= PULL_SAME
+        and apart >= PULL_APART
+        and max(d_strip, detail(rim)) >= d_outside - PULL_DETAIL_SLACK
+    ):
         return True
-    d_strip = detail(strip)
     return (
         same <= PULL_SAME_DETAILED
         and min(d_strip, detail(rim)) >= PULL_BUSY
-        and detail(outside) >= d_strip - PULL_BUSY_SLACK
+        and d_outside >= d_strip - PULL_BUSY_SLACK
         and detail(inside) <= d_strip - PULL_BUSY_GAP
     )
 
