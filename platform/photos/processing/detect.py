@@ -944,11 +944,11 @@ def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.
     on the farthest parallel edge (`WIDEN_FROM`–`WIDEN_TO`, `WIDEN_SUPPORT`, a peak of support)
     over whose strip the surface outside still runs (`_looks_like_surface`: lines of print
     inside the strip are edges too, the card's edge is the last), one side at a time and all
-    such sides at once. The narrower outline is kept when its score
-    times its likeness (and clarity) is at least `PULL_NEAR` of the winner's: the card's faint
-    edge scores less than the print's, and the strip shows the winner is not the card. When no
-    narrower outline holds up, the overshoot remains: the caller refuses the photo rather than
-    crop the card with a strip of the surface."""
+    such sides at once. The narrower outline is kept when its score times its likeness (and
+    clarity) is at least `PULL_NEAR` of the winner's: the card's faint edge scores less than the
+    print's, and the strip shows the winner is not the card. When no narrower outline holds up,
+    the overshoot remains: the caller refuses the photo rather than crop the card with a strip
+    of the surface."""
     found = _parallel_edges(field, quad, inward=True)
     if found is None:
         return quad, False
