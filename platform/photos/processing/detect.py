@@ -12,7 +12,8 @@ few are refined — each side moved onto the best straight edge near it, polishe
 away from the rounded corners, the corners taken from the intersections — and the best outline
 wins, or the whole card around it when the best is its portrait or a text block; a winner whose
 sides lie inside a pale card's faint edge (on its portrait's frame, a row of its text) is widened
-onto it when that scores better.
+onto it when that scores better; one whose sides lie outside it, on the print or the rules of the
+paper around it, is pulled in onto it, or flagged (`Detection.overshoots`) to be refused.
 """
 
 from __future__ import annotations
@@ -79,6 +80,19 @@ WIDEN_FROM, WIDEN_TO, WIDEN_SUPPORT = 0.03, 0.25, 0.5
 # share of it plain (`FACE_PLAIN`: a margin, not print or a pattern), or of the colour of the
 # card's face to within this ΔE
 WIDEN_STRIP, WIDEN_PLAIN, WIDEN_COLOUR = np.array([0.3, 0.5, 0.7]), 0.9, 2.5
+# The winner's sides may lie outside the card, on the print or rules of the page or form it
+# lies on: each is tried further in, on the straight edges as above, when the strip it moves
+# over (sampled likewise, and at RIM_DEPTH px in) is the surface's: of the colour just outside
+# the side (ΔE PULL_SAME) and apart from the card's face and from the colour just past the edge
+# (PULL_INSIDE px in) by PULL_APART, nearly as detailed as outside; or detailed (PULL_BUSY of
+# its points over FACE_PLAIN, up to the side), about as much as outside (PULL_BUSY_SLACK), of
+# nearly its colour (PULL_SAME_DETAILED: print on the same paper) and by PULL_BUSY_GAP more
+# than just past the edge (a card's plain margin)
+PULL_SAME, PULL_APART, PULL_INSIDE = 1.5, 3.0, np.array([3.0, 5.0, 7.0])
+PULL_DETAIL_SLACK = 0.25  # ... and, strip or rim, nearly as detailed as outside (not a margin)
+PULL_BUSY, PULL_BUSY_SLACK, PULL_BUSY_GAP = 0.35, 0.1, 0.25
+PULL_SAME_DETAILED = 6.0  # ΔE: a detailed strip's colour and the outside's (print on one paper)
+PULL_NEAR = 0.5  # a narrower outline is kept at this share of the winner's product or more
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,7 @@ class Detection:
     contrast: float  # ΔE between the bands just inside and just outside the outline
     likeness: float = 1.0  # how much its inside looks like an ID card, not the surface (0–1)
     strongest: float = 0.0  # the best edge score of any outline refined, card-like or not
+    overshoots: bool = False  # a side lies out on the surface and no narrower outline held up
 
 
 def _within(value: float, low: float, high: float) -> float:
@@ -768,22 +783,21 @@ def _whole_card(judged: list[tuple[float, np.ndarray]], like: _Likeness) -> np.n
     )
 
 
-def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
-    """The winning outline, or the card around it: a card's faint edge (a pale card on paper
-    or a white desk) can score below an outline of its portrait's frame and a row of its text,
-    whose edges are crisp, and no proposal may have traced it. Each side is moved out onto the
-    strongest straight edge further out (`WIDEN_FROM`–`WIDEN_TO`) when the strip it crosses is
-    the card's, plain or of its colour (not a strip of print or pattern), one side at a time and
-    all that have one at once; an outline is kept when its score times its likeness (and clarity)
-    beats the winner's, as `_Likeness.judge` weighs them. The score bounds the product: the
-    likeness is measured only for an outline that could win."""
+def _parallel_edges(field: EdgeField, quad: np.ndarray, *, inward: bool = False):
+    """For each side, the straight edges parallel to it further out (or further in): its sample
+    points (sides × 24), the way it moves (the outward normals, or the inward ones), the offsets
+    tried (px) and, for each side and offset, the share of its points with an edge within a
+    pixel there, 0 outside `WIDEN_FROM`–`WIDEN_TO` of the
+    card's extent across the side (nearer is the same edge's rim or shadow). None when the
+    outline is too small to try."""
     pts, normal = _all_sides(quad, 24, 0.15, 0.85)
     lengths = geo.side_lengths(quad)
     extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2
     offsets = np.arange(max(2, int(WIDEN_FROM * extent.min())), int(WIDEN_TO * extent.max()) + 1)
     if len(offsets) < 3:
-        return quad
-    probe = pts[:, :, None, :] + offsets[None, None, :, None] * normal[:, None, None, :]
+        return None
+    way = -normal if inward else normal
+    probe = pts[:, :, None, :] + offsets[None, None, :, None] * way[:, None, None, :]
     edge = _across(field, probe, normal) >= EDGE_MIN  # sides × points × offsets
     near = edge.copy()  # an edge within a pixel: a side a little aslant still counts
     near[..., 1:] |= edge[..., :-1]
@@ -793,7 +807,51 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         (offsets[None, :] < WIDEN_FROM * extent[:, None])
         | (offsets[None, :] > WIDEN_TO * extent[:, None])
     ] = 0.0
+    return pts, way, offsets, support
+
+
+def _best_moved(
+    field: EdgeField, quad: np.ndarray, like: _Likeness, moved: dict[int, np.ndarray], floor: float
+) -> tuple[np.ndarray | None, float]:
+    """Of the outlines with the sides in `moved` (index: new line) moved, one at a time and all
+    at once, the best on score × likeness × clarity (as `_Likeness.judge` weighs them) if it
+    beats `floor`, with that product; (None, floor) when none does. The score bounds the
+    product: the likeness is measured only for an outline that could beat the floor."""
     lines = [geo.side_line(quad, i) for i in range(4)]
+    trials = [{i: line} for i, line in moved.items()]
+    if len(moved) >= 2:
+        trials.append(moved)
+    best, value = None, floor
+    for trial in trials:
+        other = geo.quad_from_lines([trial.get(i, lines[i]) for i in range(4)])
+        if other is None or not geo.plausible(other, field.width * field.height):
+            continue
+        edges = score(field, other)
+        if edges <= value:  # (the other factors are at most 1)
+            continue
+        product = edges * like(other) * like.clarity[id(other)]
+        if product > value:
+            best, value = other, product
+    return best, value
+
+
+def _judged(field: EdgeField, quad: np.ndarray, like: _Likeness) -> float:
+    """An outline's score × likeness × clarity, as `_Likeness.judge` weighs it."""
+    return score(field, quad) * like(quad) * like.clarity[id(quad)]
+
+
+def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
+    """The winning outline, or the card around it: a card's faint edge (a pale card on paper
+    or a white desk) can score below an outline of its portrait's frame and a row of its text,
+    whose edges are crisp, and no proposal may have traced it. Each side is moved out onto the
+    strongest straight edge further out (`WIDEN_FROM`–`WIDEN_TO`) when the strip it crosses is
+    the card's, plain or of its colour (not a strip of print or pattern), one side at a time and
+    all that have one at once; an outline is kept when its score times its likeness (and clarity)
+    beats the winner's."""
+    found = _parallel_edges(field, quad)
+    if found is None:
+        return quad
+    pts, normal, offsets, support = found
     card = _card_colour(field, quad)
     moved = {}
     for i in range(4):
@@ -809,21 +867,116 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         line = _fit_side(field, pts[i] + offsets[k] * normal[i], normal[i], 2)
         if line is not None:
             moved[i] = line
-    trials = [{i: line} for i, line in moved.items()]
-    if len(moved) >= 2:
-        trials.append(moved)
-    best, value = quad, score(field, quad) * like(quad) * like.clarity[id(quad)]
-    for trial in trials:
-        wider = geo.quad_from_lines([trial.get(i, lines[i]) for i in range(4)])
-        if wider is None or not geo.plausible(wider, field.width * field.height):
+    if not moved:
+        return quad
+    wider, _ = _best_moved(field, quad, like, moved, _judged(field, quad, like))
+    return quad if wider is None else wider
+
+
+def _in_frame(field: EdgeField, points: np.ndarray) -> np.ndarray:
+    """The points (n × 2) that lie inside the frame."""
+    x, y = points[:, 0], points[:, 1]
+    return points[(x >= 0) & (x <= field.width - 1) & (y >= 0) & (y <= field.height - 1)]
+
+
+def _looks_like_surface(
+    field: EdgeField,
+    busy: np.ndarray,
+    card: np.ndarray,
+    pts: np.ndarray,
+    way: np.ndarray,
+    offset: float,
+) -> bool:
+    """True when the strip between a side (`pts`) and a parallel edge `offset` px inside it
+    (`way`: the inward normal) looks like the surface just outside the side and not like what
+    lies just inside that edge: of the outside's colour (`PULL_SAME`) and apart from the inside's
+    and the card's face's (`card`) by `PULL_APART` (a card of the colour of a cloth's pale cells
+    shows its own margin there), the strip or its rim nearly as detailed as the outside
+    (`PULL_DETAIL_SLACK`: a card's plain margin beside a printed page can have the page's
+    median colour); or as detailed as the outside and of nearly its colour (print,
+    a form's rules: `PULL_BUSY`, `PULL_BUSY_SLACK`, `PULL_SAME_DETAILED`) right up to the side
+    (`RIM_DEPTH`), where the inside is plainer by `PULL_BUSY_GAP` (the card's margin). That
+    strip is the page or the form around a pale card, taken in by a side on the surface's
+    print; a strip of a card's own margin is of its face's colour and plain (its print, which
+    can read as detailed as a page's, begins only past that margin). A side along the frame has
+    no outside to compare: never the surface."""
+    depth = offset * WIDEN_STRIP
+    strip = (pts[:, None, :] + depth[None, :, None] * way).reshape(-1, 2)
+    outside = _in_frame(field, (pts[:, None, :] - depth[None, :, None] * way).reshape(-1, 2))
+    inside = (pts[:, None, :] + (offset + PULL_INSIDE)[None, :, None] * way).reshape(-1, 2)
+    rim = (pts[:, None, :] + np.array(RIM_DEPTH)[None, :, None] * way).reshape(-1, 2)
+    if len(outside) < len(strip) // 3:
+        return False  # the side runs along the frame: nothing to compare
+
+    def colour(points: np.ndarray) -> np.ndarray:
+        return median(field.colours(points), 0)
+
+    def detail(points: np.ndarray) -> float:
+        return float(np.mean(np.take(busy, field._pixel(points)) > FACE_PLAIN))
+
+    c_strip, c_rim = colour(strip), colour(rim)
+    same = float(np.linalg.norm(c_strip - colour(outside)))
+    apart = min(
+        np.linalg.norm(c_strip - colour(inside)),
+        np.linalg.norm(c_strip - card),
+        np.linalg.norm(c_rim - card),
+    )
+    d_strip, d_outside = detail(strip), detail(outside)
+    if (
+        same <= PULL_SAME
+        and apart >= PULL_APART
+        and max(d_strip, detail(rim)) >= d_outside - PULL_DETAIL_SLACK
+    ):
+        return True
+    return (
+        same <= PULL_SAME_DETAILED
+        and min(d_strip, detail(rim)) >= PULL_BUSY
+        and d_outside >= d_strip - PULL_BUSY_SLACK
+        and detail(inside) <= d_strip - PULL_BUSY_GAP
+    )
+
+
+def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.ndarray, bool]:
+    """The winning outline, or the card inside it, and whether a side still lies out on the
+    surface. On a printed page or a form a pale card's edge (ΔE 2.5–4 against the paper) scores
+    below a crisp line of print or a rule just outside it, and a strip of the paper inside the
+    outline costs it little likeness. The mirror of `_widened`: each side is tried further in,
+    on the farthest parallel edge (`WIDEN_FROM`–`WIDEN_TO`, `WIDEN_SUPPORT`, a peak of support)
+    over whose strip the surface outside still runs (`_looks_like_surface`: lines of print
+    inside the strip are edges too, the card's edge is the last), one side at a time and all
+    such sides at once. The narrower outline is kept when its score times its likeness (and
+    clarity) is at least `PULL_NEAR` of the winner's: the card's faint edge scores less than the
+    print's, and the strip shows the winner is not the card. When no narrower outline holds up,
+    the overshoot remains: the caller refuses the photo rather than crop the card with a strip
+    of the surface."""
+    found = _parallel_edges(field, quad, inward=True)
+    if found is None:
+        return quad, False
+    pts, inward, offsets, support = found
+    card = _card_colour(field, quad)
+    moved = {}
+    for i in range(4):
+        held = support[i] >= WIDEN_SUPPORT
+        peaks = np.nonzero(
+            held
+            & (support[i] >= np.concatenate([[0.0], support[i, :-1]]))
+            & (support[i] > np.concatenate([support[i, 1:], [0.0]]))
+        )[0]
+        surface = [
+            k
+            for k in peaks
+            if _looks_like_surface(field, like.busy, card, pts[i], inward[i], offsets[k])
+        ]
+        if not surface:
             continue
-        edges = score(field, wider)
-        if edges <= value:  # (the other factors are at most 1)
-            continue
-        product = edges * like(wider) * like.clarity[id(wider)]
-        if product > value:
-            best, value = wider, product
-    return best
+        last = surface[-1]  # the farthest: the whole strip up to it is the surface
+        line = _fit_side(field, pts[i] + offsets[last] * inward[i], inward[i], 2)
+        if line is not None:
+            moved[i] = line
+    if not moved:
+        return quad, False
+    narrower, _ = _best_moved(field, quad, like, moved, PULL_NEAR * _judged(field, quad, like))
+    return (quad, True) if narrower is None else (narrower, False)
 
 
 def _most_likely(
@@ -906,6 +1059,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         if again.forgiven[id(second)] > again.plain[id(second)]:  # (else not what it is for)
             like, quad = again, second
     quad = _widened(field, quad, like)
+    quad, overshoots = _pulled_in(field, quad, like)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
@@ -914,4 +1068,5 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         contrast=float(np.median(side_contrasts(field, quad))),
         likeness=like(quad),
         strongest=max(value for value, _ in scored),
+        overshoots=overshoots,
     ), field

@@ -113,9 +113,10 @@ def _judge_card(
         raise _why_no_card(work, detection, limits)
     if _cut_off(detection.quad, work):
         raise PhotoRefused("no_card", detail="card_cut_off")
-    if rim_busy(field, detection.quad, deeper=True) > MAX_RIM_BUSY:
-        # print or a grid all along the inside of the outline: the sheet (or the stretch of the
-        # surface) the card lies on, not the card's plain margin
+    if detection.overshoots or rim_busy(field, detection.quad, deeper=True) > MAX_RIM_BUSY:
+        # a side out on the page's print or the form's rules, a strip of the surface inside it
+        # (`detect._pulled_in`); or print or a grid all along the inside of the outline: the
+        # sheet (or the stretch of the surface) the card lies on, not the card's plain margin
         raise PhotoRefused("no_card", detail="patterned_surface")
     to_full = work_scale * decoded.scale
     traced = detection.support >= SMALL_MIN_SUPPORT
