@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import functools
 import heapq
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -506,12 +507,16 @@ def corner_run_on(ends: np.ndarray) -> float:
     there ("+") at every corner of its cells. A corner where one side's continuation lies off
     the frame is known only when the other side stops there (`CORNER_STOPS`): whether a side
     that runs on meets a crossing line cannot be seen."""
-    before, after = ends[1][geo.PREV], ends[0]  # corner i: side i − 1 ends, side i starts
-    lesser = np.fmin(before, after)  # (the side in the frame, where the other is not)
-    known = (~np.isnan(before) & ~np.isnan(after)) | (lesser <= CORNER_STOPS)
-    if known.sum() < CORNERS_SEEN:
-        return float("nan")
-    return float(np.mean(lesser[known]))
+    known = []
+    for i in range(4):  # (eight numbers: plain floats are several times faster than arrays)
+        before, after = float(ends[1, i - 1]), float(ends[0, i])  # side i − 1 ends, i starts
+        if not (math.isnan(before) or math.isnan(after)):
+            known.append(min(before, after))
+            continue
+        seen = after if math.isnan(before) else before  # (NaN too when both are off the frame)
+        if seen <= CORNER_STOPS:
+            known.append(seen)
+    return sum(known) / len(known) if len(known) >= CORNERS_SEEN else math.nan
 
 
 def _forgiven_at_corners(ext: float, ends: np.ndarray, quad: np.ndarray) -> float:
@@ -523,8 +528,8 @@ def _forgiven_at_corners(ext: float, ends: np.ndarray, quad: np.ndarray) -> floa
     also the card's outline moved a cell over onto the cloth's lines (IoU 0.79); nor for other
     proportions (a key, or a cell of a form, with a label read as a portrait)."""
     corners = corner_run_on(ends)
-    if np.isnan(corners) or corners > CORNERS_FORGIVEN or _off_proportion(quad) > WHOLE_PROPORTION:
-        return ext
+    if not corners <= CORNERS_FORGIVEN or _off_proportion(quad) > WHOLE_PROPORTION:
+        return ext  # (NaN, corners unknown, compares False)
     return min(ext, corners)
 
 
