@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import functools
 import heapq
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -72,6 +73,12 @@ FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners t
 ALIKE_COLOUR, ALIKE_DETAIL, ALIKE_FACTOR = 2.5, 0.15, 0.3
 CARD_LIKE = 0.9  # likeness (without the layout) of an inside that is clearly a card's
 FORGIVE_BELOW = 0.72  # the likeness a card needs (pipeline.MIN_LIKENESS): below, a second look
+# `corner_run_on`: the run-on at or below which a side stops at a corner, and the corners that
+# must be known (both sides' continuations in the frame, or one that stops) to read them
+CORNER_STOPS, CORNERS_SEEN = 0.1, 2
+# ... and the most it may read for the second look to forgive the sides' run-on there (cards laid
+# along a cloth's lines: 0–0.12; crossing lines at one corner of four read 0.2 and more)
+CORNERS_FORGIVEN = 0.15
 # The winner's sides may lie inside the card (on its portrait's frame, a row of its text): each
 # is tried further out, on the strongest straight edge (WIDEN_SUPPORT of its points at least)
 # between these shares of the card's extent across it (nearer is the same edge's rim or shadow)
@@ -506,6 +513,41 @@ def one_side_runs_on(ends: np.ndarray) -> bool:
     return bool(runs.size and runs.mean() >= 0.5 and others.size >= 2 and others.max() <= 0.1)
 
 
+def corner_run_on(ends: np.ndarray) -> float:
+    """The run-on of an outline's sides read at its corners (`extension_ends`: 2 ends × 4
+    sides): at each corner the lesser of the two sides' run-on past it, averaged over the
+    corners where it is known (NaN when fewer than `CORNERS_SEEN`). A card's corner stops at
+    least one way — an "L", or a "T" where a side lies along a line of a cloth, even at two or
+    three sides of a card laid square on a checked cloth — while the lines of a pattern cross
+    there ("+") at every corner of its cells. A corner where one side's continuation lies off
+    the frame is known only when the other side stops there (`CORNER_STOPS`): whether a side
+    that runs on meets a crossing line cannot be seen."""
+    known = []
+    for i in range(4):  # (eight numbers: plain floats are several times faster than arrays)
+        before, after = float(ends[1, i - 1]), float(ends[0, i])  # side i − 1 ends, i starts
+        if not (math.isnan(before) or math.isnan(after)):
+            known.append(min(before, after))
+            continue
+        seen = after if math.isnan(before) else before  # (NaN too when both are off the frame)
+        if seen <= CORNER_STOPS:
+            known.append(seen)
+    return sum(known) / len(known) if len(known) >= CORNERS_SEEN else math.nan
+
+
+def _forgiven_at_corners(ext: float, ends: np.ndarray, quad: np.ndarray) -> float:
+    """The run-on the second look forgives down to: the sides' run-on (`extension_support`, one
+    side left out by `one_side_runs_on`) or, for an outline of the card's proportion that stops
+    at every corner (`corner_run_on` at most `CORNERS_FORGIVEN`), its reading at the corners: a
+    card laid square on a checked cloth can lie along its lines at two or three sides, which
+    one side forgiven does not cover. Not where two sides' lines cross at a corner: that is
+    also the card's outline moved a cell over onto the cloth's lines (IoU 0.79); nor for other
+    proportions (a key, or a cell of a form, with a label read as a portrait)."""
+    corners = corner_run_on(ends)
+    if not corners <= CORNERS_FORGIVEN or _off_proportion(quad) > WHOLE_PROPORTION:
+        return ext  # (NaN, corners unknown, compares False)
+    return min(ext, corners)
+
+
 def rim_busy(field: EdgeField, quad: np.ndarray, *, deeper: bool = False) -> float:
     """The share of points just inside the sides (3–5 px in) whose colour jumps away from their
     neighbours': a card's margin is plain all round, a stretch of checked cloth, printed text or
@@ -660,6 +702,7 @@ class _Likeness:
             self.plain[id(quad)] = _run_on_part(ext, margin, face)
             if one_side_runs_on(ends):
                 ext = extension_support(self.field, quad, ends, forgive=True)
+            ext = _forgiven_at_corners(ext, ends, quad)  # (a card laid square on a cloth)
             self.forgiven[id(quad)] = _run_on_part(ext, margin, face)
         return self.plain[id(quad)]
 
@@ -673,9 +716,11 @@ class _Likeness:
         """The same measures, but where an outline holds the card's layout a side that runs on
         past its corners is forgiven when the other three stop there: a card laid along a line
         of a cloth (or whose faint edge refining put on that line) runs on at that one side, a
-        rectangle of a pattern's lines at two or more. Only a second look, when no outline was
-        card-like enough: forgiving from the start lets a card with a strip of a page beside it
-        outscore the card."""
+        rectangle of a pattern's lines at two or more (a card laid square on a checked cloth,
+        along its lines at two or three sides, still stops at its corners:
+        `_forgiven_at_corners`). Only a second look, when no outline was card-like enough:
+        forgiving from the start lets a card with a strip of a page beside it outscore the
+        card."""
         again = copy.copy(self)
         again.forgiving, again.full, again.clarity, again.strength = True, {}, {}, {}
         return again
