@@ -11,12 +11,7 @@ from photos.processing import photo_judge
 from photos.processing.detect import corner_run_on
 
 from .scoring import quad_iou, upright
-from .synth.dataset import GOOD_KINDS, kind_photos
-
-
-def _good(kind: str, seed: int, index: int):
-    """Photo `index` of a kind, as the hold-out (bench/photos_holdout.py) draws it."""
-    return kind_photos(kind, seed + 1000 * list(GOOD_KINDS).index(kind), index + 1)[index]
+from .synth.dataset import holdout_photo
 
 
 @pytest.mark.parametrize(
@@ -33,7 +28,7 @@ def _good(kind: str, seed: int, index: int):
 )
 def test_a_card_whose_sides_lie_along_the_cloths_lines_is_cropped_to_the_card(kind, seed, index):
     # given a hold-out photo of a card whose sides lie along lines of the cloth under it
-    photo = _good(kind, seed, index)
+    photo = holdout_photo(kind, seed, index)
 
     # when
     result = photo_judge(data=photo.data, side=photo.side)

@@ -9,20 +9,7 @@ import pytest
 from photos.processing import photo_judge
 
 from .scoring import quad_iou, upright
-from .synth.dataset import GOOD_KINDS, kind_photos, pattern_refusals
-
-BAD_KINDS = ("tiny_on_pattern", "no_card_on_pattern")  # after GOOD_KINDS, as the hold-out has it
-
-
-def _good(kind: str, seed: int, index: int):
-    """Photo `index` of a kind, as the hold-out (bench/photos_holdout.py) draws it."""
-    return kind_photos(kind, seed + 1000 * list(GOOD_KINDS).index(kind), index + 1)[index]
-
-
-def _bad(kind: str, seed: int, index: int):
-    k = len(GOOD_KINDS) + BAD_KINDS.index(kind)
-    what = "tiny" if kind == "tiny_on_pattern" else "none"
-    return pattern_refusals(what, seed + 1000 * k, index + 1)[index]
+from .synth.dataset import holdout_photo, holdout_refusal, kind_photos
 
 
 @pytest.mark.parametrize(
@@ -36,7 +23,7 @@ def _bad(kind: str, seed: int, index: int):
 )
 def test_a_card_found_on_printed_paper_is_accepted_not_called_a_part_of_a_card(kind, seed, index):
     # given a card lying on printed paper
-    photo = _good(kind, seed, index)
+    photo = holdout_photo(kind, seed, index)
 
     # when
     result = photo_judge(data=photo.data, side=photo.side)
@@ -56,7 +43,7 @@ def test_a_card_found_on_printed_paper_is_accepted_not_called_a_part_of_a_card(k
 )
 def test_the_sheet_a_card_lies_on_is_never_accepted_as_the_card(kind, seed, index):
     # given a card on a sheet of paper whose outline is as clean as a card's
-    photo = _good(kind, seed, index)
+    photo = holdout_photo(kind, seed, index)
 
     # when
     result = photo_judge(data=photo.data, side=photo.side)
@@ -81,7 +68,7 @@ def test_the_sheet_a_card_lies_on_is_never_accepted_as_the_card(kind, seed, inde
 )
 def test_no_card_on_a_patterned_surface_is_refused_as_no_card_not_as_low_contrast(seed, index):
     # given a patterned surface and no card on it
-    photo = _bad("no_card_on_pattern", seed, index)
+    photo = holdout_refusal("no_card_on_pattern", seed, index)
 
     # when
     result = photo_judge(data=photo.data, side=photo.side)
@@ -93,7 +80,7 @@ def test_no_card_on_a_patterned_surface_is_refused_as_no_card_not_as_low_contras
 @pytest.mark.parametrize("index", [19, 21])
 def test_a_tiny_card_on_tiles_is_refused_as_too_small_or_not_found(index):
     # given a card far too small to read, on a tiled table
-    photo = _bad("tiny_on_pattern", 880_000, index)
+    photo = holdout_refusal("tiny_on_pattern", 880_000, index)
 
     # when
     result = photo_judge(data=photo.data, side=photo.side)

@@ -832,9 +832,8 @@ def _parallel_edges(field: EdgeField, quad: np.ndarray, *, inward: bool = False)
     """For each side, the straight edges parallel to it further out (or further in): its sample
     points (sides × 24), the way it moves (the outward normals, or the inward ones), the offsets
     tried (px) and, for each side and offset, the share of its points with an edge within a
-    pixel there, 0 outside `WIDEN_FROM`–`WIDEN_TO` of the
-    card's extent across the side (nearer is the same edge's rim or shadow). None when the
-    outline is too small to try."""
+    pixel there, 0 outside `WIDEN_FROM`–`WIDEN_TO` of the card's extent across the side (nearer
+    is the same edge's rim or shadow). None when the outline is too small to try."""
     pts, normal = _all_sides(quad, 24, 0.15, 0.85)
     lengths = geo.side_lengths(quad)
     extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2

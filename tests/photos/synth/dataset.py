@@ -313,6 +313,16 @@ def holdout_seed(kind: str, seed: int) -> int:
     return seed + 1000 * HOLDOUT_KINDS.index(kind)
 
 
+def holdout_photo(kind: str, seed: int, index: int) -> GoodPhoto:
+    """Good photo `index` of a kind as the hold-out (bench/photos_holdout.py) draws it."""
+    return kind_photos(kind, holdout_seed(kind, seed), index + 1)[index]
+
+
+def holdout_refusal(kind: str, seed: int, index: int) -> BadPhoto:
+    """Bad photo `index` of a kind of REFUSAL_KINDS as the hold-out draws it."""
+    return pattern_refusals(REFUSAL_KINDS[kind], holdout_seed(kind, seed), index + 1)[index]
+
+
 def kind_photos(kind: str, seed: int, count: int) -> list[GoodPhoto]:
     """`count` good photos of one kind of GOOD_KINDS or LATER_KINDS."""
     rng = np.random.default_rng(seed)
