@@ -289,11 +289,10 @@ def _tinted(rng: np.random.Generator) -> Scene:
     under light the camera's white balance did not quite neutralise: warm (a lamp) or cool
     (shade, a cloudy window), up to about what phones leave."""
     size = SMALL_SIZES[rng.integers(len(SMALL_SIZES))]
-    scene = (
-        random_scene(rng, size)
-        if rng.random() < 0.5
-        else (_patterned_scene(rng, size, rng.random() < 0.25))
-    )
+    if rng.random() < 0.5:
+        scene = random_scene(rng, size)
+    else:
+        scene = _patterned_scene(rng, size, rng.random() < 0.25)
     if rng.random() < 0.5:
         tint = (1.0, rng.uniform(0.92, 0.97), rng.uniform(0.78, 0.9))
     else:
