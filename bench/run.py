@@ -143,16 +143,26 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown part(s): {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
     cv2.setNumThreads(1)
-    if "photos" in parts:
-        bench_speed()
-        bench_accuracy()
-    if "signing" in parts:
-        bench_signing(_median_ms, runs=9)
-    # each serves a database of its own, in processes of their own: the queue fan-out through
-    # uvicorn and channels-redis, one Celery worker's memory, the step pages
-    for part in ("fanout", "worker", "pages"):
-        if part in parts:
+    spent: dict[str, float] = {}
+    for part in PARTS:
+        if part not in parts:
+            continue
+        began = time.monotonic()
+        if part == "photos":
+            bench_speed()
+            bench_accuracy()
+        elif part == "signing":
+            bench_signing(_median_ms, runs=9)
+        else:
+            # each serves a database of its own, in a process of its own: the queue fan-out
+            # through uvicorn and channels-redis, one Celery worker's memory, the step pages
             subprocess.run([sys.executable, str(ROOT / "bench" / f"{part}.py")], check=True)  # noqa: S603
+        spent[part] = time.monotonic() - began
+    print(
+        f"(took {sum(spent.values()) / 60:.1f} min: "
+        + ", ".join(f"{part} {seconds:.0f} s" for part, seconds in spent.items())
+        + ")"
+    )
 
 
 if __name__ == "__main__":
