@@ -87,6 +87,9 @@ WIDEN_FROM, WIDEN_TO, WIDEN_SUPPORT = 0.03, 0.25, 0.5
 # share of it plain (`FACE_PLAIN`: a margin, not print or a pattern), or of the colour of the
 # card's face to within this ΔE
 WIDEN_STRIP, WIDEN_PLAIN, WIDEN_COLOUR = np.array([0.3, 0.5, 0.7]), 0.9, 2.5
+# ... and not of the very colour (ΔE, as `PULL_SAME` reads the surface) of the surface just
+# outside a side that stays (a pale card's face on a form: 2.2 and more from the paper)
+WIDEN_SURFACE = 1.5
 # The winner's sides may lie outside the card, on the print or rules of the page or form it
 # lies on: each is tried further in, on the straight edges as above, when the strip it moves
 # over (sampled likewise, and at RIM_DEPTH px in) is the surface's: of the colour just outside
@@ -889,15 +892,17 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     or a white desk) can score below an outline of its portrait's frame and a row of its text,
     whose edges are crisp, and no proposal may have traced it. Each side is moved out onto the
     strongest straight edge further out (`WIDEN_FROM`–`WIDEN_TO`) when the strip it crosses is
-    the card's, plain or of its colour (not a strip of print or pattern), one side at a time and
-    all that have one at once; an outline is kept when its score times its likeness (and clarity)
-    beats the winner's."""
+    the card's, plain or of its colour (not a strip of print or pattern) and not of the colour
+    of the surface outside the sides that stay (`WIDEN_SURFACE`: the plain paper between a pale
+    card and a line of print or a form's rule), one side at a time and all that have one at
+    once; an outline is kept when its score times its likeness (and clarity) beats the
+    winner's."""
     found = _parallel_edges(field, quad)
     if found is None:
         return quad
     pts, normal, offsets, support = found
     card = _card_colour(field, quad)
-    moved = {}
+    strips = {}  # side: (offset, the strip's colour)
     for i in range(4):
         k = int(np.argmax(support[i]))
         if support[i, k] < WIDEN_SUPPORT:
@@ -905,10 +910,18 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         # the strip the side moves over is the card's: plain (its margin) or of its colour
         strip = pts[i][:, None, :] + (offsets[k] * WIDEN_STRIP)[None, :, None] * normal[i]
         plain = np.mean(np.take(like.busy, field._pixel(strip)) <= FACE_PLAIN)
-        colour = np.linalg.norm(median(field.colours(strip).reshape(-1, 3), 0) - card)
-        if plain < WIDEN_PLAIN and colour > WIDEN_COLOUR:
+        colour = median(field.colours(strip).reshape(-1, 3), 0)
+        if plain < WIDEN_PLAIN and np.linalg.norm(colour - card) > WIDEN_COLOUR:
             continue
-        line = _fit_side(field, pts[i] + offsets[k] * normal[i], normal[i], 2)
+        strips[i] = (offsets[k], colour)
+    # ... and not of the surface's colour just outside a side that stays (plain paper between
+    # a card's edge and a line of print or a form's rule is plain too)
+    outside = _bands(field, quad)[1][[j for j in range(4) if j not in strips]]
+    moved = {}
+    for i, (offset, colour) in strips.items():
+        if len(outside) and np.linalg.norm(outside - colour, axis=1).min() < WIDEN_SURFACE:
+            continue
+        line = _fit_side(field, pts[i] + offset * normal[i], normal[i], 2)
         if line is not None:
             moved[i] = line
     if not moved:
