@@ -22,6 +22,9 @@ from .synth.dataset import holdout_photo, holdout_refusal, kind_photos
         # a back beside a bank card on ruled paper, its edge faint (ΔE 3.8), traced over 0.81
         # of its length (not 0.85), its whole layout inside
         pytest.param("bank_card", 990_000, 3, id="faint-back-on-ruled-paper-traced-most-round"),
+        # a back on ruled paper whose inside has the paper's mean colour and as much detail
+        # (taken for a stretch of the paper: likeness 0.3), its emblem in place (1.33)
+        pytest.param("ruled", 990_000, 3, id="back-of-the-papers-colour-on-ruled-paper"),
     ],
 )
 def test_a_card_found_on_printed_paper_is_accepted_not_called_a_part_of_a_card(kind, seed, index):
