@@ -8,7 +8,7 @@ import pytest
 
 from photos.processing import photo_judge
 
-from .scoring import quad_iou, upright
+from .scoring import judge_good, quad_iou, upright
 from .synth.dataset import holdout_photo, holdout_refusal, kind_photos
 
 
@@ -19,6 +19,12 @@ from .synth.dataset import holdout_photo, holdout_refusal, kind_photos
         # edges from every side and once passed for the rest of a card around a part of it
         pytest.param("page", 550_000, 5, id="front-on-a-printed-page"),
         pytest.param("ruled", 550_000, 6, id="back-on-ruled-paper"),
+        # a back beside a bank card on ruled paper, its edge faint (ΔE 3.8), traced over 0.81
+        # of its length (not 0.85), its whole layout inside
+        pytest.param("bank_card", 990_000, 3, id="faint-back-on-ruled-paper-traced-most-round"),
+        # a back on ruled paper whose inside has the paper's mean colour and as much detail
+        # (taken for a stretch of the paper: likeness 0.3), its emblem in place (1.33)
+        pytest.param("ruled", 990_000, 3, id="back-of-the-papers-colour-on-ruled-paper"),
     ],
 )
 def test_a_card_found_on_printed_paper_is_accepted_not_called_a_part_of_a_card(kind, seed, index):
@@ -31,6 +37,18 @@ def test_a_card_found_on_printed_paper_is_accepted_not_called_a_part_of_a_card(k
     # then it is accepted, cropped to the card
     assert result.ok, result
     assert quad_iou(result.corners, photo.corners) >= 0.9
+
+
+def test_a_whole_card_whose_faint_edges_are_traced_over_most_of_their_length_is_accepted():
+    # given a hold-out photo of a back on a light keyboard, its edges faint against the keys:
+    # its outline (IoU 0.97, its whole layout inside) runs along an edge over 0.63 of its length
+    photo = holdout_photo("keyboard", 990_000, 5)
+
+    # when
+    passed, why = judge_good(photo)
+
+    # then it is accepted, cropped to the card, upright, at its rotation
+    assert passed, why
 
 
 @pytest.mark.parametrize(

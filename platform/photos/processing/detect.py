@@ -736,7 +736,10 @@ class _Likeness:
             if self.forgiving and strength >= _layout_full(self.side):
                 plain = max(plain, self.forgiven[id(quad)])
             self.full[id(quad)] = plain * layout
-            if like_its_surroundings(self.field, self.busy, quad):  # (only lowers: bounds hold)
+            # (only lowers: bounds hold); not an outline holding a layout as clearly as a
+            # back's emblem in its place (a stretch around a card reads ~0.6): a card's back
+            # on ruled paper can have the paper's mean colour and as much detail
+            if strength < LAYOUT_FULL_BACK and like_its_surroundings(self.field, self.busy, quad):
                 self.full[id(quad)] *= ALIKE_FACTOR
             clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
             self.clarity[id(quad)] = 0.9 + 0.1 * clear

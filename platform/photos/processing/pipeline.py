@@ -37,6 +37,10 @@ OUTPUT_QUALITY = 90
 MIN_SUPPORT = 0.7  # share of the outline on an edge for a detection to count
 SMALL_MIN_SUPPORT = 0.85  # the same for an outline under 12% of the photo
 MIN_WEAKEST_SIDE = 0.25
+# ... or this much, for an outline that is a whole card by itself: as card-like as
+# WHOLE_CARD_LIKENESS and holding the card's full layout (a card's faint edges on a keyboard or
+# paper, traced over 0.6–0.7 of their length; bad photos' outlines so low hold no full layout)
+FAINT_MIN_SUPPORT = 0.6
 # An outline whose inside looks less like an ID card than this (its lines run on past its
 # corners, its face is not pale, no card layout inside) is the surface's pattern, not a card.
 MIN_LIKENESS = 0.72
@@ -109,7 +113,9 @@ def _judge_card(
         metrics.update(
             support=round(detection.support, 3), edge_contrast=round(detection.contrast, 2)
         )
-    if detection is None or not _convincing(detection, work):
+    if detection is None or not (
+        _convincing(detection, work) or _faint_whole_card(detection, work, field, side)
+    ):
         raise _why_no_card(work, detection, limits)
     if _cut_off(detection.quad, work):
         raise PhotoRefused("no_card", detail="card_cut_off")
@@ -166,6 +172,23 @@ def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
     )
 
 
+def _faint_whole_card(detection: Detection, work: np.ndarray, field: EdgeField, side: str) -> bool:
+    """True when an outline short of `MIN_SUPPORT` is still the card: its faint edges traced
+    over `FAINT_MIN_SUPPORT` of their length, no side untraced, and its inside a whole card's
+    (likeness `WHOLE_CARD_LIKENESS`, the side's full layout: `detect.layout_likeness`). Only
+    for an outline of a card's size (a small one must be clean to be called a card)."""
+    if abs(geo.signed_area(detection.quad)) < 0.12 * work.shape[0] * work.shape[1]:
+        return False
+    if not (
+        detection.support >= FAINT_MIN_SUPPORT
+        and detection.weakest_side >= MIN_WEAKEST_SIDE
+        and detection.likeness >= WHOLE_CARD_LIKENESS
+    ):
+        return False
+    factor, _strength = layout_likeness(field, detection.quad, side)
+    return factor >= 1.0
+
+
 def _cut_off(quad: np.ndarray, work: np.ndarray) -> bool:
     """True when a corner of the outline lies well outside the photo: not a whole card (the
     edge of a sheet of paper running out of the frame outlines one just as well)."""
@@ -187,11 +210,13 @@ def _exposed(work: np.ndarray) -> np.ndarray:
 
 
 def _whole_card(detection: Detection, field: EdgeField, side: str) -> bool:
-    """True when the outline is traced all round and holds the card's whole printed layout
-    (at the side's full strength, and no bank card's colours: `detect.layout_likeness`): the
-    card itself (on a printed page, whose print counts as a detailed region around it), not its
-    portrait or emblem (whose inside shows no card's layout)."""
-    if detection.support < SMALL_MIN_SUPPORT:
+    """True when the outline is traced all round (`TRACED_ALL_ROUND`: a faint edge on ruled
+    paper, traced over 0.81 of its length, was called a part) and holds the card's whole
+    printed layout (at the side's full strength, and no bank card's colours:
+    `detect.layout_likeness`): the card itself (on a printed page, whose print counts as a
+    detailed region around it), not its portrait or emblem (whose inside shows no card's
+    layout)."""
+    if detection.support < TRACED_ALL_ROUND:
         return False
     factor, _strength = layout_likeness(field, detection.quad, side)
     return factor >= 1.0
