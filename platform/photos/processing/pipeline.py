@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 OUTPUT_SIZE = (1284, 810)  # 15 px/mm of the 85.6 × 54 mm card
 OUTPUT_QUALITY = 90
 MIN_SUPPORT = 0.7  # share of the outline on an edge for a detection to count
-SMALL_MIN_SUPPORT = 0.85  # the same for an outline under 12% of the photo
+SMALL_MIN_SUPPORT = 0.85  # the same for a small outline: under this share of the photo
+SMALL_SHARE = 0.12
 MIN_WEAKEST_SIDE = 0.25
 # ... or this much, for an outline that is a whole card by itself: as card-like as
 # WHOLE_CARD_LIKENESS and holding the card's full layout (a card's faint edges on a keyboard or
@@ -163,7 +164,7 @@ def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
     (small card-like patches turn up in wood grain and cloth)."""
     if detection is None:
         return False
-    small = abs(geo.signed_area(detection.quad)) < 0.12 * work.shape[0] * work.shape[1]
+    small = _small(detection.quad, work)
     support, weakest = (SMALL_MIN_SUPPORT, 0.6) if small else (MIN_SUPPORT, MIN_WEAKEST_SIDE)
     return (
         detection.support >= support
@@ -172,12 +173,16 @@ def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
     )
 
 
+def _small(quad: np.ndarray, work: np.ndarray) -> bool:
+    return abs(geo.signed_area(quad)) < SMALL_SHARE * work.shape[0] * work.shape[1]
+
+
 def _faint_whole_card(detection: Detection, work: np.ndarray, field: EdgeField, side: str) -> bool:
     """True when an outline short of `MIN_SUPPORT` is still the card: its faint edges traced
     over `FAINT_MIN_SUPPORT` of their length, no side untraced, and its inside a whole card's
     (likeness `WHOLE_CARD_LIKENESS`, the side's full layout: `detect.layout_likeness`). Only
     for an outline of a card's size (a small one must be clean to be called a card)."""
-    if abs(geo.signed_area(detection.quad)) < 0.12 * work.shape[0] * work.shape[1]:
+    if _small(detection.quad, work):
         return False
     if not (
         detection.support >= FAINT_MIN_SUPPORT
