@@ -38,10 +38,6 @@ MIN_SUPPORT = 0.7  # share of the outline on an edge for a detection to count
 SMALL_MIN_SUPPORT = 0.85  # the same for a small outline: under this share of the photo
 SMALL_SHARE = 0.12
 MIN_WEAKEST_SIDE = 0.25
-# ... or this much, for an outline that is a whole card by itself: as card-like as
-# WHOLE_CARD_LIKENESS and holding the card's full layout (a card's faint edges on a keyboard or
-# paper, traced over 0.6–0.7 of their length; bad photos' outlines so low hold no full layout)
-FAINT_MIN_SUPPORT = 0.6
 # An outline whose inside looks less like an ID card than this (its lines run on past its
 # corners, its face is not pale, no card layout inside) is the surface's pattern, not a card.
 MIN_LIKENESS = 0.72
@@ -114,9 +110,7 @@ def _judge_card(
         metrics.update(
             support=round(detection.support, 3), edge_contrast=round(detection.contrast, 2)
         )
-    if detection is None or not (
-        _convincing(detection, work) or _faint_whole_card(detection, work, field, side)
-    ):
+    if detection is None or not _convincing(detection, work):
         raise _why_no_card(work, detection, limits)
     if _cut_off(detection.quad, work):
         raise PhotoRefused("no_card", detail="card_cut_off")
@@ -164,34 +158,13 @@ def _convincing(detection: Detection | None, work: np.ndarray) -> bool:
     (small card-like patches turn up in wood grain and cloth)."""
     if detection is None:
         return False
-    small = _small(detection.quad, work)
+    small = abs(geo.signed_area(detection.quad)) < SMALL_SHARE * work.shape[0] * work.shape[1]
     support, weakest = (SMALL_MIN_SUPPORT, 0.6) if small else (MIN_SUPPORT, MIN_WEAKEST_SIDE)
     return (
         detection.support >= support
         and detection.weakest_side >= weakest
         and detection.likeness >= MIN_LIKENESS
     )
-
-
-def _small(quad: np.ndarray, work: np.ndarray) -> bool:
-    return abs(geo.signed_area(quad)) < SMALL_SHARE * work.shape[0] * work.shape[1]
-
-
-def _faint_whole_card(detection: Detection, work: np.ndarray, field: EdgeField, side: str) -> bool:
-    """True when an outline short of `MIN_SUPPORT` is still the card: its faint edges traced
-    over `FAINT_MIN_SUPPORT` of their length, no side untraced, and its inside a whole card's
-    (likeness `WHOLE_CARD_LIKENESS`, the side's full layout: `detect.layout_likeness`). Only
-    for an outline of a card's size (a small one must be clean to be called a card)."""
-    if _small(detection.quad, work):
-        return False
-    if not (
-        detection.support >= FAINT_MIN_SUPPORT
-        and detection.weakest_side >= MIN_WEAKEST_SIDE
-        and detection.likeness >= WHOLE_CARD_LIKENESS
-    ):
-        return False
-    factor, _strength = layout_likeness(field, detection.quad, side)
-    return factor >= 1.0
 
 
 def _cut_off(quad: np.ndarray, work: np.ndarray) -> bool:
