@@ -61,11 +61,11 @@ def _redis_answers(url: str) -> bool:
 
 
 def _database(tmp: Path) -> tuple[str, str]:
-    from bench.database import postgres_fresh
+    from bench.database import postgres_fresh, sqlite_fresh
 
     if postgres_fresh(POSTGRES_URL):
         return "PostgreSQL", POSTGRES_URL
-    return "SQLite", f"sqlite:///{tmp / 'db.sqlite3'}"
+    return "SQLite", sqlite_fresh(tmp / "db.sqlite3")
 
 
 def _leave(application_id: int) -> None:
@@ -176,12 +176,12 @@ def _world(clients: int, rounds: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.database import postgres_keep_migrated
+    from bench.database import keep_migrated
     from bench.witness import _world as queued_world
 
     call_command("migrate", verbosity=0)
     connection.close()
-    postgres_keep_migrated(os.environ["DATABASE_URL"])
+    keep_migrated(os.environ["DATABASE_URL"])
     branch, cookies, numbers = queued_world(clients + rounds)
     from flows.models import Application
 

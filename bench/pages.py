@@ -32,6 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
+from bench.database import sqlite_fresh  # noqa: E402
 from tests.live import demo_env, free_port, manage, served  # noqa: E402
 from tests.load.investors import Investor, Peek, Timings, prepare_clients, walk  # noqa: E402
 
@@ -41,7 +42,7 @@ POSTGRES_URL = os.environ.get(
 )
 RUNS = 40
 CLIENTS = 50
-REQUESTS = 500
+REQUESTS = 300
 
 
 def _postgres_fresh(url: str) -> bool:
@@ -107,9 +108,9 @@ async def _rate(base_url: str, path: str, cookies: dict[str, str]) -> tuple[floa
 
 def _serve_and_measure(env: dict[str, str], tmp: Path, journeys: int) -> dict:
     manage(env, "migrate", "--noinput")
-    from bench.database import postgres_keep_migrated
+    from bench.database import keep_migrated
 
-    postgres_keep_migrated(env["DATABASE_URL"])
+    keep_migrated(env["DATABASE_URL"])
     manage(env, "seed_demo")
     prepare_clients(lambda *a: manage(env, *a), tmp, len(STEPS) + journeys)
     found: dict = {"positions": {}, "rate": {}, "rss": {}}
@@ -224,6 +225,8 @@ def main() -> None:
             if url:
                 overrides["DATABASE_URL"] = url
                 overrides.update(_production_cache())
+            else:
+                overrides["DATABASE_URL"] = sqlite_fresh(tmp / "db.sqlite3")
             env = demo_env(tmp, free_port(), **overrides)
             journeys = args.journeys if url == databases[0][1] else 0
             found = _serve_and_measure(env, tmp, journeys)

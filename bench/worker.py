@@ -74,12 +74,12 @@ def bench_worker(batches: int = 100, size: int = 10) -> None:
     if not _redis_answers(REDIS_URL):
         print(f"Celery worker memory: skipped (no Redis answers at {REDIS_URL})")
         return
-    from bench.database import postgres_fresh, postgres_keep_migrated
+    from bench.database import keep_migrated, postgres_fresh, sqlite_fresh
 
     with tempfile.TemporaryDirectory(prefix="bench-worker-") as folder:
         tmp = Path(folder)
         database_url = (
-            POSTGRES_URL if postgres_fresh(POSTGRES_URL) else f"sqlite:///{tmp / 'db.sqlite3'}"
+            POSTGRES_URL if postgres_fresh(POSTGRES_URL) else sqlite_fresh(tmp / "db.sqlite3")
         )
         env = demo_env(
             tmp,
@@ -100,7 +100,7 @@ def bench_worker(batches: int = 100, size: int = 10) -> None:
         from django.db import connection
 
         connection.close()
-        postgres_keep_migrated(database_url)
+        keep_migrated(database_url)
         worker = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "celery", "-A", "onboarding", "worker", "-l", "warning"]
             + ["--pool", "solo", "--concurrency", "1", "--without-heartbeat"]
