@@ -61,7 +61,7 @@ lock: setup
 
 # Every speed and memory figure as a ratio measured side by side (bench/run.py; README's table):
 # ID photos, signed PDFs, the queue fan-out (needs Redis), a Celery worker's memory, the step
-# pages (on PostgreSQL when one answers, and on the embedded default). 7–11 minutes on 2 cores.
+# pages (on PostgreSQL when one answers, and on the embedded default). 6–11 minutes on 2 cores.
 bench: setup
 	$(PY) bench/run.py
 
