@@ -110,3 +110,19 @@ def test_a_signature_photo_of_blank_paper_is_refused_for_no_ink():
     # then
     assert (result.ok, result.reason) == (False, "no_ink")
     assert result.message == MESSAGES["no_ink"] and result.ink is None
+
+
+@pytest.mark.parametrize("seed", [120, 129])
+def test_a_dark_photo_is_refused_as_too_dark_not_as_a_patterned_surface(seed):
+    # given a card photographed in too little light, whose outline, brightened for finding it,
+    # shows the sensor's noise along its rim (these two once read as a patterned surface)
+    rng = np.random.default_rng(seed)
+    side = "front" if rng.random() < 0.5 else "back"
+    card = render_card(side, rng)
+    data, _ = photograph(_bad_scene("too_dark", rng, card), card, rng)
+
+    # when
+    result = photo_judge(data=data, side=side)
+
+    # then the light is what the investor is asked to fix
+    assert (result.ok, result.reason, result.detail) == (False, "too_dark", ""), result.metrics

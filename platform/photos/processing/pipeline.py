@@ -105,11 +105,17 @@ def _judge_card(
 ) -> PhotoResult:
     _check_image_size(decoded, limits)
     work, work_scale = _work_image(decoded.rgb)
-    detection, field = find_card(_exposed(work), side)
+    top = _brightest(work)
+    detection, field = find_card(_exposed(work, top), side)
     if detection is not None:
         metrics.update(
             support=round(detection.support, 3), edge_contrast=round(detection.contrast, 2)
         )
+        if top < limits["min_card_brightness"] and _card_sized(detection, work, limits):
+            # a card-sized outline, but nothing in the photo is lit like a card, so no crop
+            # could pass: brightened for finding the card, its noise reads as a busy rim or a
+            # pattern; the light is to blame
+            raise PhotoRefused("too_dark")
     if detection is None or not _convincing(detection, work):
         raise _why_no_card(work, detection, limits)
     if _cut_off(detection.quad, work):
@@ -179,9 +185,24 @@ def _cut_off(quad: np.ndarray, work: np.ndarray) -> bool:
     )
 
 
-def _exposed(work: np.ndarray) -> np.ndarray:
-    """A dim photo brightened for finding the card (its own brightness is judged later)."""
-    top = float(np.percentile(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY), 99))
+def _brightest(work: np.ndarray) -> float:
+    """The grey level of the photo's brightest 1%."""
+    return float(np.percentile(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY), 99))
+
+
+def _card_sized(detection: Detection, work: np.ndarray, limits: dict[str, Any]) -> bool:
+    """An outline traced well enough to count (`MIN_SUPPORT`) around a card's least area."""
+    return (
+        detection.support >= MIN_SUPPORT
+        and abs(geo.signed_area(detection.quad))
+        >= limits["min_card_area_fraction"] * work.shape[0] * work.shape[1]
+    )
+
+
+def _exposed(work: np.ndarray, top: float | None = None) -> np.ndarray:
+    """A dim photo brightened for finding the card (its own brightness is judged later); `top`:
+    its `_brightest`, when known."""
+    top = _brightest(work) if top is None else top
     if top >= 160:
         return work
     return np.clip(work.astype(np.float32) * (200.0 / max(top, 8.0)), 0, 255).astype(np.uint8)
@@ -269,10 +290,9 @@ def _why_no_card(
         return PhotoRefused("blurred")  # so blurred that not even the card's edges remain
     if (
         detection is not None
-        and detection.support >= MIN_SUPPORT
+        and _card_sized(detection, work, limits)
         and detection.contrast < limits["min_edge_contrast"]
         and detection.likeness >= MIN_LIKENESS
-        and abs(geo.signed_area(detection.quad)) >= limits["min_card_area_fraction"] * gray.size
     ):  # a card-sized outline with a card inside, too faint against its background
         return PhotoRefused("low_contrast")
     if (
