@@ -8,7 +8,7 @@ import pytest
 
 from photos.processing import photo_judge
 from photos.processing.decode import decode_photo
-from photos.processing.detect import _Likeness, like_its_surroundings
+from photos.processing.detect import _Likeness, _pieces, like_its_surroundings
 from photos.processing.edges import EdgeField
 from photos.processing.pipeline import _exposed, _work_image
 from photos.processing.thresholds import thresholds
@@ -61,3 +61,34 @@ def test_a_card_on_a_surface_like_it_is_cropped_to_the_card(kind, seed, index):
     assert result.ok, result
     assert quad_iou(result.corners, photo.corners) >= 0.9
     assert upright(result.corners, photo.corners)
+
+
+def _rect(x: float, y: float, w: float = 120, h: float = 76) -> np.ndarray:
+    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], float)
+
+
+def test_an_outline_with_two_like_it_around_it_is_a_piece_of_the_pattern_not_a_card():
+    # given a dark table with three pale tiles of one size, a card of that size and another
+    # colour, and a pair of pale cards alike (an ID card and a bank card beside it)
+    image = np.full((480, 720, 3), 60, np.uint8)
+    tiles = [_rect(20 + 150 * k, 20) for k in range(3)]
+    card = _rect(20, 200)
+    pair = [_rect(200, 200), _rect(360, 200)]
+    for quad, colour in [*((t, (200, 190, 170)) for t in tiles), (card, (230, 235, 240))]:
+        x0, y0 = quad[0].astype(int)
+        x1, y1 = quad[2].astype(int)
+        image[y0:y1, x0:x1] = colour
+    for quad in pair:
+        x0, y0 = quad[0].astype(int)
+        x1, y1 = quad[2].astype(int)
+        image[y0:y1, x0:x1] = (150, 200, 120)
+    field = EdgeField(image)
+    like = _Likeness(field, "front")
+    outlines = [*tiles, card, *pair, tiles[0] + 2.0]  # (the first tile outlined twice)
+
+    # when the outlines are compared with each other
+    pieces = _pieces(field, like.busy, outlines)
+
+    # then the tiles are pieces of a pattern, even the one outlined twice; the card alone and
+    # the pair are not
+    assert sorted(pieces) == [0, 1, 2, 6]
