@@ -71,6 +71,18 @@ FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners t
 # An outline whose inside matches its surroundings this closely (mean colour ΔE, share of
 # detailed points) is a stretch of the surface: its likeness is multiplied by ALIKE_FACTOR.
 ALIKE_COLOUR, ALIKE_DETAIL, ALIKE_FACTOR = 2.5, 0.15, 0.3
+# ... unless its inside is mostly plain (this share of its points at least: a card's face) and
+# that plain part's median colour is this far (ΔE) from the plain part of the surroundings: a
+# card's face differs from the paper even when its print and portrait bring its mean colour to
+# the surface's (pale cards on a form or a keyboard: 4.6–6.7; a pattern's plain parts inside
+# and outside an outline of it: up to 3.1)
+ALIKE_FACE_PLAIN, ALIKE_FACE = 0.65, 4.0
+# An outline with this many others among those refined around it, apart from it (overlapping
+# it by at most PIECE_OVERLAP of the smaller) and from each other, of its size and proportion
+# (PIECE_AREA, PIECE_PROPORTION) and of its inside's mean colour and detail (ALIKE_COLOUR,
+# ALIKE_DETAIL), is a piece of a pattern that repeats — a tile, a key, a cell of a cloth — not
+# the one card: its likeness is multiplied by ALIKE_FACTOR (a bank card beside is one other)
+PIECE_TWINS, PIECE_AREA, PIECE_PROPORTION, PIECE_OVERLAP = 2, 1.33, 0.15, 0.1
 CARD_LIKE = 0.9  # likeness (without the layout) of an inside that is clearly a card's
 FORGIVE_BELOW = 0.72  # the likeness a card needs (pipeline.MIN_LIKENESS): below, a second look
 # `corner_run_on`: the run-on at or below which a side stops at a corner, and the corners that
@@ -644,7 +656,11 @@ def _quad_grid(quad: np.ndarray, lo: float, hi: float, nu: int, nv: int) -> np.n
 def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) -> bool:
     """True when the inside of an outline looks like what lies around it — the same colour on
     average and as much print or pattern — as a stretch of a page, a form or a cloth does;
-    a card's face differs from the surface it lies on in one or the other."""
+    a card's face differs from the surface it lies on in one or the other, or, where its print
+    and portrait bring both to the surface's, in its plain part: an inside mostly plain
+    (`ALIKE_FACE_PLAIN`) whose plain part's median colour is `ALIKE_FACE` from the plain part
+    of the surroundings is a card's face (a pale card under a colour cast on a form: ΔE 4.7
+    from the paper, 1.0 on average with the dark desk in the ring)."""
     inside = _quad_grid(quad, 0.1, 0.9, 12, 8)
     centre = quad.mean(axis=0)
     ring = np.concatenate(
@@ -665,17 +681,78 @@ def like_its_surroundings(field: EdgeField, busy: np.ndarray, quad: np.ndarray) 
     if len(ring) < 30:
         return False
     pixel, ring_pixel = field._pixel(inside), field._pixel(ring)
-    colour = np.linalg.norm(
-        np.take(field._lab_rows, pixel, axis=0).mean(axis=0)
-        - np.take(field._lab_rows, ring_pixel, axis=0).mean(axis=0)
+    lab, ring_lab = (
+        np.take(field._lab_rows, pixel, axis=0),
+        np.take(field._lab_rows, ring_pixel, axis=0),
     )
-    detail = abs(
-        float(
-            np.mean(np.take(busy, pixel) > FACE_PLAIN)
-            - np.mean(np.take(busy, ring_pixel) > FACE_PLAIN)
+    plain, ring_plain = np.take(busy, pixel) <= FACE_PLAIN, np.take(busy, ring_pixel) <= FACE_PLAIN
+    colour = np.linalg.norm(lab.mean(axis=0) - ring_lab.mean(axis=0))
+    if colour >= ALIKE_COLOUR or abs(float(plain.mean() - ring_plain.mean())) >= ALIKE_DETAIL:
+        return False
+    # the mean colour and detail of the surface's: a card's face still differs in its plain part
+    if plain.mean() < ALIKE_FACE_PLAIN or not ring_plain.any():
+        return True  # (mostly print or pattern: its plain part is no face)
+    face = np.linalg.norm(median(lab[plain], 0) - median(ring_lab[ring_plain], 0))
+    return bool(face < ALIKE_FACE)
+
+
+@functools.cache
+def _grid_weights() -> np.ndarray:
+    """The corners' weights of `_quad_grid(quad, 0.1, 0.9, 12, 8)`'s points (96 × 4)."""
+    u, v = np.meshgrid(np.linspace(0.1, 0.9, 12), np.linspace(0.1, 0.9, 8))
+    u, v = u.ravel(), v.ravel()
+    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
+    weights.flags.writeable = False
+    return weights
+
+
+def _pieces(field: EdgeField, busy: np.ndarray, quads: list[np.ndarray]) -> list[int]:
+    """The indices of the outlines that are pieces of a repeating pattern: with `PIECE_TWINS`
+    others of their size and proportion, apart from them and from each other, whose insides
+    have the same mean colour and detail (`ALIKE_COLOUR`, `ALIKE_DETAIL`) — the tiles of a
+    table, the keys of a keyboard, the cells of a cloth around one of them. A card is one of a
+    kind: the surface around it is not another card (a bank card beside it is one other)."""
+    if len(quads) <= PIECE_TWINS:
+        return []
+    quad = np.stack(quads)  # outlines × 4 × 2
+    pixel = field._pixel(np.einsum("pk,nkc->npc", _grid_weights(), quad).reshape(-1, 2))
+    pixel = pixel.reshape(len(quads), -1)
+    colour = np.take(field._lab_rows, pixel, axis=0).mean(axis=1)  # outlines × 3
+    detail = np.mean(np.take(busy, pixel) > FACE_PLAIN, axis=1)
+    d = quad[:, geo.NEXT] - quad
+    area = np.abs(np.sum(quad[..., 0] * d[..., 1] - quad[..., 1] * d[..., 0], axis=1)) / 2
+    lengths = np.linalg.norm(d, axis=2)
+    across, along = lengths[:, [0, 2]].mean(axis=1), lengths[:, [1, 3]].mean(axis=1)
+    aspect = np.log(np.maximum(across, along) / np.maximum(np.minimum(across, along), 1e-9))
+    # the centre of one inside the other (all four sides turn the same way): not apart
+    rel = quad.mean(axis=1)[None, :, None, :] - quad[:, None, :, :]  # outline × centre × 4 × 2
+    turn = d[:, None, :, 0] * rel[..., 1] - d[:, None, :, 1] * rel[..., 0]
+    holds = np.all(turn > 0, axis=2) | np.all(turn < 0, axis=2)
+    like = (
+        (np.abs(np.log(area[:, None] / area[None, :])) <= np.log(PIECE_AREA))
+        & (np.abs(aspect[:, None] - aspect[None, :]) <= PIECE_PROPORTION)
+        & (np.linalg.norm(colour[:, None] - colour[None, :], axis=2) < ALIKE_COLOUR)
+        & (np.abs(detail[:, None] - detail[None, :]) < ALIKE_DETAIL)
+        & ~holds
+        & ~holds.T
+    )
+
+    def apart(i: int, j: int) -> bool:
+        shared, _ = cv2.intersectConvexConvex(
+            quads[i].astype(np.float32), quads[j].astype(np.float32)
         )
-    )
-    return bool(colour < ALIKE_COLOUR and detail < ALIKE_DETAIL)
+        return shared <= PIECE_OVERLAP * min(area[i], area[j])
+
+    pieces = []
+    for i in np.nonzero(like.sum(axis=1) >= PIECE_TWINS)[0]:
+        twins: list[int] = []
+        for j in np.nonzero(like[i])[0]:
+            if apart(i, j) and all(apart(j, k) for k in twins):
+                twins.append(j)
+                if len(twins) >= PIECE_TWINS:
+                    pieces.append(int(i))
+                    break
+    return pieces
 
 
 class _Likeness:
@@ -695,6 +772,15 @@ class _Likeness:
         # outline must not be given a freed one's likeness
         self.measured: dict[int, np.ndarray] = {}
         self.busy = cv2.blur(np.abs(field.gx[..., 0]) + np.abs(field.gy[..., 0]), (5, 5))
+        self.pieces: set[int] = set()  # outlines that are pieces of a repeating pattern
+
+    def mark_pieces(self, scored: list[tuple[float, np.ndarray]]) -> None:
+        """Mark the outlines of `scored` that are pieces of a pattern that repeats around them
+        (`PIECE_TWINS` others like them, apart: `_pieces`); their likeness is lowered."""
+        quads = [quad for _, quad in scored]
+        for k in _pieces(self.field, self.busy, quads):
+            self.measured[id(quads[k])] = quads[k]
+            self.pieces.add(id(quads[k]))
 
     def without_layout(self, quad: np.ndarray) -> float:
         if id(quad) not in self.plain:
@@ -739,7 +825,10 @@ class _Likeness:
             # (only lowers: bounds hold); not an outline holding a layout as clearly as a
             # back's emblem in its place (a stretch around a card reads ~0.6): a card's back
             # on ruled paper can have the paper's mean colour and as much detail
-            if strength < LAYOUT_FULL_BACK and like_its_surroundings(self.field, self.busy, quad):
+            # nor, likewise, one of many like it around it: a tile, a key, a cell of a cloth
+            if strength < LAYOUT_FULL_BACK and (
+                id(quad) in self.pieces or like_its_surroundings(self.field, self.busy, quad)
+            ):
                 self.full[id(quad)] *= ALIKE_FACTOR
             clear = min(strength / LAYOUT_CLEAR, 1.0) if self.side in ("front", "back") else 1.0
             self.clarity[id(quad)] = 0.9 + 0.1 * clear
@@ -1112,6 +1201,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
             scored.append((score(field, refined), refined))
     if not scored:
         return None, field
+    like.mark_pieces(scored)
     quad = _whole_card(like.judge(scored), like)
     if like(quad) < FORGIVE_BELOW and side in ("front", "back"):
         again = like.forgiving_one_side()
