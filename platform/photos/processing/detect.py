@@ -103,6 +103,11 @@ PULL_DETAIL_SLACK = 0.25  # ... and, strip or rim, nearly as detailed as outside
 PULL_BUSY, PULL_BUSY_SLACK, PULL_BUSY_GAP = 0.35, 0.1, 0.25
 PULL_SAME_DETAILED = 6.0  # ΔE: a detailed strip's colour and the outside's (print on one paper)
 PULL_NEAR = 0.5  # a narrower outline is kept at this share of the winner's product or more
+# A refined outline traced over three sides (REFIT_TRACED of each at least) whose fourth runs
+# along an edge over less than REFIT_WEAK of its length has that side misplaced (refining
+# followed the colour past a faint edge onto the surface): it is tried again on the straight
+# line within REFIT_REACH of the neighbouring sides' length that runs along an edge the most
+REFIT_WEAK, REFIT_TRACED, REFIT_REACH = 0.5, 0.8, 0.1
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,59 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
             return None
         quad = new
     return quad
+
+
+def refit_weak_side(
+    field: EdgeField, quad: np.ndarray, support: np.ndarray | None = None
+) -> np.ndarray | None:
+    """The outline with its one untraced side moved onto the straight edge near it, or None.
+
+    A card's four sides are all edges. When three sides of a refined outline run along an edge
+    (`REFIT_TRACED`) and the fourth hardly does (`REFIT_WEAK`), refining put that side off the
+    card's edge: a faint edge (a pale card on pale paper or on a pale cell of a cloth) loses
+    to the colour of the surface beyond it, and the side ends up aslant across the surface.
+    Every straight line through a band around that side (`REFIT_REACH` of the neighbouring
+    sides' length each way, at either end) is scored by the share of its points with an edge
+    across it within a pixel; the best is polished by the line fit. None when no side is so
+    weak, or the side so fitted is not traced over `REFIT_TRACED` either. `support`: the
+    sides' support (`side_support`), when already measured."""
+    if support is None:
+        support = side_support(field, quad)
+    i = int(np.argmin(support))
+    if support[i] >= REFIT_WEAK or np.delete(support, i).min() < REFIT_TRACED:
+        return None
+    pts, normal = _all_sides(quad, 40, 0.12, 0.88)
+    lengths = geo.side_lengths(quad)
+    reach = max(6, int(REFIT_REACH * max(lengths[geo.NEXT[i]], lengths[geo.PREV[i]])))
+    offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+    probe = pts[i][:, None, :] + offsets[None, :, None] * normal[i]
+    edge = field.across(probe, normal[i]) >= EDGE_MIN  # points × offsets
+    near = edge.copy()  # an edge within a pixel
+    near[:, 1:] |= edge[:, :-1]
+    near[:, :-1] |= edge[:, 1:]
+    # every other point and offset: an eighth of the values to gather (the edge within a pixel
+    # covers the offsets between; the line fit below polishes)
+    near, coarse = near[::2, ::2], offsets[::2]
+    cells = _band_cells(len(coarse), len(near))
+    traced = np.take(near.astype(np.float32), cells).mean(axis=1)
+    best = int(np.argmax(traced))
+    if traced[best] < REFIT_TRACED:
+        return None
+    line_offsets = np.interp(
+        np.linspace(0, 1, len(pts[i])),
+        np.linspace(0, 1, len(near)),
+        coarse[_band_lines(len(coarse), len(near))[best]],
+    )
+    moved = pts[i] + line_offsets[:, None] * normal[i]
+    line = _fit_side(field, moved, normal[i], 2)
+    if line is None:
+        return None
+    lines = [geo.side_line(quad, k) for k in range(4)]
+    lines[i] = line
+    new = geo.quad_from_lines(lines)
+    if new is None or side_support(field, new)[i] < REFIT_TRACED:
+        return None
+    return new
 
 
 def score(
@@ -930,7 +988,15 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     if not moved:
         return quad
     wider, _ = _best_moved(field, quad, like, moved, _judged(field, quad, like))
-    return quad if wider is None else wider
+    if wider is None or (
+        # a whole card by itself is not traded for a wider outline further from the card's
+        # proportion (as `_whole_card` keeps it): that is the card and a strip of the surface
+        # up to a line of it (a white card on a gingham's pale row, its faint edge refitted)
+        like.whole_card(quad)
+        and _off_proportion(wider) > _off_proportion(quad) + SAME_CARD_PROPORTION
+    ):
+        return quad
+    return wider
 
 
 def _in_frame(field: EdgeField, points: np.ndarray) -> np.ndarray:
@@ -1109,7 +1175,11 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         scored.append((score(field, quad), quad))
         refined = refine(field, quad)
         if refined is not None and geo.plausible(refined, frame):
-            scored.append((score(field, refined), refined))
+            support = side_support(field, refined)
+            scored.append((score(field, refined, support=support), refined))
+            refitted = refit_weak_side(field, refined, support)
+            if refitted is not None and geo.plausible(refitted, frame):
+                scored.append((score(field, refitted), refitted))
     if not scored:
         return None, field
     quad = _whole_card(like.judge(scored), like)
