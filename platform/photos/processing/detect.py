@@ -73,6 +73,7 @@ FACE_SAME_PX = 8.0  # ... unless a proposal refined anyway has all its corners t
 ALIKE_COLOUR, ALIKE_DETAIL, ALIKE_FACTOR = 2.5, 0.15, 0.3
 CARD_LIKE = 0.9  # likeness (without the layout) of an inside that is clearly a card's
 FORGIVE_BELOW = 0.72  # the likeness a card needs (pipeline.MIN_LIKENESS): below, a second look
+RUNS_ON = 0.5  # `one_side_runs_on`: a side's run-on as a line's (the others' each below it)
 # `corner_run_on`: the run-on at or below which a side stops at a corner, and the corners that
 # must be known (both sides' continuations in the frame, or one that stops) to read them
 CORNER_STOPS, CORNERS_SEEN = 0.1, 2
@@ -564,14 +565,19 @@ def extension_support(
 
 def one_side_runs_on(ends: np.ndarray) -> bool:
     """True when one side clearly runs on past its corners (a line of the surface, on average
-    at least half the run-on a line can show) and at least two ends of the other sides are in
-    the frame and stop there (`extension_ends`): what a card laid along a line shows. Weak
-    run-on is print or grain, and an outline whose other corners lie off the frame shows
-    nothing of how its sides end."""
+    at least `RUNS_ON`, half the run-on a line can show), no end of another side does and at
+    least two of them are in the frame (`extension_ends`): what a card laid along a line shows.
+    Weak run-on is print, grain or a stretch of another line near a corner (a card square to a
+    tartan, its bottom a little along a stripe: 0.28), and still counts against the outline
+    once the side is forgiven (`extension_support`); a rectangle of a pattern's lines runs on
+    at two sides or more; an outline whose other corners lie off the frame shows nothing of
+    how its sides end."""
     side = int(np.argmax(np.nansum(ends, axis=0)))
     runs, others = ends[:, side], ends[:, np.arange(4) != side]
     runs, others = runs[~np.isnan(runs)], others[~np.isnan(others)]
-    return bool(runs.size and runs.mean() >= 0.5 and others.size >= 2 and others.max() <= 0.1)
+    return bool(
+        runs.size and runs.mean() >= RUNS_ON and others.size >= 2 and others.max() < RUNS_ON
+    )
 
 
 def corner_run_on(ends: np.ndarray) -> float:
