@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from photos.processing.detect import corner_run_on
+from photos.processing.detect import corner_run_on, one_side_runs_on
 
 from .scoring import judge_good
 from .synth.dataset import holdout_photo
@@ -23,6 +23,10 @@ from .synth.dataset import holdout_photo
         pytest.param("checked", 990_000, 2, id="front-two-sides-on-the-gingham"),
         # a back on a tartan, likeness just short (0.71)
         pytest.param("plaid", 990_000, 5, id="back-on-a-tartan"),
+        # a back near the frame's top, square to a tartan: its top side lies along a stripe's
+        # edge (run-on 0.64), its bottom a little along another's (0.28 at one end); the long
+        # sides' continuations are off the frame, so no corner can be read (likeness 0.69)
+        pytest.param("plaid", 990_000, 7, id="back-along-a-tartans-stripes-by-the-frame"),
     ],
 )
 def test_a_card_whose_sides_lie_along_the_cloths_lines_is_cropped_to_the_card(kind, seed, index):
@@ -70,3 +74,29 @@ def test_the_run_on_at_the_corners_is_the_lesser_of_the_two_sides_meeting_there(
 
     # then each corner counts its lesser run-on: a card's corner stops at least one way
     assert found == pytest.approx(expected, nan_ok=True)
+
+
+NAN = np.nan
+
+
+@pytest.mark.parametrize(
+    ("ends", "expected"),
+    [
+        # a card with its top side on a line of the cloth, the other sides stopping
+        pytest.param([[0.9, 0.0, 0.0, 0.0], [0.8, 0.0, 0.0, 0.0]], True, id="one-line"),
+        # ... and its bottom side a little along another line at one end (a tartan's stripe
+        # near its corner): weak run-on, still counted against it, not a line
+        pytest.param([[NAN, NAN, 0.28, NAN], [0.64, NAN, 0.0, NAN]], True, id="weak-other"),
+        # a rectangle of a pattern's lines: two sides run on
+        pytest.param([[0.9, 0.6, 0.0, 0.0], [0.8, 0.7, 0.0, 0.0]], False, id="two-lines"),
+        # a side that runs on with nothing else in the frame to show how the others end
+        pytest.param([[0.9, NAN, NAN, NAN], [0.8, NAN, 0.0, NAN]], False, id="one-seen"),
+        # no side runs on clearly (print, grain)
+        pytest.param([[0.4, 0.0, 0.0, 0.0], [0.3, 0.0, 0.0, 0.0]], False, id="weak-only"),
+    ],
+)
+def test_one_side_runs_on_when_it_runs_on_as_a_line_does_and_no_other_side_does(ends, expected):
+    # given how much each side runs on past each corner
+
+    # when / then
+    assert one_side_runs_on(np.array(ends, dtype=float)) is expected

@@ -85,6 +85,7 @@ ALIKE_FACE_PLAIN, ALIKE_FACE = 0.65, 4.0
 PIECE_TWINS, PIECE_AREA, PIECE_PROPORTION, PIECE_OVERLAP = 2, 1.33, 0.15, 0.1
 CARD_LIKE = 0.9  # likeness (without the layout) of an inside that is clearly a card's
 FORGIVE_BELOW = 0.72  # the likeness a card needs (pipeline.MIN_LIKENESS): below, a second look
+RUNS_ON = 0.5  # `one_side_runs_on`: a side's run-on as a line's (the others' each below it)
 # `corner_run_on`: the run-on at or below which a side stops at a corner, and the corners that
 # must be known (both sides' continuations in the frame, or one that stops) to read them
 CORNER_STOPS, CORNERS_SEEN = 0.1, 2
@@ -115,6 +116,11 @@ PULL_DETAIL_SLACK = 0.25  # ... and, strip or rim, nearly as detailed as outside
 PULL_BUSY, PULL_BUSY_SLACK, PULL_BUSY_GAP = 0.35, 0.1, 0.25
 PULL_SAME_DETAILED = 6.0  # ΔE: a detailed strip's colour and the outside's (print on one paper)
 PULL_NEAR = 0.5  # a narrower outline is kept at this share of the winner's product or more
+# A refined outline traced over three sides (REFIT_TRACED of each at least) whose fourth runs
+# along an edge over less than REFIT_WEAK of its length has that side misplaced (refining
+# followed the colour past a faint edge onto the surface): it is tried again on the straight
+# line within REFIT_REACH of the neighbouring sides' length that runs along an edge the most
+REFIT_WEAK, REFIT_TRACED, REFIT_REACH = 0.5, 0.8, 0.1
 
 
 @dataclass(frozen=True)
@@ -304,6 +310,59 @@ def refine(field: EdgeField, quad: np.ndarray) -> np.ndarray | None:
             return None
         quad = new
     return quad
+
+
+def refit_weak_side(
+    field: EdgeField, quad: np.ndarray, support: np.ndarray | None = None
+) -> np.ndarray | None:
+    """The outline with its one untraced side moved onto the straight edge near it, or None.
+
+    A card's four sides are all edges. When three sides of a refined outline run along an edge
+    (`REFIT_TRACED`) and the fourth hardly does (`REFIT_WEAK`), refining put that side off the
+    card's edge: a faint edge (a pale card on pale paper or on a pale cell of a cloth) loses
+    to the colour of the surface beyond it, and the side ends up aslant across the surface.
+    Every straight line through a band around that side (`REFIT_REACH` of the neighbouring
+    sides' length each way, at either end) is scored by the share of its points with an edge
+    across it within a pixel; the best is polished by the line fit. None when no side is so
+    weak, or the side so fitted is not traced over `REFIT_TRACED` either. `support`: the
+    sides' support (`side_support`), when already measured."""
+    if support is None:
+        support = side_support(field, quad)
+    i = int(np.argmin(support))
+    if support[i] >= REFIT_WEAK or np.delete(support, i).min() < REFIT_TRACED:
+        return None
+    pts, normal = _all_sides(quad, 40, 0.12, 0.88)
+    lengths = geo.side_lengths(quad)
+    reach = max(6, int(REFIT_REACH * max(lengths[geo.NEXT[i]], lengths[geo.PREV[i]])))
+    offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+    probe = pts[i][:, None, :] + offsets[None, :, None] * normal[i]
+    edge = field.across(probe, normal[i]) >= EDGE_MIN  # points × offsets
+    near = edge.copy()  # an edge within a pixel
+    near[:, 1:] |= edge[:, :-1]
+    near[:, :-1] |= edge[:, 1:]
+    # every other point and offset: an eighth of the values to gather (the edge within a pixel
+    # covers the offsets between; the line fit below polishes)
+    near, coarse = near[::2, ::2], offsets[::2]
+    cells = _band_cells(len(coarse), len(near))
+    traced = np.take(near.astype(np.float32), cells).mean(axis=1)
+    best = int(np.argmax(traced))
+    if traced[best] < REFIT_TRACED:
+        return None
+    line_offsets = np.interp(
+        np.linspace(0, 1, len(pts[i])),
+        np.linspace(0, 1, len(near)),
+        coarse[_band_lines(len(coarse), len(near))[best]],
+    )
+    moved = pts[i] + line_offsets[:, None] * normal[i]
+    line = _fit_side(field, moved, normal[i], 2)
+    if line is None:
+        return None
+    lines = [geo.side_line(quad, k) for k in range(4)]
+    lines[i] = line
+    new = geo.quad_from_lines(lines)
+    if new is None or side_support(field, new)[i] < REFIT_TRACED:
+        return None
+    return new
 
 
 def score(
@@ -518,14 +577,19 @@ def extension_support(
 
 def one_side_runs_on(ends: np.ndarray) -> bool:
     """True when one side clearly runs on past its corners (a line of the surface, on average
-    at least half the run-on a line can show) and at least two ends of the other sides are in
-    the frame and stop there (`extension_ends`): what a card laid along a line shows. Weak
-    run-on is print or grain, and an outline whose other corners lie off the frame shows
-    nothing of how its sides end."""
+    at least `RUNS_ON`, half the run-on a line can show), no end of another side does and at
+    least two of them are in the frame (`extension_ends`): what a card laid along a line shows.
+    Weak run-on is print, grain or a stretch of another line near a corner (a card square to a
+    tartan, its bottom a little along a stripe: 0.28), and still counts against the outline
+    once the side is forgiven (`extension_support`); a rectangle of a pattern's lines runs on
+    at two sides or more; an outline whose other corners lie off the frame shows nothing of
+    how its sides end."""
     side = int(np.argmax(np.nansum(ends, axis=0)))
     runs, others = ends[:, side], ends[:, np.arange(4) != side]
     runs, others = runs[~np.isnan(runs)], others[~np.isnan(others)]
-    return bool(runs.size and runs.mean() >= 0.5 and others.size >= 2 and others.max() <= 0.1)
+    return bool(
+        runs.size and runs.mean() >= RUNS_ON and others.size >= 2 and others.max() < RUNS_ON
+    )
 
 
 def corner_run_on(ends: np.ndarray) -> float:
@@ -1019,7 +1083,15 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     if not moved:
         return quad
     wider, _ = _best_moved(field, quad, like, moved, _judged(field, quad, like))
-    return quad if wider is None else wider
+    if wider is None or (
+        # a whole card by itself is not traded for a wider outline further from the card's
+        # proportion (as `_whole_card` keeps it): that is the card and a strip of the surface
+        # up to a line of it (a white card on a gingham's pale row, its faint edge refitted)
+        like.whole_card(quad)
+        and _off_proportion(wider) > _off_proportion(quad) + SAME_CARD_PROPORTION
+    ):
+        return quad
+    return wider
 
 
 def _in_frame(field: EdgeField, points: np.ndarray) -> np.ndarray:
@@ -1198,7 +1270,11 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
         scored.append((score(field, quad), quad))
         refined = refine(field, quad)
         if refined is not None and geo.plausible(refined, frame):
-            scored.append((score(field, refined), refined))
+            support = side_support(field, refined)
+            scored.append((score(field, refined, support=support), refined))
+            refitted = refit_weak_side(field, refined, support)
+            if refitted is not None and geo.plausible(refitted, frame):
+                scored.append((score(field, refitted), refitted))
     if not scored:
         return None, field
     like.mark_pieces(scored)
