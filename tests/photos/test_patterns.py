@@ -20,7 +20,7 @@ from photos.processing.thresholds import thresholds
 
 from .scoring import quad_iou
 from .synth import Scene, photograph, render_bank_card, render_card
-from .synth.dataset import holdout_photo, pattern_refusals
+from .synth.dataset import holdout_photo, holdout_seed, kind_photos, pattern_refusals
 
 PLAIN_DESK = "纯色的桌面"
 
@@ -322,3 +322,29 @@ def test_a_card_on_a_page_is_never_cropped_with_a_band_of_the_print():
         assert quad_iou(result.corners, photo.corners) >= 0.9
     else:
         assert (result.reason, result.detail) == ("no_card", "patterned_surface")
+
+
+@pytest.mark.parametrize(
+    ("index", "at_least"),
+    [
+        # a back: the best outline's left side ran along the inner rim of its validity-date
+        # column (IoU 0.86); the card's faint edge (0.54 of it traced) lies past the column and
+        # a plain margin of the card's colour
+        pytest.param(28, 0.95, id="back-side-on-its-date-column"),
+        # a front: the left side ran along its ID-number column, print on both sides of it,
+        # and the bottom along the portrait's frame (IoU 0.83)
+        pytest.param(34, 0.95, id="front-side-on-its-number-column"),
+    ],
+)
+def test_a_pale_card_on_a_white_desk_is_not_cropped_through_its_own_print(index, at_least):
+    # given a hold-out photo of a pale card on a near-white desk, its edges so faint that an
+    # outline along a column of its print scores better (the card has a plain margin outside
+    # its outermost print: no side of it runs through print)
+    photo = kind_photos("white_desk", holdout_seed("white_desk", 880_000), index + 1)[index]
+
+    # when
+    result = photo_judge(data=photo.data, side=photo.side)
+
+    # then it is cropped to the card
+    assert result.ok, result
+    assert quad_iou(result.corners, photo.corners) >= at_least

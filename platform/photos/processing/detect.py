@@ -103,6 +103,14 @@ WIDEN_STRIP, WIDEN_PLAIN, WIDEN_COLOUR = np.array([0.3, 0.5, 0.7]), 0.9, 2.5
 # ... and not of the very colour (ΔE, as `PULL_SAME` reads the surface) of the surface just
 # outside a side that stays (a pale card's face on a form: 2.2 and more from the paper)
 WIDEN_SURFACE = 1.5
+# A card's side never runs through its print: the card has a plain margin outside its outermost
+# print. A side with print just outside it (PULL_BUSY of the band at RIM_DEPTH px out) lies on
+# the card's print (a pale card on a white desk: its faint edge scores below the print's crisp
+# one) when further out, on a parallel edge held by PRINT_EDGE_SUPPORT of its points (the faint
+# edge: 0.38–0.54), the band just inside that edge (PRINT_MARGIN px) is plain and of the card's
+# colour (`WIDEN_COLOUR`) and the band just past it plain too (a plain desk, not a page's print):
+# the side is moved there, kept at PULL_NEAR of the winner's product or more
+PRINT_EDGE_SUPPORT, PRINT_MARGIN = 0.3, np.array([3.0, 5.0, 7.0])
 # The winner's sides may lie outside the card, on the print or rules of the page or form it
 # lies on: each is tried further in, on the straight edges as above, when the strip it moves
 # over (sampled likewise, and at RIM_DEPTH px in) is the surface's: of the colour just outside
@@ -1014,16 +1022,24 @@ def _parallel_edges(field: EdgeField, quad: np.ndarray, *, inward: bool = False)
 
 
 def _best_moved(
-    field: EdgeField, quad: np.ndarray, like: _Likeness, moved: dict[int, np.ndarray], floor: float
+    field: EdgeField,
+    quad: np.ndarray,
+    like: _Likeness,
+    moved: dict[int, np.ndarray],
+    floor: float,
+    always: dict[int, np.ndarray] | None = None,
 ) -> tuple[np.ndarray | None, float]:
     """Of the outlines with the sides in `moved` (index: new line) moved, one at a time and all
-    at once, the best on score × likeness × clarity (as `_Likeness.judge` weighs them) if it
-    beats `floor`, with that product; (None, floor) when none does. The score bounds the
-    product: the likeness is measured only for an outline that could beat the floor."""
+    at once (each with the sides in `always` moved too), the best on score × likeness × clarity
+    (as `_Likeness.judge` weighs them) if it beats `floor`, with that product; (None, floor)
+    when none does. The score bounds the product: the likeness is measured only for an outline
+    that could beat the floor."""
+    always = always or {}
     lines = [geo.side_line(quad, i) for i in range(4)]
-    trials = [{i: line} for i, line in moved.items()]
+    trials = [always] if always else []
+    trials += [{i: line, **always} for i, line in moved.items()]
     if len(moved) >= 2:
-        trials.append(moved)
+        trials.append({**moved, **always})
     best, value = None, floor
     for trial in trials:
         other = geo.quad_from_lines([trial.get(i, lines[i]) for i in range(4)])
@@ -1058,8 +1074,15 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         return quad
     pts, normal, offsets, support = found
     card = _card_colour(field, quad)
+    printed = {}  # side: offset of the card's edge past the print the side runs along
+    for i in range(4):
+        offset = _past_print(field, like.busy, card, pts[i], normal[i], offsets, support[i])
+        if offset is not None:
+            printed[i] = offset
     strips = {}  # side: (offset, the strip's colour)
     for i in range(4):
+        if i in printed:
+            continue
         k = int(np.argmax(support[i]))
         if support[i, k] < WIDEN_SUPPORT:
             continue
@@ -1072,7 +1095,7 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         strips[i] = (offsets[k], colour)
     # ... and not of the surface's colour just outside a side that stays (plain paper between
     # a card's edge and a line of print or a form's rule is plain too)
-    outside = _bands(field, quad)[1][[j for j in range(4) if j not in strips]]
+    outside = _bands(field, quad)[1][[j for j in range(4) if j not in strips and j not in printed]]
     moved = {}
     for i, (offset, colour) in strips.items():
         if len(outside) and np.linalg.norm(outside - colour, axis=1).min() < WIDEN_SURFACE:
@@ -1080,9 +1103,19 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
         line = _fit_side(field, pts[i] + offset * normal[i], normal[i], 2)
         if line is not None:
             moved[i] = line
+    across = {}  # a side on the card's print must move: kept at PULL_NEAR of the product
+    for i, offset in printed.items():
+        line = _fit_side(field, pts[i] + offset * normal[i], normal[i], 2)
+        if line is not None:
+            across[i] = line
+    judged = _judged(field, quad, like)
+    if across:
+        wider, _ = _best_moved(field, quad, like, moved, PULL_NEAR * judged, across)
+        if wider is not None:
+            return wider
     if not moved:
         return quad
-    wider, _ = _best_moved(field, quad, like, moved, _judged(field, quad, like))
+    wider, _ = _best_moved(field, quad, like, moved, judged)
     if wider is None or (
         # a whole card by itself is not traded for a wider outline further from the card's
         # proportion (as `_whole_card` keeps it): that is the card and a strip of the surface
@@ -1092,6 +1125,44 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     ):
         return quad
     return wider
+
+
+def _past_print(
+    field: EdgeField,
+    busy: np.ndarray,
+    card: np.ndarray,
+    pts: np.ndarray,
+    way: np.ndarray,
+    offsets: np.ndarray,
+    support: np.ndarray,
+) -> float | None:
+    """When a side (`pts`, `way` its outward normal) runs along print (`PULL_BUSY` of the band
+    `RIM_DEPTH` px outside it), the offset of the farthest parallel edge (`support`, a peak of
+    at least `PRINT_EDGE_SUPPORT`) with a plain margin of the card's colour just inside it and
+    a plain surface just past it: the card's edge, past its outermost print. None otherwise."""
+
+    def band(depths: np.ndarray) -> np.ndarray:
+        return (pts[:, None, :] + depths[None, :, None] * way).reshape(-1, 2)
+
+    def detail(points: np.ndarray) -> float:
+        return float(np.mean(np.take(busy, field._pixel(points)) > FACE_PLAIN))
+
+    if detail(band(np.array(RIM_DEPTH))) < PULL_BUSY:
+        return None
+    peaks = np.nonzero(
+        (support >= PRINT_EDGE_SUPPORT)
+        & (support >= np.concatenate([[0.0], support[:-1]]))
+        & (support > np.concatenate([support[1:], [0.0]]))
+    )[0]
+    for k in peaks[::-1]:
+        margin = band(offsets[k] - PRINT_MARGIN)
+        if (
+            detail(margin) <= 1 - WIDEN_PLAIN
+            and detail(band(offsets[k] + np.array(RIM_DEPTH))) <= 1 - WIDEN_PLAIN
+            and np.linalg.norm(median(field.colours(margin), 0) - card) <= WIDEN_COLOUR
+        ):
+            return float(offsets[k])
+    return None
 
 
 def _in_frame(field: EdgeField, points: np.ndarray) -> np.ndarray:
