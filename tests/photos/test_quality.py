@@ -126,3 +126,19 @@ def test_a_dark_photo_is_refused_as_too_dark_not_as_a_patterned_surface(seed):
 
     # then the light is what the investor is asked to fix
     assert (result.ok, result.reason, result.detail) == (False, "too_dark", ""), result.metrics
+
+
+def test_a_card_whose_layout_a_reflection_burnt_out_is_refused_as_too_bright():
+    # given a card under a glare spot that burns out a quarter of it: the card's outline is
+    # found, but its layout, half lost, makes it less card-like than a card must be (this one
+    # was refused as a patterned surface)
+    rng = np.random.default_rng(152)
+    side = "front" if rng.random() < 0.5 else "back"
+    card = render_card(side, rng)
+    data, _ = photograph(_bad_scene("glare", rng, card), card, rng)
+
+    # when
+    result = photo_judge(data=data, side=side)
+
+    # then the light is what the investor is asked to fix
+    assert (result.ok, result.reason, result.detail) == (False, "too_bright", ""), result.metrics

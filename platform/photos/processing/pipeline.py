@@ -199,6 +199,13 @@ def _card_sized(detection: Detection, work: np.ndarray, limits: dict[str, Any]) 
     )
 
 
+def _burnt_inside(work: np.ndarray, quad: np.ndarray) -> float:
+    """The share of an outline's inside burnt out in every channel (`quality.glare_fraction`)."""
+    inside = np.zeros(work.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 255)
+    return quality.glare_fraction(work, inside)
+
+
 def _exposed(work: np.ndarray, top: float | None = None) -> np.ndarray:
     """A dim photo brightened for finding the card (its own brightness is judged later); `top`:
     its `_brightest`, when known."""
@@ -299,7 +306,11 @@ def _why_no_card(
         detection is not None
         and detection.support >= MIN_SUPPORT
         and detection.likeness < MIN_LIKENESS
-    ):  # straight edges enough, but what they outline is the surface's pattern, not a card
+    ):  # straight edges enough, but what they outline is the surface's pattern, not a card ...
+        if _card_sized(detection, work, limits) and (
+            _burnt_inside(work, detection.quad) > limits["max_glare_fraction"]
+        ):  # ... or a card whose layout a reflection burnt out
+            return PhotoRefused("too_bright")
         return PhotoRefused("no_card", detail="patterned_surface")
     if 0 < region < limits["min_card_area_fraction"]:
         return PhotoRefused("too_small")

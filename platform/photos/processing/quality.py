@@ -45,10 +45,13 @@ def brightness(gray: np.ndarray) -> float:
     return (low + high) / 2
 
 
-def glare_fraction(rgb: np.ndarray) -> float:
-    """The share of pixels burnt out in every channel: a reflection or an overexposed card."""
+def glare_fraction(rgb: np.ndarray, inside: np.ndarray | None = None) -> float:
+    """The share of pixels burnt out in every channel: a reflection or an overexposed card.
+    `inside`: a mask (non-zero where counted) of the part of the image to measure."""
     burnt = cv2.inRange(np.ascontiguousarray(rgb), (250, 250, 250), (255, 255, 255))
-    return cv2.countNonZero(burnt) / burnt.size
+    if inside is None:
+        return cv2.countNonZero(burnt) / burnt.size
+    return cv2.countNonZero(burnt & inside) / max(cv2.countNonZero(inside), 1)
 
 
 def detailed_region_share(gray: np.ndarray) -> float:
