@@ -12,7 +12,14 @@ from signing.demo import signature_photo_demo
 
 from .photos_helpers import card_photo
 from .synth import Scene, photograph, render_card
-from .synth.dataset import _bad_scene
+from .synth.dataset import (
+    BLURRED,
+    SMALL_SIZES,
+    _bad_scene,
+    bad_photos,
+    blurred,
+    random_scene,
+)
 
 KINDS = [
     ("blurred", "blurred"),
@@ -142,3 +149,57 @@ def test_a_card_whose_layout_a_reflection_burnt_out_is_refused_as_too_bright():
 
     # then the light is what the investor is asked to fix
     assert (result.ok, result.reason, result.detail) == (False, "too_bright", ""), result.metrics
+
+
+def _same_colour_photo(seed: int):
+    rng = np.random.default_rng(seed)
+    side = "front" if rng.random() < 0.5 else "back"
+    card = render_card(side, rng)
+    data, _ = photograph(_bad_scene("same_colour", rng, card), card, rng)
+    return data, side
+
+
+def _bad_set_photo(seed: int, name: str):
+    photo = next(photo for photo in bad_photos(seed) if photo.name == name)
+    return photo.data, photo.side
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        # the portrait's outline traced all round, its inside passing for a front's layout
+        pytest.param(lambda: _same_colour_photo(78), id="portrait-read-as-a-front"),
+        # the portrait's outline traced over 0.72 of its length, the card's print reaching far
+        # outside it on one side
+        pytest.param(
+            lambda: _bad_set_photo(5001, "bad-same_colour-2"), id="print-beside-the-outline"
+        ),
+    ],
+)
+def test_a_cards_portrait_outlined_on_a_desk_of_the_cards_colour_is_refused_not_accepted(draw):
+    # given a card that blends into the desk, whose portrait alone stands out, outlined as
+    # card-shaped as a card (both were accepted, cropped to the portrait)
+    data, side = draw()
+
+    # when
+    result = photo_judge(data=data, side=side)
+
+    # then the background is what the investor is asked to change
+    assert (result.ok, result.reason) == (False, "low_contrast"), result.metrics
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_photo_blurred_as_little_as_a_blurred_photo_can_be_is_refused(seed):
+    # given a photo blurred by the least blur that makes a photo blurred (σ 0.45% of the card's
+    # length): these two scored 103 and 102.5 and passed the sharpness floor of 100
+    rng = np.random.default_rng(seed)
+    side = "front" if rng.random() < 0.5 else "back"
+    card = render_card(side, rng)
+    scene = blurred(random_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))]), BLURRED[0])
+    data, _ = photograph(scene, card, rng)
+
+    # when
+    result = photo_judge(data=data, side=side)
+
+    # then
+    assert (result.ok, result.reason) == (False, "blurred"), result.metrics

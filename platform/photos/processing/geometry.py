@@ -120,3 +120,14 @@ def quad_from_points(points: np.ndarray) -> np.ndarray:
         if len(approx) < 4:
             break
     return clockwise(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float64))
+
+
+def flatten(
+    rgb: np.ndarray, quad: np.ndarray, size: tuple[int, int], flags: int = cv2.INTER_LINEAR
+) -> np.ndarray:
+    """The inside of `quad` (its first corner to the top left) warped to an upright
+    rectangle of `size` (width, height); pixels outside the image repeat its border."""
+    w, h = size
+    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.warpPerspective(rgb, matrix, size, flags=flags, borderMode=cv2.BORDER_REPLICATE)

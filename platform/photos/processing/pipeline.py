@@ -18,6 +18,7 @@ from . import geometry as geo
 from . import quality
 from .decode import Decoded, decode_photo
 from .detect import (
+    LAYOUT_SIZE,
     WORK_LONG_SIDE,
     Detection,
     EdgeField,
@@ -25,7 +26,7 @@ from .detect import (
     layout_likeness,
     rim_busy,
 )
-from .orient import upright_score
+from .orient import portrait_alone, upright_score
 from .result import PhotoRefused, PhotoResult
 from .signature import signature_ink
 from .thresholds import thresholds
@@ -44,11 +45,14 @@ MIN_LIKENESS = 0.72
 SURFACE_EDGES = 0.6  # an edge score (detect.score) as high as a card's outline
 SIDES = ("front", "back", "signature")
 # When no card is found, the whole photo is called blurred below this share of min_sharpness
-# (sensor noise alone keeps a sharp photo of a bare desk well above it).
-GLOBAL_BLUR_SHARE = 0.6
+# (60 at the default: sensor noise alone keeps a sharp photo of a bare desk well above it).
+GLOBAL_BLUR_SHARE = 0.48
 TRACED_ALL_ROUND = 0.75  # support at which a faint edge is still trusted
 NO_LAYOUT = 0.1  # |orientation score| below which the flattened image shows no card layout
 PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means a part
+# ... as does one reaching outside the outline over this share of its area (a card's print lies
+# inside it, bar the blur of the region's edge: 0.1; a card's portrait outlined: 1.05–4.7)
+PART_OUTSIDE = 0.5
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
 # The share of points inside an outline's sides that jump in colour, read 3–5 px in and again
@@ -131,11 +135,11 @@ def _judge_card(
         # a whole card, traced all round: too small to read is what is wrong, if anything
         # (on a printed page the print around it would pass for the rest of a card)
         _check_card_size(detection.quad, work, to_full, limits, metrics)
-    if detection.contrast < PART_CHECK_BELOW_CONTRAST and not _whole_card(detection, field, side):
-        _check_part_of_card(detection.quad, work)
+    if detection.contrast < PART_CHECK_BELOW_CONTRAST:
+        _check_part_of_card(detection, field, work, side)
     _check_card_size(detection.quad, work, to_full, limits, metrics)
     quad = _rescale(geo.long_side_first(detection.quad), work_scale)  # in decoded pixels
-    card = _flatten(decoded.rgb, quad)
+    card = geo.flatten(decoded.rgb, quad, OUTPUT_SIZE)
     small = cv2.resize(card, ANALYSIS_SIZE, interpolation=cv2.INTER_AREA)
     metrics["orientation_score"] = round(upright_score(small, side), 3)
     if detection.support < TRACED_ALL_ROUND and abs(metrics["orientation_score"]) < NO_LAYOUT:
@@ -215,25 +219,46 @@ def _exposed(work: np.ndarray, top: float | None = None) -> np.ndarray:
     return np.clip(work.astype(np.float32) * (200.0 / max(top, 8.0)), 0, 255).astype(np.uint8)
 
 
-def _whole_card(detection: Detection, field: EdgeField, side: str) -> bool:
-    """True when the outline is traced all round (`TRACED_ALL_ROUND`: a faint edge on ruled
-    paper, traced over 0.81 of its length, was called a part) and holds the card's whole
-    printed layout (at the side's full strength, and no bank card's colours:
-    `detect.layout_likeness`): the card itself (on a printed page, whose print counts as a
-    detailed region around it), not its portrait or emblem (whose inside shows no card's
-    layout)."""
-    if detection.support < TRACED_ALL_ROUND:
-        return False
+def _whole_layout(detection: Detection, field: EdgeField, side: str) -> bool:
+    """True when the outline holds the card's whole printed layout (at the side's full strength,
+    and no bank card's colours: `detect.layout_likeness`), not only its portrait or emblem
+    (whose inside shows no card's layout; a portrait outlined on its own can pass for a front's
+    layout, but its fine detail lies the wrong way round: `orient.portrait_alone`)."""
     factor, _strength = layout_likeness(field, detection.quad, side)
-    return factor >= 1.0
+    if factor < 1.0:
+        return False
+    if side != "front":
+        return True
+    inside = geo.flatten(
+        field.rgb, geo.long_side_first(detection.quad), LAYOUT_SIZE, cv2.INTER_AREA
+    )
+    return not portrait_alone(inside)
 
 
-def _check_part_of_card(quad: np.ndarray, work: np.ndarray) -> None:
-    """An outline much smaller than the detailed region around it is the portrait or the
-    emblem of a card that blends into its background: the background is at fault."""
-    fraction = abs(geo.signed_area(quad)) / (work.shape[0] * work.shape[1])
-    region = quality.detailed_region_share(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY))
-    if region > PART_OF_CARD * fraction:
+def _check_part_of_card(
+    detection: Detection, field: EdgeField, work: np.ndarray, side: str
+) -> None:
+    """An outline found with little contrast that is the portrait or the emblem of a card that
+    blends into its background (the background is then at fault): inside a detailed region on
+    a plain ground (the card's print, `quality.detailed_region`) much larger than itself, or,
+    holding no card's whole layout, with that region reaching well outside it (a card's print
+    lies inside its outline). An outline traced all round (`TRACED_ALL_ROUND`: a card's faint
+    edge on ruled paper was traced over 0.81 of its length) around the card's whole layout is
+    the card itself, the detailed region around it a printed page; so is one that holds the
+    layout, traced less, with the page's print reaching outside it."""
+    layout = _whole_layout(detection, field, side)
+    if layout and detection.support >= TRACED_ALL_ROUND:
+        return
+    region = quality.detailed_region(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY))
+    if region is None:
+        return
+    outline = np.zeros(work.shape[:2], np.uint8)
+    cv2.fillConvexPoly(outline, np.round(detection.quad).astype(np.int32), 1)
+    area = max(int(np.count_nonzero(outline)), 1)
+    outside = int(np.count_nonzero(region & (outline == 0)))
+    if int(np.count_nonzero(region)) > PART_OF_CARD * area or (
+        not layout and outside > PART_OUTSIDE * area
+    ):
         raise PhotoRefused("low_contrast")
 
 
@@ -320,15 +345,6 @@ def _why_no_card(
         # outlines as clean as a card's were there, none with a card inside: the surface's
         return PhotoRefused("no_card", detail="patterned_surface")
     return PhotoRefused("no_card")
-
-
-def _flatten(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    w, h = OUTPUT_SIZE
-    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
-    return cv2.warpPerspective(
-        rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
 
 
 def _encode(rgb: np.ndarray) -> bytes:

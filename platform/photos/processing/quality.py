@@ -58,6 +58,13 @@ def detailed_region_share(gray: np.ndarray) -> float:
     """The share of the photo covered by one compact detailed region (text, a portrait) on a
     plain ground — a card that is there but whose edges cannot be told from the background —
     or 0 when there is no such region."""
+    region = detailed_region(gray)
+    return 0.0 if region is None else float(np.count_nonzero(region)) / region.size
+
+
+def detailed_region(gray: np.ndarray) -> np.ndarray | None:
+    """The mask (True inside) of one compact detailed region on a plain ground
+    (`detailed_region_share`), or None when there is no such region."""
     g = gray.astype(np.float32)
     detail = cv2.blur(np.abs(g - cv2.GaussianBlur(g, (0, 0), 2.0)), (15, 15))
     mask = (detail > max(1.0, 3.0 * float(np.percentile(detail, 20)))).astype(np.uint8) * 255
@@ -65,16 +72,16 @@ def detailed_region_share(gray: np.ndarray) -> float:
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     if count < 2:
-        return 0.0
+        return None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     share = stats[biggest, cv2.CC_STAT_AREA] / g.size
     if not 0.05 <= share <= 0.8:
-        return 0.0
+        return None
     inside = labels == biggest
     if _fill(inside, int(stats[biggest, cv2.CC_STAT_AREA])) < REGION_FILL:
-        return 0.0  # lines of a pattern running across the frame (a tiled table's grout)
+        return None  # lines of a pattern running across the frame (a tiled table's grout)
     flat = float(detail[~inside].mean()) < 0.35 * float(detail[inside].mean())
-    return float(share) if flat else 0.0
+    return inside if flat else None
 
 
 def _fill(inside: np.ndarray, area: int) -> float:

@@ -80,11 +80,19 @@ def good_photos(seed: int, *, count: int = 60, large: int = 4) -> list[GoodPhoto
     return photos
 
 
+BLURRED = (0.0045, 0.01)  # a blurred photo's blur (Gaussian σ) as a share of the card's length
+
+
+def blurred(scene: Scene, share: float) -> Scene:
+    """`scene` blurred by `share` of the card's length (a photo taken out of focus or shaken)."""
+    card_px = math.sqrt(scene.area_fraction * scene.size[0] * scene.size[1] * 1.585)
+    return replace(scene, blur=card_px * share)
+
+
 def _bad_scene(kind: str, rng: np.random.Generator, card) -> Scene:
     scene = random_scene(rng, SMALL_SIZES[rng.integers(len(SMALL_SIZES))])
     if kind == "blurred":
-        card_px = math.sqrt(scene.area_fraction * scene.size[0] * scene.size[1] * 1.585)
-        return replace(scene, blur=card_px * rng.uniform(0.0045, 0.01))
+        return blurred(scene, rng.uniform(*BLURRED))
     if kind == "too_dark":
         return replace(scene, light=(scene.light[0], 0.2, rng.uniform(0.1, 0.2)))
     if kind == "glare":
