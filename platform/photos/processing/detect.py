@@ -125,8 +125,9 @@ PULL_BUSY, PULL_BUSY_SLACK, PULL_BUSY_GAP = 0.35, 0.1, 0.25
 PULL_SAME_DETAILED = 6.0  # ΔE: a detailed strip's colour and the outside's (print on one paper)
 PULL_NEAR = 0.5  # a narrower outline is kept at this share of the winner's product or more
 # ... and, when no parallel edge's strip is the surface's, the edges aslant to the side (one end
-# more than this many px further in than the other) are tried (`_pulled_in_aslant`)
-ASLANT_MIN_STEPS = 2
+# more than ASLANT_MIN_PX further in than the other) are tried (`_pulled_in_aslant`): the
+# ASLANT_TRIES best held, one of each bundle within ASLANT_SAME offsets of another at both ends
+ASLANT_MIN_PX, ASLANT_TRIES, ASLANT_SAME = 2.0, 3, 2
 # ... their strips compared with the surface all round the outline, read in bands this far out
 # (shares of the card's extent across each side), not just outside the side
 SURROUNDINGS = np.array([0.05, 0.1, 0.15])
@@ -1184,7 +1185,7 @@ def _looks_like_surface(
     pts: np.ndarray,
     way: np.ndarray,
     offset: float | np.ndarray,
-    beyond: np.ndarray | None = None,
+    beyond: tuple[np.ndarray, float] | None = None,
 ) -> bool:
     """True when the strip between a side (`pts`) and a parallel edge `offset` px inside it
     (`way`: the inward normal) looks like the surface just outside the side and not like what
@@ -1198,19 +1199,14 @@ def _looks_like_surface(
     strip is the page or the form around a pale card, taken in by a side on the surface's
     print; a strip of a card's own margin is of its face's colour and plain (its print, which
     can read as detailed as a page's, begins only past that margin). A side along the frame has
-    no outside to compare: never the surface. `beyond`: the points of the surface to compare
-    with instead of the strip just outside the side (`_surroundings`)."""
+    no outside to compare: never the surface. `beyond`: the colour and detail of the surface to
+    compare with instead of the strip just outside the side (`_surroundings`)."""
     # (`offset` may be one per point: an edge aslant to the side, `_pulled_in_aslant`)
     depth = _per_point(np.multiply.outer(offset, WIDEN_STRIP), len(pts))
     strip = (pts[:, None, :] + depth[..., None] * way).reshape(-1, 2)
-    outside = _in_frame(field, (pts[:, None, :] - depth[..., None] * way).reshape(-1, 2))
-    if beyond is not None:  # the surface all round the outline, for the strip just outside
-        outside = beyond
     inner = _per_point(np.add.outer(offset, PULL_INSIDE), len(pts))
     inside = (pts[:, None, :] + inner[..., None] * way).reshape(-1, 2)
     rim = (pts[:, None, :] + np.array(RIM_DEPTH)[None, :, None] * way).reshape(-1, 2)
-    if len(outside) < len(strip) // 3:
-        return False  # the side runs along the frame: nothing to compare
 
     def colour(points: np.ndarray) -> np.ndarray:
         return median(field.colours(points), 0)
@@ -1218,14 +1214,23 @@ def _looks_like_surface(
     def detail(points: np.ndarray) -> float:
         return float(np.mean(np.take(busy, field._pixel(points)) > FACE_PLAIN))
 
-    c_strip, c_rim = colour(strip), colour(rim)
-    same = float(np.linalg.norm(c_strip - colour(outside)))
+    if beyond is None:
+        outside = _in_frame(field, (pts[:, None, :] - depth[..., None] * way).reshape(-1, 2))
+        if len(outside) < len(strip) // 3:
+            return False  # the side runs along the frame: nothing to compare
+        beyond = colour(outside), detail(outside)
+    c_outside, d_outside = beyond
+    c_strip = colour(strip)
+    same = float(np.linalg.norm(c_strip - c_outside))
+    if same > max(PULL_SAME, PULL_SAME_DETAILED):
+        return False  # (neither reading below holds)
+    c_rim = colour(rim)
     apart = min(
         np.linalg.norm(c_strip - colour(inside)),
         np.linalg.norm(c_strip - card),
         np.linalg.norm(c_rim - card),
     )
-    d_strip, d_outside = detail(strip), detail(outside)
+    d_strip = detail(strip)
     if (
         same <= PULL_SAME
         and apart >= PULL_APART
@@ -1245,17 +1250,26 @@ def _per_point(depths: np.ndarray, count: int) -> np.ndarray:
     return np.broadcast_to(depths, (count, depths.shape[-1]))
 
 
-def _surroundings(field: EdgeField, quad: np.ndarray) -> list[np.ndarray]:
+def _surroundings(
+    field: EdgeField, busy: np.ndarray, quad: np.ndarray
+) -> list[tuple[np.ndarray, float]]:
     """The surface around an outline, side by side: for each side in the frame (a third of
-    its points at least), the points of bands `SURROUNDINGS` of the card's extent across it
-    out from it."""
+    its points at least), the median colour and the share of detailed points (`FACE_PLAIN`)
+    of bands `SURROUNDINGS` of the card's extent across it out from it."""
     pts, normal = _all_sides(quad, 24, 0.0, 1.0)
     lengths = geo.side_lengths(quad)
     extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2
     depth = np.multiply.outer(extent, SURROUNDINGS)  # sides × depths
     ring = pts[:, :, None, :] + depth[:, None, :, None] * normal[:, None, None, :]
     bands = [_in_frame(field, band.reshape(-1, 2)) for band in ring]
-    return [band for band in bands if len(band) >= ring[0].size // 6]
+    return [
+        (
+            median(field.colours(band), 0),
+            float(np.mean(np.take(busy, field._pixel(band)) > FACE_PLAIN)),
+        )
+        for band in bands
+        if len(band) >= ring[0].size // 6
+    ]
 
 
 def _pulled_in_aslant(
@@ -1266,15 +1280,15 @@ def _pulled_in_aslant(
     way: np.ndarray,
     offsets: np.ndarray,
     reach: tuple[float, float],
-    beyond: list[np.ndarray],
+    beyond: list[tuple[np.ndarray, float]],
 ) -> np.ndarray | None:
     """The line a side (`pts`, `way` its inward normal) is pulled in onto when the card's edge
     inside it is not parallel to it: a side taken along a line of a page's print or of a bank
     card beside the card follows that line's slant, not the card's (a page turned 3° under the
     card: the card's edge 12 px in at one end of the side, 31 px at the other). Every straight
     line across the band (`offsets` within `reach`, px, at either end) held by `WIDEN_SUPPORT`
-    of its points, a peak of support among its neighbours, is tried, farthest in first, and the
-    first whose strip looks like the surface beyond any side of the outline
+    of its points, a peak of support among its neighbours, is tried (`ASLANT_TRIES`, best held
+    first), and the first whose strip looks like the surface beyond any side of the outline
     (`_looks_like_surface` against `_surroundings`: just outside a side on print lies the print
     itself, or the frame, or a bank card) is the card's edge: its offset at each point. None
     when none is."""
@@ -1292,14 +1306,18 @@ def _pulled_in_aslant(
     peak = traced >= WIDEN_SUPPORT
     for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         peak &= traced >= padded[1 + dy : 1 + dy + k, 1 + dx : 1 + dx + k]
-    start, end = np.nonzero(peak)
-    aslant = np.abs(start - end) > ASLANT_MIN_STEPS  # (parallel ones were tried already)
+    start, end = np.nonzero(peak & (np.abs(np.subtract.outer(offsets, offsets)) > ASLANT_MIN_PX))
     lines = _band_lines(k, len(pts))
     # the best held first (a line across the card's margin and the paper is held less), then
-    # the farthest in
-    pairs = zip(start[aslant], end[aslant], strict=True)
-    order = sorted(pairs, key=lambda se: (-traced[se], -sum(se)))
+    # the farthest in; one of each bundle of lines within a pixel or two of another at both ends
+    order = sorted(zip(start, end, strict=True), key=lambda se: (-traced[se], -sum(se)))
+    tried: list[tuple[int, int]] = []
     for s, e in order:
+        if len(tried) >= ASLANT_TRIES:
+            break
+        if any(abs(s - s0) <= ASLANT_SAME and abs(e - e0) <= ASLANT_SAME for s0, e0 in tried):
+            continue
+        tried.append((s, e))
         depth = offsets[lines[s * k + e]]
         if any(_looks_like_surface(field, busy, card, pts, way, depth, b) for b in beyond):
             return depth
@@ -1314,7 +1332,7 @@ def _aslant_line(
     way: np.ndarray,
     offsets: np.ndarray,
     reach: tuple[float, float],
-    beyond: list[np.ndarray],
+    beyond: list[tuple[np.ndarray, float]],
 ) -> np.ndarray | None:
     """The line (vx, vy, x0, y0) of the card's edge aslant inside a side (`_pulled_in_aslant`),
     polished by the line fit where the edge is crisp enough; None when there is none."""
@@ -1349,7 +1367,7 @@ def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.
     lengths = geo.side_lengths(quad)
     extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2
     reach = [(WIDEN_FROM * e, WIDEN_TO * e) for e in extent]
-    beyond = _surroundings(field, quad)
+    beyond = _surroundings(field, like.busy, quad)
     moved, aslant = {}, {}
     for i in range(4):
         held = support[i] >= WIDEN_SUPPORT
