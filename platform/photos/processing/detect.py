@@ -131,6 +131,11 @@ ASLANT_MIN_PX, ASLANT_TRIES, ASLANT_SAME = 2.0, 3, 2
 # ... their strips compared with the surface all round the outline, read in bands this far out
 # (shares of the card's extent across each side), not just outside the side
 SURROUNDINGS = np.array([0.05, 0.1, 0.15])
+# An outline this far (|log| of the aspect) from the card's proportion has a side off the card
+# (on a line of its print, or of the surface running on into it): each side is tried further out
+# on the parallel edges (`WIDEN_SUPPORT`), and an outline of the card's proportion
+# (`SAME_CARD_PROPORTION`) kept when its score times its likeness beats the winner's
+RESTORE_OFF = 0.1
 # A refined outline traced over three sides (REFIT_TRACED of each at least) whose fourth runs
 # along an edge over less than REFIT_WEAK of its length has that side misplaced (refining
 # followed the colour past a faint edge onto the surface): it is tried again on the straight
@@ -1134,6 +1139,48 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     return wider
 
 
+def _proportion_restored(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
+    """The winning outline, or the card around it when the winner is clearly off the card's
+    proportion (`RESTORE_OFF`) and one side moved out onto a parallel edge gives it back: a
+    side taken along a tile's edge running on into the card, or along a row of its print
+    (pulled in there by `_pulled_in` when the strip outside it read like the page), while the
+    card's edge further out is faint or broken by the print beside it (what `_widened` reads
+    as the card's margin must be plain or of its colour). The card is
+    85.6 × 54: an outline of that proportion (`SAME_CARD_PROPORTION`) whose score times its
+    likeness (and clarity) beats the winner's is kept, the best of them."""
+    if _off_proportion(quad) <= RESTORE_OFF:
+        return quad
+    found = _parallel_edges(field, quad)
+    if found is None:
+        return quad
+    pts, normal, offsets, support = found
+    lines = [geo.side_line(quad, i) for i in range(4)]
+    best, value = quad, _judged(field, quad, like)
+    for i in range(4):
+        held = support[i] >= WIDEN_SUPPORT
+        peaks = np.nonzero(
+            held
+            & (support[i] >= np.concatenate([[0.0], support[i, :-1]]))
+            & (support[i] > np.concatenate([support[i, 1:], [0.0]]))
+        )[0]
+        for k in peaks:
+            line = _fit_side(field, pts[i] + offsets[k] * normal[i], normal[i], 2)
+            if line is None:
+                continue
+            other = geo.quad_from_lines([line if j == i else lines[j] for j in range(4)])
+            if (
+                other is None
+                or _off_proportion(other) > SAME_CARD_PROPORTION
+                or not geo.plausible(other, field.width * field.height)
+                or score(field, other) <= value  # (bounds the product)
+            ):
+                continue
+            product = _judged(field, other, like)
+            if product > value:
+                best, value = other, product
+    return best
+
+
 def _past_print(
     field: EdgeField,
     busy: np.ndarray,
@@ -1486,6 +1533,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
             like, quad = again, second
     quad = _widened(field, quad, like)
     quad, overshoots = _pulled_in(field, quad, like)
+    quad = _proportion_restored(field, quad, like)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
