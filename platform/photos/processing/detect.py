@@ -1232,7 +1232,7 @@ def _looks_like_surface(
     pts: np.ndarray,
     way: np.ndarray,
     offset: float | np.ndarray,
-    beyond: tuple[np.ndarray, float] | None = None,
+    beyond: list[tuple[np.ndarray, float]] | None = None,
 ) -> bool:
     """True when the strip between a side (`pts`) and a parallel edge `offset` px inside it
     (`way`: the inward normal) looks like the surface just outside the side and not like what
@@ -1247,7 +1247,7 @@ def _looks_like_surface(
     print; a strip of a card's own margin is of its face's colour and plain (its print, which
     can read as detailed as a page's, begins only past that margin). A side along the frame has
     no outside to compare: never the surface. `beyond`: the colour and detail of the surface to
-    compare with instead of the strip just outside the side (`_surroundings`)."""
+    compare with instead of the strip just outside the side (`_surroundings`: any of them)."""
     # (`offset` may be one per point: an edge aslant to the side, `_pulled_in_aslant`)
     depth = _per_point(np.multiply.outer(offset, WIDEN_STRIP), len(pts))
     strip = (pts[:, None, :] + depth[..., None] * way).reshape(-1, 2)
@@ -1265,11 +1265,14 @@ def _looks_like_surface(
         outside = _in_frame(field, (pts[:, None, :] - depth[..., None] * way).reshape(-1, 2))
         if len(outside) < len(strip) // 3:
             return False  # the side runs along the frame: nothing to compare
-        beyond = colour(outside), detail(outside)
-    c_outside, d_outside = beyond
+        beyond = [(colour(outside), detail(outside))]
     c_strip = colour(strip)
-    same = float(np.linalg.norm(c_strip - c_outside))
-    if same > max(PULL_SAME, PULL_SAME_DETAILED):
+    readings = [
+        (float(np.linalg.norm(c_strip - c_outside)), d_outside)
+        for c_outside, d_outside in beyond
+        if np.linalg.norm(c_strip - c_outside) <= max(PULL_SAME, PULL_SAME_DETAILED)
+    ]
+    if not readings:
         return False  # (neither reading below holds)
     c_rim = colour(rim)
     apart = min(
@@ -1277,18 +1280,20 @@ def _looks_like_surface(
         np.linalg.norm(c_strip - card),
         np.linalg.norm(c_rim - card),
     )
-    d_strip = detail(strip)
-    if (
-        same <= PULL_SAME
-        and apart >= PULL_APART
-        and max(d_strip, detail(rim)) >= d_outside - PULL_DETAIL_SLACK
-    ):
-        return True
-    return (
-        same <= PULL_SAME_DETAILED
-        and min(d_strip, detail(rim)) >= PULL_BUSY
-        and d_outside >= d_strip - PULL_BUSY_SLACK
-        and detail(inside) <= d_strip - PULL_BUSY_GAP
+    d_strip, d_rim, d_inside = detail(strip), detail(rim), detail(inside)
+    return any(
+        (
+            same <= PULL_SAME
+            and apart >= PULL_APART
+            and max(d_strip, d_rim) >= d_outside - PULL_DETAIL_SLACK
+        )
+        or (
+            same <= PULL_SAME_DETAILED
+            and min(d_strip, d_rim) >= PULL_BUSY
+            and d_outside >= d_strip - PULL_BUSY_SLACK
+            and d_inside <= d_strip - PULL_BUSY_GAP
+        )
+        for same, d_outside in readings
     )
 
 
@@ -1366,7 +1371,7 @@ def _pulled_in_aslant(
             continue
         tried.append((s, e))
         depth = offsets[lines[s * k + e]]
-        if any(_looks_like_surface(field, busy, card, pts, way, depth, b) for b in beyond):
+        if _looks_like_surface(field, busy, card, pts, way, depth, beyond):
             return depth
     return None
 
