@@ -134,8 +134,10 @@ SURROUNDINGS = np.array([0.05, 0.1, 0.15])
 # An outline this far (|log| of the aspect) from the card's proportion has a side off the card
 # (on a line of its print, or of the surface running on into it): each side is tried further out
 # on the parallel edges (`WIDEN_SUPPORT`), and an outline of the card's proportion
-# (`SAME_CARD_PROPORTION`) kept when its score times its likeness beats the winner's
-RESTORE_OFF = 0.1
+# (`SAME_CARD_PROPORTION`) kept when its score times its likeness beats the winner's by
+# RESTORE_GAIN (the card's outline given back: 1.5–1.7 times; a side moved out onto a page's print
+# to make up the proportion of an outline off the card elsewhere: 1.04)
+RESTORE_OFF, RESTORE_GAIN = 0.1, 1.25
 # A refined outline traced over three sides (REFIT_TRACED of each at least) whose fourth runs
 # along an edge over less than REFIT_WEAK of its length has that side misplaced (refining
 # followed the colour past a faint edge onto the surface): it is tried again on the straight
@@ -1147,7 +1149,8 @@ def _proportion_restored(field: EdgeField, quad: np.ndarray, like: _Likeness) ->
     card's edge further out is faint or broken by the print beside it (what `_widened` reads
     as the card's margin must be plain or of its colour). The card is
     85.6 × 54: an outline of that proportion (`SAME_CARD_PROPORTION`) whose score times its
-    likeness (and clarity) beats the winner's is kept, the best of them."""
+    likeness (and clarity) beats the winner's clearly (`RESTORE_GAIN`) is kept, the best of
+    them."""
     if _off_proportion(quad) <= RESTORE_OFF:
         return quad
     found = _parallel_edges(field, quad)
@@ -1155,7 +1158,7 @@ def _proportion_restored(field: EdgeField, quad: np.ndarray, like: _Likeness) ->
         return quad
     pts, normal, offsets, support = found
     lines = [geo.side_line(quad, i) for i in range(4)]
-    best, value = quad, _judged(field, quad, like)
+    best, value = quad, RESTORE_GAIN * _judged(field, quad, like)
     for i in range(4):
         held = support[i] >= WIDEN_SUPPORT
         peaks = np.nonzero(
