@@ -124,6 +124,20 @@ PULL_DETAIL_SLACK = 0.25  # ... and, strip or rim, nearly as detailed as outside
 PULL_BUSY, PULL_BUSY_SLACK, PULL_BUSY_GAP = 0.35, 0.1, 0.25
 PULL_SAME_DETAILED = 6.0  # ΔE: a detailed strip's colour and the outside's (print on one paper)
 PULL_NEAR = 0.5  # a narrower outline is kept at this share of the winner's product or more
+# ... and, when no parallel edge's strip is the surface's, the edges aslant to the side (one end
+# more than ASLANT_MIN_PX further in than the other) are tried (`_pulled_in_aslant`): the
+# ASLANT_TRIES best held, one of each bundle within ASLANT_SAME offsets of another at both ends
+ASLANT_MIN_PX, ASLANT_TRIES, ASLANT_SAME = 2.0, 3, 2
+# ... their strips compared with the surface all round the outline, read in bands this far out
+# (shares of the card's extent across each side), not just outside the side
+SURROUNDINGS = np.array([0.05, 0.1, 0.15])
+# An outline this far (|log| of the aspect) from the card's proportion has a side off the card
+# (on a line of its print, or of the surface running on into it): each side is tried further out
+# on the parallel edges (`WIDEN_SUPPORT`), and an outline of the card's proportion
+# (`SAME_CARD_PROPORTION`) kept when its score times its likeness beats the winner's by
+# RESTORE_GAIN (the card's outline given back: 1.5–1.7 times; a side moved out onto a page's print
+# to make up the proportion of an outline off the card elsewhere: 1.04)
+RESTORE_OFF, RESTORE_GAIN = 0.1, 1.25
 # A refined outline traced over three sides (REFIT_TRACED of each at least) whose fourth runs
 # along an edge over less than REFIT_WEAK of its length has that side misplaced (refining
 # followed the colour past a faint edge onto the surface): it is tried again on the straight
@@ -1127,6 +1141,49 @@ def _widened(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
     return wider
 
 
+def _proportion_restored(field: EdgeField, quad: np.ndarray, like: _Likeness) -> np.ndarray:
+    """The winning outline, or the card around it when the winner is clearly off the card's
+    proportion (`RESTORE_OFF`) and one side moved out onto a parallel edge gives it back: a
+    side taken along a tile's edge running on into the card, or along a row of its print
+    (pulled in there by `_pulled_in` when the strip outside it read like the page), while the
+    card's edge further out is faint or broken by the print beside it (what `_widened` reads
+    as the card's margin must be plain or of its colour). The card is
+    85.6 × 54: an outline of that proportion (`SAME_CARD_PROPORTION`) whose score times its
+    likeness (and clarity) beats the winner's clearly (`RESTORE_GAIN`) is kept, the best of
+    them."""
+    if _off_proportion(quad) <= RESTORE_OFF:
+        return quad
+    found = _parallel_edges(field, quad)
+    if found is None:
+        return quad
+    pts, normal, offsets, support = found
+    lines = [geo.side_line(quad, i) for i in range(4)]
+    best, value = quad, RESTORE_GAIN * _judged(field, quad, like)
+    for i in range(4):
+        held = support[i] >= WIDEN_SUPPORT
+        peaks = np.nonzero(
+            held
+            & (support[i] >= np.concatenate([[0.0], support[i, :-1]]))
+            & (support[i] > np.concatenate([support[i, 1:], [0.0]]))
+        )[0]
+        for k in peaks:
+            line = _fit_side(field, pts[i] + offsets[k] * normal[i], normal[i], 2)
+            if line is None:
+                continue
+            other = geo.quad_from_lines([line if j == i else lines[j] for j in range(4)])
+            if (
+                other is None
+                or _off_proportion(other) > SAME_CARD_PROPORTION
+                or not geo.plausible(other, field.width * field.height)
+                or score(field, other) <= value  # (bounds the product)
+            ):
+                continue
+            product = _judged(field, other, like)
+            if product > value:
+                best, value = other, product
+    return best
+
+
 def _past_print(
     field: EdgeField,
     busy: np.ndarray,
@@ -1177,7 +1234,8 @@ def _looks_like_surface(
     card: np.ndarray,
     pts: np.ndarray,
     way: np.ndarray,
-    offset: float,
+    offset: float | np.ndarray,
+    beyond: list[tuple[np.ndarray, float]] | None = None,
 ) -> bool:
     """True when the strip between a side (`pts`) and a parallel edge `offset` px inside it
     (`way`: the inward normal) looks like the surface just outside the side and not like what
@@ -1191,14 +1249,14 @@ def _looks_like_surface(
     strip is the page or the form around a pale card, taken in by a side on the surface's
     print; a strip of a card's own margin is of its face's colour and plain (its print, which
     can read as detailed as a page's, begins only past that margin). A side along the frame has
-    no outside to compare: never the surface."""
-    depth = offset * WIDEN_STRIP
-    strip = (pts[:, None, :] + depth[None, :, None] * way).reshape(-1, 2)
-    outside = _in_frame(field, (pts[:, None, :] - depth[None, :, None] * way).reshape(-1, 2))
-    inside = (pts[:, None, :] + (offset + PULL_INSIDE)[None, :, None] * way).reshape(-1, 2)
+    no outside to compare: never the surface. `beyond`: the colour and detail of the surface to
+    compare with instead of the strip just outside the side (`_surroundings`: any of them)."""
+    # (`offset` may be one per point: an edge aslant to the side, `_pulled_in_aslant`)
+    depth = _per_point(np.multiply.outer(offset, WIDEN_STRIP), len(pts))
+    strip = (pts[:, None, :] + depth[..., None] * way).reshape(-1, 2)
+    inner = _per_point(np.add.outer(offset, PULL_INSIDE), len(pts))
+    inside = (pts[:, None, :] + inner[..., None] * way).reshape(-1, 2)
     rim = (pts[:, None, :] + np.array(RIM_DEPTH)[None, :, None] * way).reshape(-1, 2)
-    if len(outside) < len(strip) // 3:
-        return False  # the side runs along the frame: nothing to compare
 
     def colour(points: np.ndarray) -> np.ndarray:
         return median(field.colours(points), 0)
@@ -1206,26 +1264,141 @@ def _looks_like_surface(
     def detail(points: np.ndarray) -> float:
         return float(np.mean(np.take(busy, field._pixel(points)) > FACE_PLAIN))
 
-    c_strip, c_rim = colour(strip), colour(rim)
-    same = float(np.linalg.norm(c_strip - colour(outside)))
+    if beyond is None:
+        outside = _in_frame(field, (pts[:, None, :] - depth[..., None] * way).reshape(-1, 2))
+        if len(outside) < len(strip) // 3:
+            return False  # the side runs along the frame: nothing to compare
+        beyond = [(colour(outside), detail(outside))]
+    c_strip = colour(strip)
+    readings = [
+        (float(np.linalg.norm(c_strip - c_outside)), d_outside)
+        for c_outside, d_outside in beyond
+        if np.linalg.norm(c_strip - c_outside) <= max(PULL_SAME, PULL_SAME_DETAILED)
+    ]
+    if not readings:
+        return False  # (neither reading below holds)
+    c_rim = colour(rim)
     apart = min(
         np.linalg.norm(c_strip - colour(inside)),
         np.linalg.norm(c_strip - card),
         np.linalg.norm(c_rim - card),
     )
-    d_strip, d_outside = detail(strip), detail(outside)
-    if (
-        same <= PULL_SAME
-        and apart >= PULL_APART
-        and max(d_strip, detail(rim)) >= d_outside - PULL_DETAIL_SLACK
-    ):
-        return True
-    return (
-        same <= PULL_SAME_DETAILED
-        and min(d_strip, detail(rim)) >= PULL_BUSY
-        and d_outside >= d_strip - PULL_BUSY_SLACK
-        and detail(inside) <= d_strip - PULL_BUSY_GAP
+    d_strip, d_rim, d_inside = detail(strip), detail(rim), detail(inside)
+    return any(
+        (
+            same <= PULL_SAME
+            and apart >= PULL_APART
+            and max(d_strip, d_rim) >= d_outside - PULL_DETAIL_SLACK
+        )
+        or (
+            same <= PULL_SAME_DETAILED
+            and min(d_strip, d_rim) >= PULL_BUSY
+            and d_outside >= d_strip - PULL_BUSY_SLACK
+            and d_inside <= d_strip - PULL_BUSY_GAP
+        )
+        for same, d_outside in readings
     )
+
+
+def _per_point(depths: np.ndarray, count: int) -> np.ndarray:
+    """Depths (one row, or one row per point) as `count` rows, one per point of a side."""
+    return np.broadcast_to(depths, (count, depths.shape[-1]))
+
+
+def _surroundings(
+    field: EdgeField, busy: np.ndarray, quad: np.ndarray
+) -> list[tuple[np.ndarray, float]]:
+    """The surface around an outline, side by side: for each side in the frame (a third of
+    its points at least), the median colour and the share of detailed points (`FACE_PLAIN`)
+    of bands `SURROUNDINGS` of the card's extent across it out from it."""
+    pts, normal = _all_sides(quad, 24, 0.0, 1.0)
+    lengths = geo.side_lengths(quad)
+    extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2
+    depth = np.multiply.outer(extent, SURROUNDINGS)  # sides × depths
+    ring = pts[:, :, None, :] + depth[:, None, :, None] * normal[:, None, None, :]
+    bands = [_in_frame(field, band.reshape(-1, 2)) for band in ring]
+    return [
+        (
+            median(field.colours(band), 0),
+            float(np.mean(np.take(busy, field._pixel(band)) > FACE_PLAIN)),
+        )
+        for band in bands
+        if len(band) >= ring[0].size // 6
+    ]
+
+
+def _pulled_in_aslant(
+    field: EdgeField,
+    busy: np.ndarray,
+    card: np.ndarray,
+    pts: np.ndarray,
+    way: np.ndarray,
+    offsets: np.ndarray,
+    reach: tuple[float, float],
+    beyond: list[tuple[np.ndarray, float]],
+) -> np.ndarray | None:
+    """The line a side (`pts`, `way` its inward normal) is pulled in onto when the card's edge
+    inside it is not parallel to it: a side taken along a line of a page's print or of a bank
+    card beside the card follows that line's slant, not the card's (a page turned 3° under the
+    card: the card's edge 12 px in at one end of the side, 31 px at the other). Every straight
+    line across the band (`offsets` within `reach`, px, at either end) held by `WIDEN_SUPPORT`
+    of its points, a peak of support among its neighbours, is tried (`ASLANT_TRIES`, best held
+    first), and the first whose strip looks like the surface beyond any side of the outline
+    (`_looks_like_surface` against `_surroundings`: just outside a side on print lies the print
+    itself, or the frame, or a bank card) is the card's edge: its offset at each point. None
+    when none is."""
+    probe = pts[:, None, :] + offsets[None, :, None] * way
+    edge = field.across(probe, -way) >= EDGE_MIN  # points × offsets
+    near = edge.copy()  # an edge within a pixel
+    near[:, 1:] |= edge[:, :-1]
+    near[:, :-1] |= edge[:, 1:]
+    k = len(offsets)
+    traced = np.take(near.astype(np.float32), _band_cells(k, len(pts))).mean(axis=1).reshape(k, k)
+    usable = (offsets >= reach[0]) & (offsets <= reach[1])
+    traced[~usable, :] = 0.0
+    traced[:, ~usable] = 0.0
+    padded = np.pad(traced, 1)
+    peak = traced >= WIDEN_SUPPORT
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        peak &= traced >= padded[1 + dy : 1 + dy + k, 1 + dx : 1 + dx + k]
+    start, end = np.nonzero(peak & (np.abs(np.subtract.outer(offsets, offsets)) > ASLANT_MIN_PX))
+    lines = _band_lines(k, len(pts))
+    # the best held first (a line across the card's margin and the paper is held less), then
+    # the farthest in; one of each bundle of lines within a pixel or two of another at both ends
+    order = sorted(zip(start, end, strict=True), key=lambda se: (-traced[se], -sum(se)))
+    tried: list[tuple[int, int]] = []
+    for s, e in order:
+        if len(tried) >= ASLANT_TRIES:
+            break
+        if any(abs(s - s0) <= ASLANT_SAME and abs(e - e0) <= ASLANT_SAME for s0, e0 in tried):
+            continue
+        tried.append((s, e))
+        depth = offsets[lines[s * k + e]]
+        if _looks_like_surface(field, busy, card, pts, way, depth, beyond):
+            return depth
+    return None
+
+
+def _aslant_line(
+    field: EdgeField,
+    busy: np.ndarray,
+    card: np.ndarray,
+    pts: np.ndarray,
+    way: np.ndarray,
+    offsets: np.ndarray,
+    reach: tuple[float, float],
+    beyond: list[tuple[np.ndarray, float]],
+) -> np.ndarray | None:
+    """The line (vx, vy, x0, y0) of the card's edge aslant inside a side (`_pulled_in_aslant`),
+    polished by the line fit where the edge is crisp enough; None when there is none."""
+    depth = _pulled_in_aslant(field, busy, card, pts, way, offsets, reach, beyond)
+    if depth is None:
+        return None
+    edge = pts + depth[:, None] * way
+    line = _fit_side(field, edge, way, 2)
+    if line is None:  # a faint edge (a pale card on paper) spread over pixels: the line found
+        line = cv2.fitLine(edge.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    return line
 
 
 def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.ndarray, bool]:
@@ -1246,7 +1419,11 @@ def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.
         return quad, False
     pts, inward, offsets, support = found
     card = _card_colour(field, quad)
-    moved = {}
+    lengths = geo.side_lengths(quad)
+    extent = (lengths[geo.NEXT] + lengths[geo.PREV]) / 2
+    reach = [(WIDEN_FROM * e, WIDEN_TO * e) for e in extent]
+    beyond = _surroundings(field, like.busy, quad)
+    moved, aslant = {}, {}
     for i in range(4):
         held = support[i] >= WIDEN_SUPPORT
         peaks = np.nonzero(
@@ -1260,15 +1437,22 @@ def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.
             if _looks_like_surface(field, like.busy, card, pts[i], inward[i], offsets[k])
         ]
         if not surface:
+            line = _aslant_line(
+                field, like.busy, card, pts[i], inward[i], offsets, reach[i], beyond
+            )
+            if line is not None:
+                aslant[i] = line
             continue
         last = surface[-1]  # the farthest: the whole strip up to it is the surface
         line = _fit_side(field, pts[i] + offsets[last] * inward[i], inward[i], 2)
         if line is not None:
             moved[i] = line
-    if not moved:
+    if not moved and not aslant:
         return quad, False
-    narrower, _ = _best_moved(field, quad, like, moved, PULL_NEAR * _judged(field, quad, like))
-    return (quad, True) if narrower is None else (narrower, False)
+    floor = PULL_NEAR * _judged(field, quad, like)
+    narrower, _ = _best_moved(field, quad, like, {**aslant, **moved}, floor)
+    # (an edge aslant is a looser reading: no narrower outline there leaves the winner be)
+    return (quad, bool(moved)) if narrower is None else (narrower, False)
 
 
 def _most_likely(
@@ -1357,6 +1541,7 @@ def find_card(rgb: np.ndarray, side: str | None = None) -> tuple[Detection | Non
             like, quad = again, second
     quad = _widened(field, quad, like)
     quad, overshoots = _pulled_in(field, quad, like)
+    quad = _proportion_restored(field, quad, like)
     support = side_support(field, quad)
     return Detection(
         quad=quad,
