@@ -22,9 +22,10 @@ PORTRAIT_BOX = (0.62, 0.08, 0.95, 0.74)  # x0, y0, x1, y1 as shares of the card
 EMBLEM_BOX = (0.02, 0.03, 0.32, 0.52)
 RED_A_STAR = 22.0  # CIE a* above this is "red" (the emblem: ~50–60; the pale print: < 15)
 # Seen small (an outline's inside flattened to look for a layout, 96 × 61), a front's portrait
-# end holds more fine detail than its text end (stroke contrast of the portrait box -0.01–0.24
-# on the fronts checked); the portrait by itself, outlined on a card that blends into the desk,
-# reads the other way round (its hair at one end, its plain face at the other: -0.19, -0.25)
+# end mostly holds more fine detail than its text end (stroke contrast of the portrait box
+# -0.01–0.24 on the fronts checked, one on a printed page -0.13); the portrait by itself,
+# outlined on a card that blends into the desk, reads the other way round (its hair at one end,
+# its plain face at the other: -0.16 to -0.19). Only weak front layouts are asked (the caller's)
 PORTRAIT_ALONE = -0.12
 
 

@@ -53,6 +53,9 @@ PART_OF_CARD = 2.2  # a detailed region this many times the outline's area means
 # ... as does one reaching outside the outline over this share of its area (a card's print lies
 # inside it, bar the blur of the region's edge: 0.1; a card's portrait outlined: 1.05–4.7)
 PART_OUTSIDE = 0.5
+# A front's layout this strong (|upright score|) is no portrait outlined by itself (those read
+# 0.30–0.34; a front on a printed page whose fine detail lay the portrait's way round, 0.55)
+CLEAR_FRONT = 0.45
 DARK_PHOTO = 25  # when no card is found: a photo whose brightest 1% stays below is too dark
 PART_CHECK_BELOW_CONTRAST = 12.0  # ΔE: a card found with more contrast is a card, not a part
 # The share of points inside an outline's sides that jump in colour, read 3–5 px in and again
@@ -223,11 +226,11 @@ def _whole_layout(detection: Detection, field: EdgeField, side: str) -> bool:
     """True when the outline holds the card's whole printed layout (at the side's full strength,
     and no bank card's colours: `detect.layout_likeness`), not only its portrait or emblem
     (whose inside shows no card's layout; a portrait outlined on its own can pass for a front's
-    layout, but its fine detail lies the wrong way round: `orient.portrait_alone`)."""
-    factor, _strength = layout_likeness(field, detection.quad, side)
+    layout, weakly, but its fine detail lies the wrong way round: `orient.portrait_alone`)."""
+    factor, strength = layout_likeness(field, detection.quad, side)
     if factor < 1.0:
         return False
-    if side != "front":
+    if side != "front" or strength >= CLEAR_FRONT:
         return True
     inside = geo.flatten(
         field.rgb, geo.long_side_first(detection.quad), LAYOUT_SIZE, cv2.INTER_AREA
