@@ -1345,8 +1345,8 @@ def _pulled_in_aslant(
     of its points, a peak of support among its neighbours, is tried (`ASLANT_TRIES`, best held
     first), and the first whose strip looks like the surface beyond any side of the outline
     (`_looks_like_surface` against `_surroundings`: just outside a side on print lies the print
-    itself, or the frame, or a bank card) is the card's edge: its offset at each point. None
-    when none is."""
+    itself, or the frame, or a bank card) is the card's edge: its line (vx, vy, x0, y0), polished
+    by the line fit where the edge is crisp enough. None when none is."""
     probe = pts[:, None, :] + offsets[None, :, None] * way
     edge = field.across(probe, -way) >= EDGE_MIN  # points × offsets
     near = edge.copy()  # an edge within a pixel
@@ -1375,30 +1375,12 @@ def _pulled_in_aslant(
         tried.append((s, e))
         depth = offsets[lines[s * k + e]]
         if _looks_like_surface(field, busy, card, pts, way, depth, beyond):
-            return depth
+            edge = pts + depth[:, None] * way
+            line = _fit_side(field, edge, way, 2)
+            if line is None:  # a faint edge (a pale card on paper) spread over pixels: as found
+                line = cv2.fitLine(edge.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+            return line
     return None
-
-
-def _aslant_line(
-    field: EdgeField,
-    busy: np.ndarray,
-    card: np.ndarray,
-    pts: np.ndarray,
-    way: np.ndarray,
-    offsets: np.ndarray,
-    reach: tuple[float, float],
-    beyond: list[tuple[np.ndarray, float]],
-) -> np.ndarray | None:
-    """The line (vx, vy, x0, y0) of the card's edge aslant inside a side (`_pulled_in_aslant`),
-    polished by the line fit where the edge is crisp enough; None when there is none."""
-    depth = _pulled_in_aslant(field, busy, card, pts, way, offsets, reach, beyond)
-    if depth is None:
-        return None
-    edge = pts + depth[:, None] * way
-    line = _fit_side(field, edge, way, 2)
-    if line is None:  # a faint edge (a pale card on paper) spread over pixels: the line found
-        line = cv2.fitLine(edge.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-    return line
 
 
 def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.ndarray, bool]:
@@ -1437,7 +1419,7 @@ def _pulled_in(field: EdgeField, quad: np.ndarray, like: _Likeness) -> tuple[np.
             if _looks_like_surface(field, like.busy, card, pts[i], inward[i], offsets[k])
         ]
         if not surface:
-            line = _aslant_line(
+            line = _pulled_in_aslant(
                 field, like.busy, card, pts[i], inward[i], offsets, reach[i], beyond
             )
             if line is not None:
